@@ -1,0 +1,290 @@
+"""Check one case file: load → validate → derive → evaluate (engine) → findings.
+
+Who decides what:
+- the engine decides every violation: it evaluates `when and not require` on each fact;
+- Python decides only what the engine must never be asked: a rule whose fields are absent or
+  whose divisor is zero, when that could change the answer (Kleene logic of the reference
+  evaluator), is `not_evaluated`; a topic with no rule in force on the date is `not_covered`.
+  The engine never sees an absent field: such fields are sent with a neutral filler value, and
+  only for rules whose answer the filler cannot change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from . import evaluate as ev
+from .derive import derive
+from .engine import Engine, EngineError
+from .errors import CheckerError, InputError, Position
+from .facts import FACT_KINDS, Fact, FieldSpec
+from .findings import CaseResult, Finding
+from .loading import load_file
+from .rulepack import Catalogue, Rule, rules_dir
+from .validate import validate
+
+_OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
+
+
+@dataclass
+class Options:
+    as_of: dt.date | None = None
+    today: dt.date | None = None
+    use_waivers: bool = True
+
+
+def engine_value(value, spec: FieldSpec):
+    """A fact value as the engine holds it: exact integers (decimals × 10^scale, dates as ordinals)."""
+    if spec.type in ("bool", "str"):
+        return value
+    if spec.type == "date":
+        return value.toordinal()
+    scaled = value * 10**spec.scale
+    if scaled != int(scaled):
+        raise ValueError(f"{spec.name} has more than {spec.scale} decimals")
+    return int(scaled)
+
+
+def filler(spec: FieldSpec):
+    """A neutral in-range value for an absent field (never decides a finding; see module doc)."""
+    return {"bool": False, "str": ""}.get(spec.type, 1)
+
+
+def case_date(case) -> dt.date | None:
+    return getattr(getattr(case, "timetable", None), "t_day", None)
+
+
+class Checker:
+    def __init__(self, catalogue: Catalogue, options: Options | None = None):
+        self.catalogue = catalogue
+        self.options = options or Options()
+        self._engines: dict[str, Engine] = {}
+
+    def engine(self, case_type: str) -> Engine:
+        if case_type not in self._engines:
+            rules = self.catalogue.for_case(case_type)
+            self._engines[case_type] = Engine({r.id: r.compiled.condition for r in rules},
+                                              {r.id: r.compiled.paths for r in rules})
+        return self._engines[case_type]
+
+    def check_file(self, path: str) -> CaseResult:
+        case_id = os.path.splitext(os.path.basename(path))[0]
+        result = CaseResult(file=path, case_id=case_id)
+        try:
+            doc = load_file(path)
+            case = validate(doc)
+            result.case_id = case.id or case_id
+            result.case_type = case.case_type
+            self._check(case, doc, result)
+        except CheckerError as exc:
+            result.findings = []
+            result.error = error_dict(exc)
+        except EngineError as exc:
+            result.findings = []
+            result.error = {"kind": "engine_error", "message": str(exc),
+                            "location": {"file": path, "line": 1, "col": 1}}
+        return result
+
+    def _check(self, case, doc, result: CaseResult) -> None:
+        board = case.issuer.board.value
+        as_of = self.options.as_of or case_date(case)
+        if as_of is None:
+            raise InputError("no date to choose the rules in force: give timetable.t_day or --as-of",
+                             doc.position(("timetable",)), field="timetable.t_day")
+        result.board, result.as_of = board, as_of.isoformat()
+        facts = derive(case.case_type, case, doc)
+        kinds = FACT_KINDS[case.case_type]
+
+        rules = [r for r in self.catalogue.for_case(case.case_type)
+                 if not r.spec.applies.boards or board in {b.value for b in r.spec.applies.boards}]
+        in_force = [r for r in rules if r.spec.applies.in_force(as_of)]
+        covered = {r.spec.topic for r in in_force}
+        for topic in sorted({r.spec.topic for r in rules} - covered):
+            result.findings.append(_not_covered(topic, rules, result, board, as_of, facts[0]))
+
+        encoded, by_id = [], {}
+        for fact in facts:
+            by_id[fact.id] = fact
+            encoded.append(_encode(fact, kinds[fact.kind], as_of, board))
+
+        undecided: set[tuple[str, str]] = set()
+        for rule in in_force:
+            for fact in facts:
+                if fact.kind != rule.kind:
+                    continue
+                missing = {f for f in rule.fields if fact.values.get(f) is None}
+                zero = {f for f in rule.divisors if fact.values.get(f) == 0}
+                if not missing and not zero:
+                    continue
+                env = ev.Env(fact.values)
+                if ev.finding_truth(rule.when, rule.require, env) is None:
+                    undecided.add((rule.id, fact.id))
+                    result.findings.append(_not_evaluated(rule, fact, env, kinds[fact.kind], result))
+
+        in_force_ids = {r.id for r in in_force}
+        for rule_id, fact_id in sorted(self.engine(case.case_type).evaluate(encoded)):
+            if rule_id not in in_force_ids or by_id[fact_id].kind != self.catalogue.by_id(rule_id).kind:
+                raise EngineError(f"the engine fired {rule_id} on {fact_id}, which it does not apply to")
+            if (rule_id, fact_id) in undecided:
+                continue
+            rule = self.catalogue.by_id(rule_id)
+            result.findings.append(_violation(rule, by_id[fact_id], kinds[rule.kind], result))
+
+        self._apply_waivers(case, doc, result)
+        order = {"violation": 0, "waived": 1, "not_evaluated": 2, "not_covered": 3}
+        result.findings.sort(key=lambda f: (order[f.status], f.position.line, f.position.col, f.rule_id))
+
+    def _apply_waivers(self, case, doc, result: CaseResult) -> None:
+        waivers = list(enumerate(getattr(case, "waivers", [])))
+        if not waivers:
+            return
+        today = self.options.today or dt.date.today()
+        used: set[int] = set()
+        for finding in result.findings:
+            if finding.status != "violation":
+                continue
+            for i, w in waivers:
+                if w.rule != finding.rule_id:
+                    continue
+                used.add(i)
+                where = doc.position(("waivers", i))
+                info = {"reason": w.reason, "approver": w.approver,
+                        "expires": w.expires.isoformat() if w.expires else None,
+                        "location": {"file": where.file, "line": where.line, "col": where.col}}
+                if not self.options.use_waivers:
+                    continue
+                if w.expires is not None and w.expires < today:
+                    result.notices.append({"kind": "waiver_expired", "rule_id": w.rule, **info})
+                    continue
+                finding.status = "waived"
+                finding.waiver = info
+                break
+        known = {r.id for r in self.catalogue.rules}
+        for i, w in waivers:
+            if i in used:
+                continue
+            where = doc.position(("waivers", i))
+            kind = "waiver_unknown_rule" if w.rule not in known else "waiver_unused"
+            result.notices.append({"kind": kind, "rule_id": w.rule, "reason": w.reason,
+                                   "approver": w.approver,
+                                   "location": {"file": where.file, "line": where.line, "col": where.col}})
+
+
+def error_dict(exc: CheckerError) -> dict:
+    pos = exc.position or Position("?", 1, 1)
+    out = {"kind": exc.kind, "message": exc.message, "field": exc.field,
+           "location": {"file": pos.file, "line": pos.line, "col": pos.col}}
+    if exc.more:
+        out["more"] = [error_dict(e) for e in exc.more]
+    return out
+
+
+def _encode(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: str) -> dict:
+    out = {"kind": fact.kind, "id": fact.id, "_0": 0, "_asof": as_of.toordinal(), "_board": board}
+    for name, spec in specs.items():
+        value = fact.values.get(name)
+        if value is None:
+            out[name.replace(".", "__")] = filler(spec)
+            continue
+        if spec.type not in ("bool", "str") and not spec.lo <= value <= spec.hi:
+            raise InputError(f"'{name}' = {value} is outside the supported range "
+                             f"[{spec.lo:,}, {spec.hi:,}]", fact.positions.get(name, fact.position),
+                             field=name)
+        out[name.replace(".", "__")] = engine_value(value, spec)
+    return out
+
+
+def _citation(rule: Rule) -> dict:
+    c = rule.spec.cite
+    return {"source": c.source, "article": c.article, "version": c.version, "urls": list(c.urls),
+            "note": c.note}
+
+
+def _base(rule: Rule, fact: Fact, result: CaseResult, status: str, position: Position) -> Finding:
+    s = rule.spec
+    return Finding(case_id=result.case_id, rule_id=s.id, topic=s.topic,
+                   title={"zh": s.title.zh, "en": s.title.en}, severity=s.severity,
+                   confidence=s.confidence, status=status, message={}, expected={}, actual={},
+                   citation=_citation(rule), position=position, subject=fact.label)
+
+
+def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
+    anchor = sorted(ev_fields(rule.actual), key=lambda f: f != _first_field(rule.actual))
+    position = fact.positions.get(anchor[0], fact.position) if anchor else fact.position
+    finding = _base(rule, fact, result, "violation", position)
+    env = ev.Env(fact.values)
+    for lang in ("zh", "en"):
+        finding.message[lang] = ev.render(rule.message[lang], env, specs, lang)
+        finding.actual[lang] = ev.render_value(rule.actual, env, specs, lang)
+        if rule.expected_text is not None:
+            finding.expected[lang] = ev.render(rule.expected_text[lang], env, specs, lang)
+        else:
+            finding.expected[lang] = f"{_OPS[rule.op]} {ev.render_value(rule.expected, env, specs, lang)}"
+    for name in anchor:
+        for label, pos in fact.related.get(name, []):
+            finding.related.append({"label": label, "file": pos.file, "line": pos.line, "col": pos.col})
+    return finding
+
+
+def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResult) -> Finding:
+    missing = sorted(env.missing)
+    zero = sorted(env.zero_divisors)
+    first = (missing or zero or [None])[0]
+    position = fact.positions.get(first, fact.position) if first else fact.position
+    finding = _base(rule, fact, result, "not_evaluated", position)
+    finding.missing = missing + [f"{z} = 0" for z in zero]
+    zh, en = [], []
+    if missing:
+        zh.append("缺少 " + "、".join(f"{m}（{specs[m].doc}）" for m in missing))
+        en.append("missing " + ", ".join(missing))
+    if zero:
+        zh.append("除数为零：" + "、".join(zero))
+        en.append("zero divisor: " + ", ".join(zero))
+    finding.message = {"zh": "无法评估：" + "；".join(zh), "en": "not evaluated: " + "; ".join(en)}
+    finding.actual = {"zh": "缺失" if missing else "除数为零", "en": "absent" if missing else "zero divisor"}
+    finding.expected = {"zh": "需要上述数据", "en": "the data above"}
+    return finding
+
+
+def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str, as_of: dt.date,
+                 fact: Fact) -> Finding:
+    windows = sorted({(r.spec.applies.from_, r.spec.applies.until) for r in rules if r.spec.topic == topic})
+    text = ", ".join(f"{a}–{b or '…'}" for a, b in windows)
+    sample = next(r for r in rules if r.spec.topic == topic)
+    finding = _base(sample, fact, result, "not_covered", fact.position or Position(result.file, 1, 1))
+    finding.rule_id = topic
+    finding.message = {
+        "zh": f"{topic}：{as_of} 在 {board} 板块没有已建模的规则（已建模期间：{text}），未检查",
+        "en": f"{topic}: no rule modelled for {board} on {as_of} (modelled: {text}); not checked",
+    }
+    finding.actual = {"zh": str(as_of), "en": str(as_of)}
+    finding.expected = {"zh": text, "en": text}
+    return finding
+
+
+def _first_field(node) -> str | None:
+    from .expr import BinOp, Call, Field, Neg
+    while node is not None:
+        if isinstance(node, Field):
+            return node.name
+        if isinstance(node, Neg):
+            node = node.operand
+        elif isinstance(node, BinOp):
+            node = node.left
+        elif isinstance(node, Call) and node.args:
+            node = node.args[0]
+        else:
+            return None
+    return None
+
+
+def ev_fields(node) -> list[str]:
+    from .expr import fields
+    return sorted(fields(node)) if node is not None else []
+
+
+def default_checker(options: Options | None = None) -> Checker:
+    from .rulepack import load_catalogue
+    return Checker(load_catalogue(rules_dir()), options)

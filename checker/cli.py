@@ -1,0 +1,116 @@
+"""Command line: `offering-check [check] PATH…`, `offering-check rules`, `offering-check explain ID`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import glob
+import os
+import sys
+
+from . import __version__
+from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, CheckerError
+
+COMMANDS = ("check", "rules", "explain")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="offering-check",
+        description="Check A-share offering cases (YAML) against rule packs with citations.",
+        epilog="Exit codes: 0 nothing fails the policy; 1 violations that fail it; 2 bad input or "
+               "usage; 3 internal error. In a batch the gravest wins.")
+    parser.add_argument("--version", action="version", version=f"offering-check {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    check = sub.add_parser("check", help="check case files or folders (the default command)")
+    check.add_argument("paths", nargs="+", metavar="PATH",
+                       help="case files, folders (searched for *.yaml/*.yml) or glob patterns")
+    check.add_argument("--format", choices=("console", "json"), default="console")
+    check.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
+    check.add_argument("--as-of", type=_date, metavar="DATE",
+                       help="check against the rules in force on DATE instead of each case's T day")
+    check.add_argument("--today", type=_date, metavar="DATE",
+                       help="the date waiver expiry is judged against (default: today)")
+    check.add_argument("--no-waivers", action="store_true", help="ignore waivers (for auditors)")
+    check.add_argument("--fail-on", choices=("error", "warning", "not-evaluated"), default="error",
+                       help="what makes the exit code 1: error violations (default), also warnings, "
+                            "or also findings that could not be evaluated")
+    check.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
+
+    rules = sub.add_parser("rules", help="list the rule catalogue")
+    rules.add_argument("--format", choices=("console", "json"), default="console")
+    rules.add_argument("--lang", choices=("zh", "en"), default="zh")
+    rules.add_argument("--lint", action="store_true",
+                       help="check the packs: examples exist, versions do not overlap, limits hold")
+    rules.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
+
+    explain = sub.add_parser("explain", help="show one rule with its citation and examples")
+    explain.add_argument("rule_id")
+    explain.add_argument("--lang", choices=("zh", "en"), default="zh")
+    explain.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
+    return parser
+
+
+def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Files to check, and the arguments that matched nothing."""
+    files, unmatched = [], []
+    for path in paths:
+        if os.path.isdir(path):
+            found = [os.path.join(root, name)
+                     for root, _dirs, names in os.walk(path) for name in names
+                     if name.endswith((".yaml", ".yml"))]
+            files.extend(sorted(found))
+        elif os.path.exists(path):
+            files.append(path)
+        else:
+            matches = sorted(glob.glob(path, recursive=True))
+            if matches:
+                files.extend(m for m in matches if os.path.isfile(m))
+            else:
+                unmatched.append(path)
+    seen, unique = set(), []
+    for f in files:
+        key = os.path.normpath(f)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, unmatched
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        argv.insert(0, "check")
+    elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        argv.insert(0, "check")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_INPUT
+    try:
+        from . import commands
+        return getattr(commands, f"run_{args.command}")(args)
+    except CheckerError as exc:
+        print(f"offering-check: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("offering-check: interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # a bug: say so plainly, never as bad input
+        import traceback
+        traceback.print_exc()
+        print(f"offering-check: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+__all__ = ["main", "EXIT_OK", "EXIT_VIOLATIONS"]

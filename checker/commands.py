@@ -1,0 +1,144 @@
+"""The three commands, wired from the CLI arguments to the checker and the reporters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+
+from rich.console import Console
+
+from . import __version__
+from .check import Checker, Options
+from .errors import EXIT_INPUT, EXIT_OK, RulePackError
+from .policy import exit_code, summary
+from .report import console as console_report
+from .report import json_report
+from .rulepack import load_catalogue, pack_files, rules_dir
+
+
+def rules_hash(root: str) -> str:
+    digest = hashlib.sha256()
+    for file in pack_files(root):
+        digest.update(os.path.relpath(file, root).encode())
+        with open(file, "rb") as fh:
+            digest.update(fh.read())
+    return digest.hexdigest()
+
+
+def _write(text: str, output: str | None) -> None:
+    if not output:
+        sys.stdout.write(text)
+        return
+    tmp = f"{output}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, output)
+
+
+def run_check(args) -> int:
+    from .cli import expand_paths
+    root = args.rules or rules_dir()
+    catalogue = load_catalogue(root)
+    files, unmatched = expand_paths(args.paths)
+    for path in unmatched:
+        print(f"offering-check: {path}: no such file, folder or matching pattern", file=sys.stderr)
+    if not files and not unmatched:
+        print("offering-check: no case files (*.yaml, *.yml) found", file=sys.stderr)
+        return EXIT_INPUT
+    checker = Checker(catalogue, Options(as_of=args.as_of, today=args.today,
+                                         use_waivers=not args.no_waivers))
+    results = [checker.check_file(f) for f in files]
+    stats = summary(results)
+    code = exit_code(results, args.fail_on)
+    if unmatched:
+        code = max(code, EXIT_INPUT)
+    if args.format == "json":
+        header = {"tool": {"name": "offering-check", "version": __version__},
+                  "rules_hash": rules_hash(root),
+                  "as_of": args.as_of.isoformat() if args.as_of else "case T day",
+                  "run_date": dt.date.today().isoformat(), "fail_on": args.fail_on,
+                  "waivers_applied": not args.no_waivers, "exit_code": code}
+        _write(json_report.render(results, header, stats), args.output)
+    else:
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                console_report.render(results, stats, args.lang,
+                                      Console(file=fh, width=200, soft_wrap=True, highlight=False))
+        else:
+            console_report.render(results, stats, args.lang,
+                                  Console(soft_wrap=True, highlight=False))
+    return code
+
+
+def rule_row(rule) -> dict:
+    s = rule.spec
+    return {"id": s.id, "topic": s.topic, "title": {"zh": s.title.zh, "en": s.title.en},
+            "severity": s.severity, "confidence": s.confidence, "case": s.applies.case,
+            "boards": [b.value for b in s.applies.boards] if s.applies.boards else "all",
+            "from": s.applies.from_.isoformat(),
+            "until": s.applies.until.isoformat() if s.applies.until else None,
+            "citation": s.cite.model_dump(), "for_each": s.for_each, "when": s.when,
+            "require": s.require, "examples": [e.model_dump(exclude_none=True) for e in s.examples],
+            "file": rule.file, "line": rule.position.line}
+
+
+def run_rules(args) -> int:
+    catalogue = load_catalogue(args.rules)
+    if args.lint:
+        from .lint import lint
+        problems = lint(catalogue)
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"{len(catalogue.rules)} rules, {len(problems)} problem(s)")
+        return EXIT_INPUT if problems else EXIT_OK
+    rows = [rule_row(r) for r in catalogue.rules]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    from rich.table import Table
+    table = Table(show_lines=False, expand=False)
+    for col in ("id", "title", "citation", "boards", "in force", "confidence"):
+        table.add_column(col)
+    for r in rows:
+        c = r["citation"]
+        boards = r["boards"] if isinstance(r["boards"], str) else ", ".join(r["boards"])
+        table.add_row(r["id"], r["title"][args.lang], f"{c['source']} {c.get('article') or ''}".strip(),
+                      boards, f"{r['from']} – {r['until'] or ''}", f"{r['confidence']} / {r['severity']}")
+    Console(soft_wrap=False).print(table)
+    return EXIT_OK
+
+
+def run_explain(args) -> int:
+    catalogue = load_catalogue(args.rules)
+    rule = catalogue.by_id(args.rule_id)
+    if rule is None:
+        near = [r.id for r in catalogue.rules if args.rule_id in r.id or r.id.startswith(args.rule_id)]
+        hint = f"; did you mean: {', '.join(near[:5])}" if near else ""
+        raise RulePackError(f"no rule with id {args.rule_id!r}{hint}")
+    r = rule_row(rule)
+    c = r["citation"]
+    out = Console(soft_wrap=True, highlight=False)
+    out.print(f"[bold]{r['id']}[/]  ({r['file']}:{r['line']})")
+    out.print(f"  {r['title']['zh']} / {r['title']['en']}")
+    out.print(f"  topic {r['topic']} · {r['severity']} · confidence {r['confidence']}")
+    boards = r["boards"] if isinstance(r["boards"], str) else ", ".join(r["boards"])
+    out.print(f"  applies: {r['case']} · boards {boards} · in force {r['from']} – {r['until'] or '(now)'}")
+    out.print(f"  citation: {c['source']} {c.get('article') or ''} ({c['version']})")
+    for url in c.get("urls", []):
+        out.print(f"    read at: {url}")
+    if c.get("note"):
+        out.print(f"    note: {c['note']}")
+    out.print(f"  for each: {r['for_each']}")
+    if r["when"]:
+        out.print(f"  when:    {r['when']}")
+    out.print(f"  require: {r['require']}")
+    out.print(f"  message: {rule.spec.message.zh if args.lang == 'zh' else rule.spec.message.en}")
+    out.print("  examples:")
+    for e in r["examples"]:
+        changes = ", ".join(f"{k} = {v}" for k, v in e.get("set", {}).items())
+        out.print(f"    {e['expect']:<14} {e['case']}" + (f"  with {changes}" if changes else "")
+                  + (f"  ({e['note']})" if e.get("note") else ""))
+    return EXIT_OK

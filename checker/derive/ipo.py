@@ -1,0 +1,146 @@
+"""Facts of an IPO case: one `offering` fact and one `strategic_investor` fact per line."""
+
+from __future__ import annotations
+
+from ..facts import Fact
+from ..loading import Document
+from ..model.ipo import Disclosure, InvestorType, IpoCase
+from .dates import whole_months
+
+
+def _sum(values):
+    return sum(values) if values else 0
+
+
+def ceiling(case: IpoCase):
+    """The published ceiling, else the lowest of the four benchmark values when all four are given."""
+    p = case.pricing
+    if p.ceiling is not None:
+        return p.ceiling, ("pricing", "ceiling")
+    b = p.benchmarks
+    if b is None:
+        return None, ("pricing",)
+    four = [b.median_all, b.wavg_all, b.median_ltf, b.wavg_ltf]
+    if any(v is None for v in four):
+        return None, ("pricing", "benchmarks")
+    return min(four), ("pricing", "benchmarks")
+
+
+def investor_count(case: IpoCase):
+    """Strategic investors: one per line, an aggregate line counting as its investor_count.
+
+    None (absent) when an aggregate line does not say how many investors it holds: the count
+    is then unknown and never guessed.
+    """
+    total = 0
+    for line in case.strategic.investors:
+        if line.aggregate:
+            if line.investor_count is None:
+                return None
+            total += line.investor_count
+        else:
+            total += 1
+    return total
+
+
+def lockup_months(line, listing_date):
+    """Months given, else whole months from the listing date to lockup_until; None if unknown."""
+    if line.lockup_months is not None:
+        return line.lockup_months
+    if line.lockup_until is not None and listing_date is not None:
+        return whole_months(listing_date, line.lockup_until)
+    return None
+
+
+def derive(case: IpoCase, doc: Document) -> list[Fact]:
+    lines = case.strategic.investors
+    strategic_total = _sum([x.shares for x in lines])
+    issue = case.offering.issue_shares
+    alloc = case.allocation
+    lock = alloc.offline_lockup
+    res = case.results
+    ceil_value, ceil_path = ceiling(case)
+    by_type = {t: [x for x in lines if x.type == t] for t in InvestorType}
+
+    values = {
+        "issuer.board": case.issuer.board.value,
+        "issuer.profitable": case.issuer.profitable,
+        "issuer.weighted_voting_rights": case.issuer.weighted_voting_rights,
+        "issuer.red_chip": case.issuer.red_chip,
+        "offering.issue_shares": issue,
+        "offering.post_issue_total_shares": case.offering.post_issue_total_shares,
+        "offering.price": case.offering.price,
+        "offering.gross_proceeds": case.offering.gross_proceeds,
+        "offering.net_public_shares": issue - strategic_total,
+        "pricing.ceiling": ceil_value,
+        "pricing.valid_bidder_count": case.pricing.valid_bidder_count,
+        "pricing.total_bid_shares": case.pricing.total_bid_shares,
+        "pricing.excluded_bid_shares": case.pricing.excluded_bid_shares,
+        "strategic.initial_shares": case.strategic.initial_shares,
+        "strategic.total_shares": strategic_total,
+        "strategic.investor_count": investor_count(case),
+        "strategic.sponsor_shares": _sum([x.shares for x in by_type[InvestorType.sponsor_subsidiary]]),
+        "strategic.sponsor_lines": len(by_type[InvestorType.sponsor_subsidiary]),
+        "strategic.employee_plan_shares": _sum([x.shares for x in by_type[InvestorType.employee_plan]]),
+        "allocation.offline_initial_shares": alloc.offline_initial_shares,
+        "allocation.online_initial_shares": alloc.online_initial_shares,
+        "allocation.online_effective_multiple": alloc.online_effective_multiple,
+        "allocation.clawback_shares": alloc.clawback_shares,
+        "allocation.offline_lockup_ratio": lock.ratio if lock else None,
+        "allocation.offline_lockup_months": lock.months if lock else None,
+        "results.offline_paid_shares": res.offline_paid_shares if res else None,
+        "results.online_paid_shares": res.online_paid_shares if res else None,
+        "results.underwriter_takeup_shares": res.underwriter_takeup_shares if res else None,
+        "outcome.status": case.outcome.status.value,
+        "disclosures.investment_risk_notice": Disclosure.investment_risk_notice in case.disclosures,
+    }
+    lines_path = ("strategic", "investors")
+    paths = {name: tuple(name.split(".")) for name in values}
+    paths.update({
+        "offering.net_public_shares": ("offering", "issue_shares"),
+        "pricing.ceiling": ceil_path,
+        "allocation.offline_lockup_ratio": ("allocation", "offline_lockup", "ratio"),
+        "allocation.offline_lockup_months": ("allocation", "offline_lockup", "months"),
+        "disclosures.investment_risk_notice": ("disclosures",),
+    })
+    for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
+                 "strategic.sponsor_lines", "strategic.employee_plan_shares"):
+        paths[name] = lines_path if lines else ("strategic",)
+    positions = {name: doc.position(path) for name, path in paths.items()}
+
+    def line_refs(kind=None):
+        return [(x.name, doc.position(lines_path + (i, "shares"))) for i, x in enumerate(lines)
+                if kind is None or x.type == kind]
+
+    related = {
+        "strategic.total_shares": line_refs(),
+        "offering.net_public_shares": line_refs(),
+        "strategic.sponsor_shares": line_refs(InvestorType.sponsor_subsidiary),
+        "strategic.employee_plan_shares": line_refs(InvestorType.employee_plan),
+    }
+    label = case.issuer.short_name or case.issuer.name
+    facts = [Fact("offering", "f0", values, positions, related, label, doc.position(("offering",)))]
+
+    listing = case.timetable.listing_date
+    for i, line in enumerate(lines):
+        base = lines_path + (i,)
+        lock_path = base + (("lockup_months",) if line.lockup_months is not None else ("lockup_until",))
+        ivalues = {
+            "investor.name": line.name,
+            "investor.type": line.type.value,
+            "investor.shares": line.shares,
+            "investor.aggregate": line.aggregate,
+            "investor.lockup_months": lockup_months(line, listing),
+            "offering.issue_shares": issue,
+        }
+        ipositions = {
+            "investor.name": doc.position(base + ("name",)),
+            "investor.type": doc.position(base + ("type",)),
+            "investor.shares": doc.position(base + ("shares",)),
+            "investor.aggregate": doc.position(base),
+            "investor.lockup_months": doc.position(lock_path),
+            "offering.issue_shares": doc.position(("offering", "issue_shares")),
+        }
+        facts.append(Fact("strategic_investor", f"f{i + 1}", ivalues, ipositions, {}, line.name,
+                          doc.position(base)))
+    return facts

@@ -1,0 +1,56 @@
+"""Error types and the exit codes of DESIGN.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line and column in a source file."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+class CheckerError(Exception):
+    """An error that the user can act on; it carries where it happened."""
+
+    exit_code = EXIT_INPUT
+    kind = "input_error"
+
+    def __init__(self, message: str, position: Position | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.field = field
+        self.more: list[CheckerError] = []
+
+    def __str__(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        return f"{where}{self.message}"
+
+
+class InputError(CheckerError):
+    """Bad case input: malformed YAML, wrong types, missing fields, limits exceeded."""
+
+
+class RulePackError(CheckerError):
+    """A rule pack that cannot be used: unknown field, bad operator, missing citation, …"""
+
+    kind = "rule_pack_error"
+
+
+class EngineError(Exception):
+    """The rules engine failed on a case (reported for that case; the batch goes on)."""
+
+    exit_code = EXIT_INTERNAL

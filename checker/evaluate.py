@@ -1,0 +1,194 @@
+"""The reference evaluator: the expression language in pure Python, exact and three-valued.
+
+It works from the expression tree (never from the compiled engine JSON) with `Fraction`
+arithmetic and Kleene logic: an absent field or a zero divisor makes a value unknown (None),
+and unknown only spreads where it could change the answer (`false and unknown` is false).
+It renders messages, decides whether missing data leaves a rule undecidable (then the
+finding is `not_evaluated`), and is the test oracle that the engine's findings must equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from . import humanize
+from .expr import And, BinOp, Bool, Call, Cmp, Field, In, Neg, Not, Num, Or, Str, fields
+from .facts import FieldSpec
+
+
+@dataclass
+class Env:
+    """The values of one fact, and what made anything unknown."""
+
+    values: dict[str, Any]
+    missing: set[str] = field(default_factory=set)
+    zero_divisors: set[str] = field(default_factory=set)
+
+
+def scalar(value: Any) -> Any:
+    """A fact value as the evaluator sees it: numbers as Fraction, dates as day ordinals."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, dt.date):
+        return Fraction(value.toordinal())
+    if isinstance(value, (int, Decimal, Fraction)):
+        return Fraction(value)
+    raise TypeError(f"unsupported fact value {value!r}")
+
+
+def value(node, env: Env):
+    """The value of an arithmetic node: Fraction, bool, str, or None when unknown."""
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, (Str, Bool)):
+        return node.value
+    if isinstance(node, Field):
+        v = env.values.get(node.name)
+        if v is None:
+            env.missing.add(node.name)
+            return None
+        return scalar(v)
+    if isinstance(node, Neg):
+        v = value(node.operand, env)
+        return None if v is None else -v
+    if isinstance(node, BinOp):
+        a, b = value(node.left, env), value(node.right, env)
+        if node.op == "/" and b == 0:
+            env.zero_divisors |= fields(node.right) or {"0"}
+            return None
+        if a is None or b is None:
+            return None
+        if node.op == "+":
+            return a + b
+        if node.op == "-":
+            return a - b
+        if node.op == "*":
+            return a * b
+        return a / b
+    if isinstance(node, Call):
+        args = [value(a, env) for a in node.args]
+        if any(a is None for a in args):
+            return None
+        if node.func == "min":
+            return min(args)
+        if node.func == "max":
+            return max(args)
+        if node.func == "floor":
+            return Fraction(math.floor(args[0]))
+        if node.func == "ceil":
+            return Fraction(math.ceil(args[0]))
+        raise ValueError(f"function {node.func} has no value in a condition")
+    return truth(node, env)
+
+
+_CMP = {
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+}
+
+
+def truth(node, env: Env) -> bool | None:
+    """Kleene truth of a condition: True, False, or None (unknown)."""
+    if isinstance(node, Cmp):
+        a, b = value(node.left, env), value(node.right, env)
+        if a is None or b is None:
+            return None
+        return _CMP[node.op](a, b)
+    if isinstance(node, In):
+        v = value(node.operand, env)
+        if v is None:
+            return None
+        return any(v == opt.value for opt in node.options)
+    if isinstance(node, And):
+        results = [truth(item, env) for item in node.items]
+        if False in results:
+            return False
+        return None if None in results else True
+    if isinstance(node, Or):
+        results = [truth(item, env) for item in node.items]
+        if True in results:
+            return True
+        return None if None in results else False
+    if isinstance(node, Not):
+        v = truth(node.operand, env)
+        return None if v is None else not v
+    if isinstance(node, Bool):
+        return node.value
+    if isinstance(node, Field):
+        v = value(node, env)
+        return None if v is None else bool(v)
+    raise ValueError(f"not a condition: {node!r}")
+
+
+def finding_truth(when, require, env: Env) -> bool | None:
+    """Does the rule fire on this fact? when ∧ ¬require, three-valued."""
+    w = truth(when, env) if when is not None else True
+    r = truth(require, env)
+    if w is False or r is True:
+        return False
+    if w is None or r is None:
+        return None
+    return True
+
+
+# ---- units and rendering -------------------------------------------------------------------
+
+def unit_of(node, specs: dict[str, FieldSpec]) -> str | None:
+    """The display unit of an arithmetic node: the unit of the fields it scales or sums."""
+    if isinstance(node, Field):
+        spec = specs.get(node.name)
+        return spec.unit if spec else None
+    if isinstance(node, Neg):
+        return unit_of(node.operand, specs)
+    if isinstance(node, BinOp):
+        left, right = unit_of(node.left, specs), unit_of(node.right, specs)
+        if node.op in "+-":
+            return left or right
+        if node.op == "*":
+            if isinstance(node.left, Num):
+                return right
+            if isinstance(node.right, Num):
+                return left
+            if {left, right} == {"price", "shares"}:
+                return "yuan"
+            return None
+        if isinstance(node.right, Num):
+            return left
+        if left == "yuan" and right == "price":
+            return "shares"
+        return None
+    if isinstance(node, Call):
+        units = {unit_of(a, specs) for a in node.args} - {None}
+        return units.pop() if len(units) == 1 else None
+    return None
+
+
+def render_value(node, env: Env, specs: dict[str, FieldSpec], lang: str) -> str:
+    """One template placeholder as text."""
+    if isinstance(node, Call) and node.func in ("shares", "yuan", "price", "pct", "num", "months",
+                                                 "count", "multiple", "percent"):
+        args = [value(a, env) for a in node.args]
+        if any(a is None for a in args):
+            return humanize.by_unit(None, None, lang)
+        if node.func == "percent":
+            if args[1] == 0:
+                return "n/a"
+            return humanize.percent(args[0] / args[1])
+        unit = {"pct": "ratio", "num": None, "count": None}.get(node.func, node.func)
+        return humanize.by_unit(args[0], unit, lang)
+    if isinstance(node, Field):
+        raw = env.values.get(node.name)
+        if isinstance(raw, (str, bool, dt.date)):
+            return humanize.by_unit(raw, None, lang)
+    v = value(node, env)
+    return humanize.by_unit(v, unit_of(node, specs), lang)
+
+
+def render(template: list, env: Env, specs: dict[str, FieldSpec], lang: str) -> str:
+    return "".join(part if isinstance(part, str) else render_value(part, env, specs, lang)
+                   for part in template)

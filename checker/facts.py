@@ -1,0 +1,100 @@
+"""Facts: what derive hands to the rules. One fact per offering, one per list item.
+
+Every field a rule may name is declared here with its type, unit, one-line doc and bounds; the
+rule compiler refuses names not declared for the rule's fact kind, and the encoder sends only
+declared fields. A value of None means absent: a rule that needs it is `not_evaluated`.
+
+Types: `int`; `dec` (a Decimal with at most `scale` decimals, sent to the engine as the integer
+value × 10^scale); `bool`; `str`; `date` (sent as the day ordinal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Position
+
+MAX_ABS = 10**12   # default bound on numeric fact values; the compiler proves products stay in int64
+ISSUE_HI = 10**11  # shares that may be multiplied by a price
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str            # int | dec | bool | str | date
+    unit: str            # shares | yuan | price | ratio | multiple | months | count | flag | text | date
+    doc: str
+    scale: int = 0       # decimals kept for `dec`
+    lo: int = 0          # bounds of the real value (before scaling)
+    hi: int = MAX_ABS
+
+
+@dataclass
+class Fact:
+    kind: str
+    id: str
+    values: dict[str, Any]
+    positions: dict[str, Position] = field(default_factory=dict)
+    related: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
+    label: str = ""
+    position: Position | None = None   # where the fact's own block starts
+
+
+def _specs(*specs: FieldSpec) -> dict[str, FieldSpec]:
+    return {s.name: s for s in specs}
+
+
+_SH = dict(type="int", unit="shares")
+_ISH = dict(type="int", unit="shares", hi=ISSUE_HI)
+
+OFFERING_FIELDS = _specs(
+    FieldSpec("issuer.board", "str", "text", "上市板块 board code"),
+    FieldSpec("issuer.profitable", "bool", "flag", "是否已盈利"),
+    FieldSpec("issuer.weighted_voting_rights", "bool", "flag", "是否存在表决权差异安排"),
+    FieldSpec("issuer.red_chip", "bool", "flag", "是否为红筹企业"),
+    FieldSpec("offering.issue_shares", doc="本次发行股数", **_ISH),
+    FieldSpec("offering.post_issue_total_shares", doc="发行后总股本", **_SH),
+    FieldSpec("offering.price", "dec", "price", "发行价格 (yuan per share)", scale=2, hi=10**5),
+    FieldSpec("offering.gross_proceeds", "dec", "yuan", "募集资金总额 as stated", scale=2, hi=10**14),
+    FieldSpec("offering.net_public_shares", doc="发行股数扣除最终战略配售数量 (issue − strategic total)",
+              lo=-MAX_ABS, **_SH),
+    FieldSpec("pricing.ceiling", "dec", "price",
+              "四数孰低值: the published ceiling, else the lowest of the four benchmarks", scale=4, hi=10**5),
+    FieldSpec("pricing.valid_bidder_count", "int", "count", "提供有效报价的投资者家数"),
+    FieldSpec("pricing.total_bid_shares", doc="剔除无效报价后拟申购总量", **_SH),
+    FieldSpec("pricing.excluded_bid_shares", doc="高价剔除数量", **_SH),
+    FieldSpec("strategic.initial_shares", doc="初始战略配售数量", **_SH),
+    FieldSpec("strategic.total_shares", doc="最终战略配售数量: sum of the strategic lines", **_SH),
+    FieldSpec("strategic.investor_count", "int", "count",
+              "参与战略配售的投资者家数; absent when an aggregate line has no count"),
+    FieldSpec("strategic.sponsor_shares", doc="保荐人相关子公司跟投股数 (sum of sponsor lines)", **_ISH),
+    FieldSpec("strategic.sponsor_lines", "int", "count", "number of sponsor-subsidiary lines"),
+    FieldSpec("strategic.employee_plan_shares", doc="员工专项资管计划获配股数 (sum)", **_SH),
+    FieldSpec("allocation.offline_initial_shares", doc="网下初始发行数量", **_SH),
+    FieldSpec("allocation.online_initial_shares", doc="网上初始发行数量", **_SH),
+    FieldSpec("allocation.online_effective_multiple", "dec", "multiple", "网上有效申购倍数", scale=4,
+              hi=10**9),
+    FieldSpec("allocation.clawback_shares", doc="回拨股数 offline → online", **_SH),
+    FieldSpec("allocation.offline_lockup_ratio", "dec", "ratio", "网下比例限售比例", scale=6, hi=1),
+    FieldSpec("allocation.offline_lockup_months", "int", "months", "网下限售期 (months)"),
+    FieldSpec("results.offline_paid_shares", doc="网下缴款认购股数", **_SH),
+    FieldSpec("results.online_paid_shares", doc="网上缴款认购股数", **_SH),
+    FieldSpec("results.underwriter_takeup_shares", doc="主承销商包销股数", **_SH),
+    FieldSpec("outcome.status", "str", "text", "planned / completed / aborted / suspended"),
+    FieldSpec("disclosures.investment_risk_notice", "bool", "flag", "投资风险特别公告 published"),
+)
+
+INVESTOR_FIELDS = _specs(
+    FieldSpec("investor.name", "str", "text", "投资者名称"),
+    FieldSpec("investor.type", "str", "text", "sponsor_subsidiary / employee_plan / other"),
+    FieldSpec("investor.shares", doc="获配股数", **_ISH),
+    FieldSpec("investor.aggregate", "bool", "flag", "the line groups several investors"),
+    FieldSpec("investor.lockup_months", "int", "months",
+              "限售期 in whole months from listing (given, or from lockup_until and the listing date)"),
+    FieldSpec("offering.issue_shares", doc="本次发行股数 (copied from the offering)", **_ISH),
+)
+
+FACT_KINDS: dict[str, dict[str, dict[str, FieldSpec]]] = {
+    "ipo": {"offering": OFFERING_FIELDS, "strategic_investor": INVESTOR_FIELDS},
+}

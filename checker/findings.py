@@ -1,0 +1,65 @@
+"""The result model every reporter formats: findings per case, and the case's own status."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .errors import Position
+
+STATUSES = ("violation", "waived", "not_evaluated", "not_covered")
+
+
+@dataclass
+class Finding:
+    case_id: str
+    rule_id: str
+    topic: str
+    title: dict[str, str]
+    severity: str
+    confidence: str
+    status: str                      # violation | waived | not_evaluated | not_covered
+    message: dict[str, str]
+    expected: dict[str, str]
+    actual: dict[str, str]
+    citation: dict
+    position: Position
+    subject: str = ""                # the investor line or offering the finding is about
+    missing: list[str] = field(default_factory=list)
+    related: list[dict] = field(default_factory=list)
+    waiver: dict | None = None
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        pos = out.pop("position")
+        out["location"] = {"file": pos["file"], "line": pos["line"], "col": pos["col"]}
+        return out
+
+
+@dataclass
+class CaseResult:
+    file: str
+    case_id: str
+    case_type: str | None = None
+    board: str | None = None
+    as_of: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    notices: list[dict] = field(default_factory=list)   # expired / unused waivers, …
+    error: dict | None = None                            # input_error / engine_error, with location
+
+    @property
+    def status(self) -> str:
+        if self.error:
+            return self.error["kind"]
+        if any(f.status == "violation" for f in self.findings):
+            return "violations"
+        if any(f.status == "not_evaluated" for f in self.findings):
+            return "not_evaluable"
+        return "clean"
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file, "case_id": self.case_id, "case_type": self.case_type,
+            "board": self.board, "as_of": self.as_of, "status": self.status,
+            "error": self.error, "notices": self.notices,
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,36 @@
+"""Rule-pack lint: what loading cannot see in one rule alone."""
+
+from __future__ import annotations
+
+import os
+
+from .compile import MAX_PATHS_PER_RULE
+from .engine import SHARD_PATHS, assert_no_collisions
+from .errors import EngineError
+from .facts import FACT_KINDS
+
+
+def repo_root() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def lint(catalogue) -> list[str]:
+    problems = []
+    for rule in catalogue.rules:
+        for ex in rule.spec.examples:
+            if not os.path.exists(os.path.join(repo_root(), ex.case)):
+                problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example case {ex.case} "
+                                "does not exist")
+        if rule.compiled.paths > MAX_PATHS_PER_RULE or rule.compiled.paths > SHARD_PATHS:
+            problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: too many alternatives")
+    try:
+        assert_no_collisions([r.id for r in catalogue.rules], "rule ids")
+        for kinds in FACT_KINDS.values():
+            for specs in kinds.values():
+                assert_no_collisions([n.replace(".", "__") for n in specs] + ["kind", "id", "sid", "_0",
+                                                                            "_asof", "_board"],
+                                     "field names")
+        assert_no_collisions([f"f{i}" for i in range(1000)], "fact ids")
+    except EngineError as exc:
+        problems.append(str(exc))
+    return problems

@@ -1,0 +1,292 @@
+"""Load one YAML file safely, keeping the line and column of every node.
+
+The document is built from the parser's event stream (libyaml's C parser where present), never
+with `yaml.load`: so duplicate keys, alias expansion, nesting depth and non-standard tags are all
+caught here with the file, line and column, and the builder is iterative (no recursion to blow).
+
+Values: mapping keys are their plain text (a key `on:` stays "on"); YAML floats become `Decimal`
+built from the text itself, so `46.08` is exactly 46.08; `.nan`/`.inf` are refused.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from yaml.nodes import ScalarNode
+
+from .errors import InputError, Position
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+_T = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_COLLECTION_TAGS = {_T + "map", _T + "seq"}
+
+Path = tuple  # tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A loaded YAML document: plain data plus where each node stood."""
+
+    file: str
+    data: Any
+    positions: dict[Path, Position] = field(default_factory=dict)
+    key_positions: dict[Path, Position] = field(default_factory=dict)
+
+    def position(self, path: Path) -> Position:
+        """Where the node at `path` (or its nearest existing ancestor) starts."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), Position(self.file, 1, 1))
+
+    def key_position(self, path: Path) -> Position:
+        """Where the key of `path` stands; the node's own position if it has no key."""
+        return self.key_positions.get(tuple(path)) or self.position(path)
+
+
+_constructor = SafeConstructor()
+_resolver = yaml.resolver.Resolver()
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+
+
+def _tag(tag: str) -> str:
+    return "!!" + tag[len(_T):] if tag.startswith(_T) else tag
+
+
+def _pos(file: str, mark) -> Position:
+    return Position(file, mark.line + 1, mark.column + 1)
+
+
+def read_text(path: str, max_bytes: int = MAX_BYTES) -> str:
+    """Read a file as UTF-8 (a BOM is allowed), refusing oversize files and invalid bytes."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", Position(path, 1, 1)) from None
+    if size > max_bytes:
+        raise InputError(
+            f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", Position(path, 1, 1)
+        )
+    with open(path, "rb") as fh:
+        raw = fh.read(max_bytes + 1)
+    return decode(raw, path)
+
+
+def decode(raw: bytes, file: str) -> str:
+    """Strict UTF-8 decoding; the error names the line and column of the first bad byte."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise InputError(
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); case files must be UTF-8",
+            Position(file, line, col),
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def load_file(path: str, **limits) -> Document:
+    return load_text(read_text(path, limits.pop("max_bytes", MAX_BYTES)), path, **limits)
+
+
+def load_text(text: str, file: str = "<string>", *, max_depth: int = MAX_DEPTH,
+              max_nodes: int = MAX_NODES) -> Document:
+    """Build one document from YAML text. Raises InputError with file:line:col on any problem."""
+    doc = Document(file, None)
+    loader = Loader(text)
+    try:
+        _build(loader, doc, max_depth, max_nodes)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _pos(file, mark) if mark else Position(file, 1, 1)
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise InputError(f"malformed YAML: {problem}", where) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", Position(file, 1, 1)) from None
+    finally:
+        loader.dispose()
+    return doc
+
+
+def _scalar(ev: ScalarEvent, file: str) -> Any:
+    tag = ev.tag
+    if tag in (None, "!"):
+        tag = _resolver.resolve(ScalarNode, ev.value, ev.implicit) if tag is None else _T + "str"
+    elif tag not in _SCALAR_TAGS:
+        raise InputError(f"YAML tag {_tag(tag)} is not allowed in a case file", _pos(file, ev.start_mark))
+    node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark)
+    kind = tag[len(_T):]
+    try:
+        if kind == "float":
+            text = ev.value.replace("_", "").lower()
+            if text.lstrip("+-") in (".inf", ".nan"):
+                raise InputError(f"'{ev.value}' (NaN or infinity) is not a number a case may hold",
+                                 _pos(file, ev.start_mark))
+            return Decimal(text)
+        if kind == "int":
+            return _constructor.construct_yaml_int(node)
+        if kind == "bool":
+            return _constructor.construct_yaml_bool(node)
+        if kind == "null":
+            return None
+        if kind == "timestamp":
+            return _constructor.construct_yaml_timestamp(node)
+        return ev.value
+    except (ValueError, InvalidOperation, ConstructorError) as exc:
+        what = {"timestamp": "date", "int": "integer"}.get(kind, kind)
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        raise InputError(f"invalid {what} '{_short(ev.value)}'" + (f": {detail}" if detail else ""),
+                         _pos(file, ev.start_mark)) from None
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_mark", "keys", "nodes", "anchor")
+
+    def __init__(self, container, path, anchor):
+        self.container = container
+        self.path = path
+        self.key = None
+        self.key_mark = None
+        self.keys: dict[str, Any] = {}
+        self.nodes = 1
+        self.anchor = anchor
+
+
+def _build(loader, doc: Document, max_depth: int, max_nodes: int) -> None:
+    file = doc.file
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    total = 0
+    documents = 0
+    root_set = False
+
+    def child_path() -> Path:
+        top = stack[-1]
+        if isinstance(top.container, list):
+            return top.path + (len(top.container),)
+        return top.path + (top.key,)
+
+    def attach(value: Any, mark, nodes: int) -> None:
+        nonlocal root_set
+        if not stack:
+            doc.data = value
+            doc.positions[()] = _pos(file, mark)
+            root_set = True
+            return
+        top = stack[-1]
+        top.nodes += nodes
+        if isinstance(top.container, list):
+            top.container.append(value)
+        else:
+            top.container[top.key] = value
+            top.key = None
+
+    while True:
+        ev = loader.get_event()
+        if isinstance(ev, (StreamStartEvent, DocumentEndEvent)):
+            continue
+        if isinstance(ev, StreamEndEvent):
+            break
+        if isinstance(ev, DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise InputError("a case file holds one YAML document; found a second one",
+                                 _pos(file, ev.start_mark))
+            continue
+
+        top = stack[-1] if stack else None
+        expecting_key = top is not None and isinstance(top.container, dict) and top.key is None
+        if expecting_key and not isinstance(ev, MappingEndEvent):
+            if not isinstance(ev, ScalarEvent):
+                raise InputError("a mapping key must be a plain name", _pos(file, ev.start_mark))
+            key = ev.value
+            if key in top.keys:
+                first = top.keys[key]
+                raise InputError(
+                    f"duplicate key '{key}' (first at line {first.line}); YAML would silently keep "
+                    "only the last value", _pos(file, ev.start_mark))
+            kpos = _pos(file, ev.start_mark)
+            top.keys[key] = kpos
+            top.key = key
+            doc.key_positions[top.path + (key,)] = kpos
+            continue
+
+        if isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
+            frame = stack.pop()
+            if frame.anchor:
+                anchors[frame.anchor] = (frame.container, frame.nodes)
+            if stack:
+                attach(frame.container, None, frame.nodes)
+            continue
+
+        total += 1
+        if total > max_nodes:
+            raise InputError(f"more than {max_nodes:,} YAML nodes (alias expansion included)",
+                             _pos(file, ev.start_mark))
+        path = child_path() if stack else ()
+        if isinstance(ev, AliasEvent):
+            if ev.anchor not in anchors:
+                raise InputError(f"alias *{ev.anchor} refers to no complete anchor",
+                                 _pos(file, ev.start_mark))
+            value, nodes = anchors[ev.anchor]
+            total += nodes
+            if total > max_nodes:
+                raise InputError(
+                    f"alias *{ev.anchor} expands past {max_nodes:,} YAML nodes (an alias bomb?)",
+                    _pos(file, ev.start_mark))
+            doc.positions[path] = _pos(file, ev.start_mark)
+            attach(value, ev.start_mark, nodes)
+            continue
+        doc.positions[path] = _pos(file, ev.start_mark)
+        if isinstance(ev, ScalarEvent):
+            value = _scalar(ev, file)
+            if ev.anchor:
+                anchors[ev.anchor] = (value, 1)
+            attach(value, ev.start_mark, 1)
+            continue
+        if isinstance(ev, (MappingStartEvent, SequenceStartEvent)):
+            if ev.tag not in (None, "!") and ev.tag not in _COLLECTION_TAGS:
+                raise InputError(f"YAML tag {_tag(ev.tag)} is not allowed in a case file",
+                                 _pos(file, ev.start_mark))
+            if len(stack) >= max_depth:
+                raise InputError(f"nesting deeper than {max_depth} levels", _pos(file, ev.start_mark))
+            container: Any = {} if isinstance(ev, MappingStartEvent) else []
+            stack.append(_Frame(container, path, ev.anchor))
+            if not root_set and len(stack) == 1:
+                doc.data = container
+                root_set = True
+            continue
+        raise InputError(f"unexpected YAML event {type(ev).__name__}", _pos(file, ev.start_mark))
+
+    if not root_set:
+        raise InputError("the file is empty", Position(file, 1, 1))

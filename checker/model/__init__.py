@@ -1,0 +1,1 @@
+"""Case models (pydantic v2), one module per case type."""

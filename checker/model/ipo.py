@@ -1,0 +1,143 @@
+"""The IPO case: one offering plan (before issuance) or one completed/aborted offering."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .types import (Count, Date, IssuePrice, IssueShares, Months, Multiple, Price, Ratio, Shares,
+                    Strict, Text, Yuan)
+from .waiver import Waiver
+
+
+class Board(str, Enum):
+    sse_main = "sse_main"
+    star = "star"
+    szse_main = "szse_main"
+    chinext = "chinext"
+    bse = "bse"
+
+
+class InvestorType(str, Enum):
+    sponsor_subsidiary = "sponsor_subsidiary"
+    employee_plan = "employee_plan"
+    other = "other"
+
+
+class OutcomeStatus(str, Enum):
+    planned = "planned"
+    completed = "completed"
+    aborted = "aborted"
+    suspended = "suspended"
+
+
+class Disclosure(str, Enum):
+    investment_risk_notice = "investment_risk_notice"  # 投资风险特别公告
+
+
+def lax(enum):
+    """Enums are read from their text value (strict mode would demand an Enum instance)."""
+    return Annotated[enum, Field(strict=False)]
+
+
+class Issuer(Strict):
+    name: Text = Field(description="发行人全称 / issuer's full name")
+    short_name: Text | None = Field(None, description="证券简称 / short name")
+    stock_code: str | None = Field(None, pattern=r"^\d{6}$", description="股票代码, six digits")
+    board: lax(Board) = Field(description="上市板块 / listing board")
+    profitable: bool | None = Field(None, description="是否已盈利 / profitable at filing")
+    weighted_voting_rights: bool | None = Field(None, description="是否存在表决权差异安排")
+    red_chip: bool | None = Field(None, description="是否为红筹企业")
+
+
+class Timetable(Strict):
+    inquiry_date: Date | None = Field(None, description="初步询价日 (usually T-4 or T-3)")
+    t_day: Date | None = Field(None, description="网上网下申购日 T; the date the rules are taken from")
+    payment_date: Date | None = Field(None, description="缴款日 (T+2)")
+    listing_date: Date | None = Field(None, description="上市日")
+
+
+class Offering(Strict):
+    issue_shares: IssueShares = Field(description="本次发行股数 / shares offered")
+    post_issue_total_shares: Shares | None = Field(None, description="发行后总股本 / total shares after the issue")
+    price: IssuePrice | None = Field(None, description="发行价格, yuan per share (to the fen)")
+    gross_proceeds: Yuan | None = Field(None, description="募集资金总额 as stated, yuan")
+
+
+class Benchmarks(Strict):
+    median_all: Price | None = Field(None, description="剔除最高报价后网下投资者报价中位数")
+    wavg_all: Price | None = Field(None, description="剔除最高报价后网下投资者报价加权平均数")
+    median_ltf: Price | None = Field(None, description="公募/社保/养老金/年金/保险/QFII 报价中位数")
+    wavg_ltf: Price | None = Field(None, description="公募/社保/养老金/年金/保险/QFII 报价加权平均数")
+
+
+class Pricing(Strict):
+    total_bid_shares: Shares | None = Field(None, description="剔除无效报价后拟申购总量")
+    excluded_bid_shares: Shares | None = Field(None, description="高价剔除的拟申购数量")
+    benchmarks: Benchmarks | None = None
+    ceiling: Price | None = Field(None, description="四数孰低值 as published")
+    valid_bidder_count: Count | None = Field(None, description="提供有效报价的投资者家数")
+
+
+class StrategicInvestor(Strict):
+    name: Text = Field(description="参与战略配售的投资者 (or a group of them)")
+    type: lax(InvestorType) = Field(description="sponsor_subsidiary / employee_plan / other")
+    shares: IssueShares = Field(description="获配股数 (final)")
+    lockup_months: Months | None = Field(None, description="限售期, months from listing")
+    lockup_until: Date | None = Field(None, description="限售期届满日, when given as a date")
+    aggregate: bool = Field(False, description="true when this line groups several investors")
+    investor_count: Count | None = Field(None, description="how many investors an aggregate line holds, if known")
+
+    @model_validator(mode="after")
+    def _count_only_for_aggregates(self):
+        if self.investor_count is not None and not self.aggregate:
+            raise ValueError("investor_count is only for a line with aggregate: true")
+        return self
+
+
+class Strategic(Strict):
+    initial_shares: Shares | None = Field(None, description="初始战略配售数量")
+    investors: list[StrategicInvestor] = Field(default_factory=list, max_length=500)
+
+
+class OfflineLockup(Strict):
+    ratio: Ratio = Field(description="share of each allotment locked, e.g. 0.10")
+    months: Months = Field(description="lock-up months from listing")
+
+
+class Allocation(Strict):
+    offline_initial_shares: Shares | None = Field(None, description="网下初始发行数量 (after the strategic adjustment)")
+    online_initial_shares: Shares | None = Field(None, description="网上初始发行数量")
+    online_effective_multiple: Multiple | None = Field(None, description="网上有效申购倍数")
+    clawback_shares: Shares | None = Field(None, description="回拨 from offline to online, shares")
+    offline_lockup: OfflineLockup | None = None
+
+
+class Results(Strict):
+    offline_paid_shares: Shares | None = Field(None, description="网下缴款认购股数")
+    offline_abandoned_shares: Shares | None = Field(None, description="网下放弃认购股数")
+    online_paid_shares: Shares | None = Field(None, description="网上缴款认购股数")
+    online_abandoned_shares: Shares | None = Field(None, description="网上放弃认购股数")
+    underwriter_takeup_shares: Shares | None = Field(None, description="保荐人(主承销商)包销股数")
+
+
+class Outcome(Strict):
+    status: lax(OutcomeStatus) = OutcomeStatus.planned
+    reason: Text | None = Field(None, description="why the offering was aborted or suspended")
+
+
+class IpoCase(Strict):
+    case_type: Literal["ipo"]
+    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.\-]{1,80}$", description="case id; default: file name")
+    issuer: Issuer
+    timetable: Timetable = Timetable()
+    offering: Offering
+    pricing: Pricing = Pricing()
+    strategic: Strategic = Strategic()
+    allocation: Allocation = Allocation()
+    results: Results | None = None
+    outcome: Outcome = Outcome()
+    disclosures: list[lax(Disclosure)] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)

@@ -1,0 +1,84 @@
+"""Strict field types shared by the case models.
+
+Shares are integers, money and ratios `Decimal` (the loader builds YAML floats as Decimal from
+their text), dates are dates. Nothing is coerced from text: "8,724,327" or "８７２万" where a
+number belongs is an input error, never a silent guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+MAX_SHARES = 10**12  # a trillion shares: far above any A-share company, far below engine int64 limits
+MAX_ISSUE_SHARES = 10**11  # the largest A-share IPO offered 2.2e10 shares
+MAX_YUAN = 10**14
+
+
+class Strict(BaseModel):
+    """Base for every case block: unknown fields are errors, values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return f"text '{value[:40]}'"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Decimal):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return f"a date with a time ({value.isoformat()})"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise ValueError(f"expected a number, got {_describe(value)}")
+    return Decimal(value)
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {_describe(value)}")
+    return value
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValueError(f"expected a date written YYYY-MM-DD, got {_describe(value)}")
+    return value
+
+
+def _decimals(places: int):
+    def check(value: Decimal) -> Decimal:
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > places:
+            raise ValueError(f"at most {places} decimal places are allowed, got {value}")
+        return value
+    return check
+
+
+Shares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_SHARES)]
+IssueShares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_ISSUE_SHARES)]
+Count = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**7)]
+Months = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=1200)]
+Yuan = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=MAX_YUAN),
+                 AfterValidator(_decimals(2))]
+Price = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=10**5),
+                  AfterValidator(_decimals(4))]
+IssuePrice = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=10**5),
+                       AfterValidator(_decimals(2))]
+Ratio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1), AfterValidator(_decimals(6))]
+Multiple = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10**9),
+                     AfterValidator(_decimals(4))]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Text = Annotated[str, Field(min_length=1, max_length=500)]

@@ -1,0 +1,40 @@
+"""Exit codes from results: the gravest wins (3 engine error > 2 input error > 1 violations > 0)."""
+
+from __future__ import annotations
+
+from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS
+from .findings import CaseResult, Finding
+
+FAIL_ON = {
+    "error": ({"violation"}, {"error"}),
+    "warning": ({"violation"}, {"error", "warning"}),
+    "not-evaluated": ({"violation", "not_evaluated"}, {"error", "warning"}),
+}
+
+
+def fails(finding: Finding, fail_on: str) -> bool:
+    statuses, severities = FAIL_ON[fail_on]
+    return finding.status in statuses and finding.severity in severities
+
+
+def exit_code(results: list[CaseResult], fail_on: str = "error") -> int:
+    code = EXIT_OK
+    for result in results:
+        if result.error:
+            code = max(code, EXIT_INTERNAL if result.error["kind"] == "engine_error" else EXIT_INPUT)
+        elif any(fails(f, fail_on) for f in result.findings):
+            code = max(code, EXIT_VIOLATIONS)
+    return code
+
+
+def summary(results: list[CaseResult]) -> dict:
+    counts = {"cases": len(results), "clean": 0, "violations": 0, "not_evaluable": 0,
+              "input_error": 0, "engine_error": 0}
+    by_rule: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+        for f in result.findings:
+            if f.status == "violation":
+                by_rule[f.rule_id] = by_rule.get(f.rule_id, 0) + 1
+    counts["top_rules"] = sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    return counts

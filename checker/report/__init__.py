@@ -1,0 +1,1 @@
+"""Reporters format results; they never decide anything."""

@@ -1,0 +1,75 @@
+"""The terminal report (rich): Chinese by default, English with --lang en."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+L = {
+    "zh": {"violation": "违规", "waived": "已豁免", "not_evaluated": "无法评估", "not_covered": "未覆盖",
+           "expected": "应为", "actual": "实际", "cite": "依据", "related": "相关行", "as_of": "适用日期",
+           "clean": "未发现违规", "input_error": "输入错误", "engine_error": "引擎错误",
+           "waiver": "豁免", "approver": "批准人", "expires": "到期", "notice": "提示",
+           "summary": "共检查 {cases} 个案例：{clean} 个无违规，{violations} 个有违规，"
+                      "{not_evaluable} 个部分无法评估，{input_error} 个输入错误，{engine_error} 个引擎错误"},
+    "en": {"violation": "violation", "waived": "waived", "not_evaluated": "not evaluated",
+           "not_covered": "not covered", "expected": "expected", "actual": "actual", "cite": "source",
+           "related": "lines", "as_of": "as of", "clean": "no violations", "input_error": "input error",
+           "engine_error": "engine error", "waiver": "waiver", "approver": "approver",
+           "expires": "expires", "notice": "notice",
+           "summary": "{cases} case(s) checked: {clean} clean, {violations} with violations, "
+                      "{not_evaluable} not fully evaluable, {input_error} input errors, "
+                      "{engine_error} engine errors"},
+}
+STYLE = {"violation": "bold red", "waived": "yellow", "not_evaluated": "cyan", "not_covered": "dim"}
+
+
+def _where(loc: dict) -> str:
+    return f"{loc['file']}:{loc['line']}:{loc['col']}"
+
+
+def render(results, summary: dict, lang: str, console: Console) -> None:
+    t = L[lang]
+    for result in results:
+        head = f"[bold]{escape(result.case_id)}[/] · {escape(result.file)}"
+        if result.board:
+            head += f" · {result.board} · {t['as_of']} {result.as_of}"
+        console.print(head)
+        if result.error:
+            err = result.error
+            console.print(f"  [bold red]✗ {t[err['kind']]}[/] {escape(_where(err['location']))}: "
+                          f"{escape(err['message'])}")
+            for more in err.get("more", []):
+                console.print(f"    {escape(_where(more['location']))}: {escape(more['message'])}")
+            console.print()
+            continue
+        if not any(f.status == "violation" for f in result.findings):
+            console.print(f"  [green]✓ {t['clean']}[/]")
+        for f in result.findings:
+            d = f.to_dict()
+            style = STYLE[f.status]
+            console.print(f"  [{style}]{'✗' if f.status == 'violation' else '•'} {t[f.status]}[/] "
+                          f"[bold]{f.rule_id}[/] {escape("[" + f.severity + "]")} {escape(_where(d['location']))}")
+            console.print(f"      {escape(f.title[lang])}" + (f" — {escape(f.subject)}" if f.subject else ""))
+            console.print(f"      {escape(f.message[lang])}")
+            if f.status in ("violation", "waived"):
+                console.print(f"      {t['expected']} {escape(f.expected[lang])}；{t['actual']} "
+                              f"{escape(f.actual[lang])}" if lang == "zh" else
+                              f"      {t['expected']} {escape(f.expected[lang])}; {t['actual']} "
+                              f"{escape(f.actual[lang])}")
+            c = f.citation
+            cite = " ".join(x for x in (c["source"], c.get("article") or "", f"({c['version']})") if x)
+            if f.status != "not_covered":
+                console.print(f"      [dim]{t['cite']} {escape(cite)} · confidence {f.confidence}[/]")
+            if f.related:
+                lines = ", ".join(f"{r['line']} {r['label']}" for r in f.related)
+                console.print(f"      [dim]{t['related']} {escape(lines)}[/]")
+            if f.waiver:
+                w = f.waiver
+                console.print(f"      [yellow]{t['waiver']}: {escape(w['reason'])} · {t['approver']} "
+                              f"{escape(w['approver'])} · {t['expires']} {w['expires'] or '—'}[/]")
+        for n in result.notices:
+            console.print(f"  [yellow]{t['notice']}[/] {n['kind']} {n['rule_id']} "
+                          f"{escape(_where(n['location']))}")
+        console.print()
+    console.print(t["summary"].format(**summary))

@@ -1,0 +1,271 @@
+"""Rule packs: YAML files under rules/<case type>/, validated and compiled when loaded.
+
+A pack is a mapping with `rules:` (a list). Every rule carries an id, a topic (the catalogue
+entry it implements; versions and bands of one rule share it), zh/en title and message, a
+severity and confidence, a citation, where and when it applies (`applies.from` inclusive,
+`applies.until` exclusive: the day a successor takes effect), the fact it reads (`for_each`),
+`when` and `require` conditions, and examples that must pass and fail. Anything wrong is a
+RulePackError with file:line:col, before any case is checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import expr as ex
+from .compile import Compiled, compile_condition
+from .errors import Position, RulePackError
+from .facts import FACT_KINDS
+from .loading import Document, load_file
+from .model.ipo import Board
+from .validate import field_path
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Bilingual(_Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Cite(_Strict):
+    source: str = Field(min_length=1, description="the instrument, e.g. 证券发行与承销管理办法")
+    article: str | None = Field(None, description="article / clause, e.g. 第二十一条")
+    version: str = Field(min_length=1, description="which version of the instrument")
+    urls: list[str] = Field(default_factory=list, description="pages where the rule was read")
+    note: str | None = None
+
+
+class Applies(_Strict):
+    case: Literal["ipo", "restructuring"]
+    boards: list[Board] | None = None
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.until is not None and self.until <= self.from_:
+            raise ValueError("applies.until must be after applies.from")
+        return self
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.until is None or day < self.until)
+
+
+class Example(_Strict):
+    expect: Literal["pass", "fail", "not_evaluated"]
+    case: str = Field(min_length=1, description="a case file, relative to the repository root")
+    set: dict[str, Any] = Field(default_factory=dict, description="field path → value to change")
+    note: str | None = None
+
+
+class RuleSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    topic: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    title: Bilingual
+    severity: Literal["error", "warning", "info"]
+    confidence: Literal["verified", "seed", "memory"]
+    cite: Cite
+    applies: Applies
+    for_each: str = "offering"
+    when: str | None = None
+    require: str
+    actual: str | None = None
+    expected: Bilingual | None = None
+    message: Bilingual
+    rationale: str | None = None
+    examples: list[Example] = Field(min_length=2)
+
+    @field_validator("examples")
+    @classmethod
+    def _both(cls, examples):
+        kinds = {e.expect for e in examples}
+        if not {"pass", "fail"} <= kinds:
+            raise ValueError("every rule needs at least one 'pass' and one 'fail' example")
+        return examples
+
+    @model_validator(mode="after")
+    def _memory_is_warning(self):
+        if self.confidence == "memory" and self.severity == "error":
+            raise ValueError("a rule with confidence: memory must be severity: warning until verified")
+        return self
+
+
+@dataclass
+class Rule:
+    """A loaded rule: its spec, parsed trees and compiled pattern, and where it was written."""
+
+    spec: RuleSpec
+    when: Any
+    require: Any
+    actual: Any               # the node whose value is reported as `actual`
+    expected: Any             # node of the limit, when `expected` text is not given
+    op: str | None            # the require comparison's operator, for the default expected text
+    message: dict[str, list]
+    expected_text: dict[str, list] | None
+    fields: frozenset
+    divisors: frozenset
+    compiled: Compiled
+    file: str
+    position: Position
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def kind(self) -> str:
+        return self.spec.for_each
+
+
+def rules_dir() -> str:
+    """The rule packs: inside the installed package, else the repository's rules/ folder."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, "_rules")
+    if os.path.isdir(packaged):
+        return packaged
+    return os.path.join(os.path.dirname(here), "rules")
+
+
+def pack_files(root: str) -> list[str]:
+    return sorted(glob.glob(os.path.join(root, "**", "*.yaml"), recursive=True))
+
+
+def _error(doc: Document, path: tuple, message: str, col_offset: int = 0) -> RulePackError:
+    pos = doc.position(path)
+    if col_offset:
+        pos = Position(pos.file, pos.line, pos.col + col_offset)
+    return RulePackError(message, pos, field=field_path(path))
+
+
+def _parse(doc, path, text, template=False):
+    try:
+        return ex.parse_template(text) if template else ex.parse(text)
+    except ex.ExprError as exc:
+        raise _error(doc, path, f"'{field_path(path)}': {exc}", exc.col) from None
+
+
+def load_pack(file: str) -> list[Rule]:
+    """Load, validate and compile one rule pack file."""
+    try:
+        doc = load_file(file)
+    except RulePackError:
+        raise
+    except Exception as exc:  # InputError from the loader: same place, rule-pack kind
+        raise RulePackError(getattr(exc, "message", str(exc)), getattr(exc, "position", None)) from None
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RulePackError("a rule pack is a mapping with a 'rules:' list", doc.position(()))
+    unknown = set(data) - {"rules", "pack", "description"}
+    if unknown:
+        raise _error(doc, (sorted(unknown)[0],), f"unknown top-level key '{sorted(unknown)[0]}'")
+    out = []
+    for i, raw in enumerate(data["rules"]):
+        out.append(_load_rule(doc, ("rules", i), raw))
+    return out
+
+
+def _load_rule(doc: Document, path: tuple, raw: Any) -> Rule:
+    try:
+        spec = RuleSpec.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = path + tuple(err["loc"])
+        msg = err["msg"].replace("Value error, ", "")
+        if err["type"] == "missing":
+            msg = f"required field '{field_path(tuple(err['loc']))}' is missing"
+            return_path = path + tuple(err["loc"][:-1])
+        elif err["type"] == "extra_forbidden":
+            msg = f"unknown field '{field_path(tuple(err['loc']))}'"
+            return_path = loc
+        else:
+            msg = f"'{field_path(tuple(err['loc']))}': {msg}"
+            return_path = loc
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        raise _error(doc, return_path, f"rule {rid or '#' + str(path[-1])}: {msg}") from None
+
+    kinds = FACT_KINDS.get(spec.applies.case, {})
+    if spec.for_each not in kinds:
+        raise _error(doc, path + ("for_each",),
+                     f"rule {spec.id}: for_each must be one of {', '.join(kinds) or '(none yet)'}")
+    specs = kinds[spec.for_each]
+    when = _parse(doc, path + ("when",), spec.when) if spec.when is not None else None
+    require = _parse(doc, path + ("require",), spec.require)
+    actual = _parse(doc, path + ("actual",), spec.actual) if spec.actual is not None else None
+    message = {lang: _parse(doc, path + ("message", lang), getattr(spec.message, lang), True)
+               for lang in ("zh", "en")}
+    expected_text = None
+    if spec.expected is not None:
+        expected_text = {lang: _parse(doc, path + ("expected", lang), getattr(spec.expected, lang), True)
+                         for lang in ("zh", "en")}
+    op = limit = None
+    if isinstance(require, ex.Cmp):
+        op, limit = require.op, require.right
+        actual = actual if actual is not None else require.left
+    elif actual is None or expected_text is None:
+        raise _error(doc, path + ("require",),
+                     f"rule {spec.id}: a compound 'require' needs 'actual' and 'expected' to report")
+
+    applies = []
+    if spec.applies.boards:
+        boards = [{"_board": b.value} for b in spec.applies.boards]
+        applies.append(boards[0] if len(boards) == 1 else {"$or": boards})
+    applies.append({"$gte": {"_asof": spec.applies.from_.toordinal()}})
+    if spec.applies.until is not None:
+        applies.append({"$lt": {"_asof": spec.applies.until.toordinal()}})
+    try:
+        for node in (actual,) + tuple(p for t in list(message.values()) + list((expected_text or {}).values())
+                                      for p in t if not isinstance(p, str)):
+            _check_display(node, specs)
+        compiled = compile_condition(when, require, spec.for_each, specs, applies)
+    except ex.ExprError as exc:
+        raise _error(doc, path + ("require",), f"rule {spec.id}: {exc}") from None
+
+    used = ex.fields(require) | (ex.fields(when) if when is not None else set())
+    divisors = ex.denominator_fields(require) | (ex.denominator_fields(when) if when is not None else set())
+    return Rule(spec, when, require, actual, limit, op, message, expected_text, frozenset(used),
+                frozenset(divisors), compiled, doc.file, doc.position(path))
+
+
+def _check_display(node, specs) -> None:
+    """Fields named in messages must exist on the fact; display functions wrap numbers."""
+    for name in ex.fields(node):
+        if name not in specs:
+            raise ex.ExprError(f"unknown field '{name}' in a message or actual")
+
+
+@dataclass
+class Catalogue:
+    rules: list[Rule]
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def for_case(self, case_type: str) -> list[Rule]:
+        return [r for r in self.rules if r.spec.applies.case == case_type]
+
+
+def load_catalogue(root: str | None = None) -> Catalogue:
+    """Every pack under `root`; duplicate ids and overlapping versions are refused."""
+    root = root or rules_dir()
+    files = pack_files(root)
+    if not files:
+        raise RulePackError(f"no rule packs (*.yaml) under {root}")
+    rules: list[Rule] = []
+    for file in files:
+        rules.extend(load_pack(file))
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            first = seen[rule.id].position
+            raise RulePackError(f"duplicate rule id {rule.id} (first at {first})", rule.position)
+        seen[rule.id] = rule
+    return Catalogue(rules)

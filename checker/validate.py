@@ -1,0 +1,90 @@
+"""Turn a loaded document into a case model; every error names file:line:col and the field."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError
+from .loading import Document
+from .model.ipo import IpoCase
+
+CASE_MODELS: dict[str, type[BaseModel]] = {"ipo": IpoCase}
+
+
+def field_path(loc: tuple) -> str:
+    """('strategic', 'investors', 2, 'shares') -> 'strategic.investors[2].shares'"""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validate(doc: Document) -> BaseModel:
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InputError("a case file must be a mapping with case_type, issuer, …", doc.position(()))
+    case_type = data.get("case_type")
+    if case_type is None:
+        raise InputError(f"missing 'case_type' (one of: {', '.join(CASE_MODELS)})", doc.position(()),
+                         field="case_type")
+    model = CASE_MODELS.get(case_type) if isinstance(case_type, str) else None
+    if model is None:
+        raise InputError(f"unknown case_type {case_type!r} (one of: {', '.join(CASE_MODELS)})",
+                         doc.position(("case_type",)), field="case_type")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [_to_input_error(doc, model, err) for err in exc.errors(include_url=False)]
+        errors.sort(key=lambda e: (e.position.line, e.position.col) if e.position else (0, 0))
+        first = errors[0]
+        first.more = errors[1:]
+        raise first from None
+
+
+def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _model_of(info.annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_of(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _to_input_error(doc: Document, model: type[BaseModel], err: dict) -> InputError:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    name = field_path(loc)
+    if kind == "missing":
+        return InputError(f"required field '{name}' is missing", doc.position(loc[:-1]), field=name)
+    if kind == "extra_forbidden":
+        known = _known_fields(model, loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        text = f"unknown field '{name}'"
+        text += f" (did you mean '{hint[0]}'?)" if hint else (f"; allowed: {', '.join(known)}" if known else "")
+        return InputError(text, doc.key_position(loc), field=name)
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    elif kind in ("enum", "literal_error"):
+        msg = msg.replace("Input should be", "must be")
+    else:
+        msg = msg.replace("Input should be", "must be")
+        if "input" in err and not isinstance(err["input"], (dict, list)):
+            msg += f", got {err['input']!r}"
+    return InputError(f"'{name}': {msg}", doc.position(loc), field=name)
