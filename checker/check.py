@@ -20,9 +20,10 @@ from .derive import derive
 from .engine import Engine, EngineError
 from .errors import CheckerError, InputError, Position
 from .facts import FACT_KINDS, Fact, FieldSpec
+from .expr import BinOp, Call, Field, Neg, fields
 from .findings import CaseResult, Finding
-from .loading import load_file
-from .rulepack import Catalogue, Rule, rules_dir
+from .loading import Document, load_file
+from .rulepack import Catalogue, Rule, load_catalogue, rules_dir
 from .validate import validate
 
 _OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
@@ -70,10 +71,14 @@ class Checker:
         return self._engines[case_type]
 
     def check_file(self, path: str) -> CaseResult:
+        return self.check_document(path, None)
+
+    def check_document(self, path: str, doc: Document | None) -> CaseResult:
+        """Check a file, or an already loaded (possibly edited) document of it."""
         case_id = os.path.splitext(os.path.basename(path))[0]
         result = CaseResult(file=path, case_id=case_id)
         try:
-            doc = load_file(path)
+            doc = doc if doc is not None else load_file(path)
             case = validate(doc)
             result.case_id = case.id or case_id
             result.case_type = case.case_type
@@ -107,7 +112,7 @@ class Checker:
         encoded, by_id = [], {}
         for fact in facts:
             by_id[fact.id] = fact
-            encoded.append(_encode(fact, kinds[fact.kind], as_of, board))
+            encoded.append(encode_fact(fact, kinds[fact.kind], as_of, board))
 
         undecided: set[tuple[str, str]] = set()
         for rule in in_force:
@@ -181,7 +186,7 @@ def error_dict(exc: CheckerError) -> dict:
     return out
 
 
-def _encode(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: str) -> dict:
+def encode_fact(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: str) -> dict:
     out = {"kind": fact.kind, "id": fact.id, "_0": 0, "_asof": as_of.toordinal(), "_board": board}
     for name, spec in specs.items():
         value = fact.values.get(name)
@@ -221,7 +226,8 @@ def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
         if rule.expected_text is not None:
             finding.expected[lang] = ev.render(rule.expected_text[lang], env, specs, lang)
         else:
-            finding.expected[lang] = f"{_OPS[rule.op]} {ev.render_value(rule.expected, env, specs, lang)}"
+            limit = ev.render_value(rule.expected, env, specs, lang, ev.unit_of(rule.actual, specs))
+            finding.expected[lang] = f"{_OPS[rule.op]} {limit}"
     for name in anchor:
         for label, pos in fact.related.get(name, []):
             finding.related.append({"label": label, "file": pos.file, "line": pos.line, "col": pos.col})
@@ -265,7 +271,6 @@ def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str, 
 
 
 def _first_field(node) -> str | None:
-    from .expr import BinOp, Call, Field, Neg
     while node is not None:
         if isinstance(node, Field):
             return node.name
@@ -281,10 +286,8 @@ def _first_field(node) -> str | None:
 
 
 def ev_fields(node) -> list[str]:
-    from .expr import fields
     return sorted(fields(node)) if node is not None else []
 
 
 def default_checker(options: Options | None = None) -> Checker:
-    from .rulepack import load_catalogue
     return Checker(load_catalogue(rules_dir()), options)

@@ -74,6 +74,7 @@ def _noop(_context) -> None:
 
 class _Shard:
     def __init__(self, patterns: dict[str, dict]):
+        self.names = list(patterns)
         definition = {name: {"all": [{"m": body}], "run": _noop} for name, body in patterns.items()}
         definition[_PRIME] = {"all": [{"m": {_PRIME: 1}}], "run": _noop}
         self.ruleset = _de.Ruleset(f"oc{next(_names)}", None, definition)

@@ -168,8 +168,8 @@ def unit_of(node, specs: dict[str, FieldSpec]) -> str | None:
     return None
 
 
-def render_value(node, env: Env, specs: dict[str, FieldSpec], lang: str) -> str:
-    """One template placeholder as text."""
+def render_value(node, env: Env, specs: dict[str, FieldSpec], lang: str, unit: str | None = None) -> str:
+    """One template placeholder as text; `unit` renders a bare constant (a limit) like its field."""
     if isinstance(node, Call) and node.func in ("shares", "yuan", "price", "pct", "num", "months",
                                                  "count", "multiple", "percent"):
         args = [value(a, env) for a in node.args]
@@ -186,7 +186,7 @@ def render_value(node, env: Env, specs: dict[str, FieldSpec], lang: str) -> str:
         if isinstance(raw, (str, bool, dt.date)):
             return humanize.by_unit(raw, None, lang)
     v = value(node, env)
-    return humanize.by_unit(v, unit_of(node, specs), lang)
+    return humanize.by_unit(v, unit_of(node, specs) or unit, lang)
 
 
 def render(template: list, env: Env, specs: dict[str, FieldSpec], lang: str) -> str:

@@ -36,7 +36,7 @@ def number(value: Fraction | int, max_places: int = 4) -> str:
 def shares(value, lang: str) -> str:
     value = Fraction(value)
     base = number(value)
-    wan = number(value / 10_000, 4) + "万股"
+    wan = fixed(value / 10_000, 4) + "万股"
     if abs(value) < 10_000:
         return f"{base}股" if lang == "zh" else f"{base} shares"
     return f"{base}股（{wan}）" if lang == "zh" else f"{base} shares ({wan})"

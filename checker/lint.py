@@ -14,6 +14,27 @@ def repo_root() -> str:
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def run_examples(catalogue) -> list[str]:
+    """Every rule's examples, each checked for the outcome it declares."""
+    from .check import Checker
+    from .examples import outcome
+    checker = Checker(catalogue)
+    problems = []
+    for rule in catalogue.rules:
+        for ex in rule.spec.examples:
+            if not os.path.exists(os.path.join(repo_root(), ex.case)):
+                continue
+            try:
+                got, _ = outcome(checker, rule.id, ex.case, ex.set, repo_root())
+            except Exception as exc:  # report every broken example, not only the first
+                problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example {ex.set}: {exc}")
+                continue
+            if got != ex.expect:
+                problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example {ex.case} "
+                                f"{ex.set} expected {ex.expect}, got {got}")
+    return problems
+
+
 def lint(catalogue) -> list[str]:
     problems = []
     for rule in catalogue.rules:
@@ -23,6 +44,7 @@ def lint(catalogue) -> list[str]:
                                 "does not exist")
         if rule.compiled.paths > MAX_PATHS_PER_RULE or rule.compiled.paths > SHARD_PATHS:
             problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: too many alternatives")
+    problems.extend(run_examples(catalogue))
     try:
         assert_no_collisions([r.id for r in catalogue.rules], "rule ids")
         for kinds in FACT_KINDS.values():

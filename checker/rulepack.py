@@ -82,7 +82,7 @@ class RuleSpec(_Strict):
     expected: Bilingual | None = None
     message: Bilingual
     rationale: str | None = None
-    examples: list[Example] = Field(min_length=2)
+    examples: list[Example]
 
     @field_validator("examples")
     @classmethod

@@ -107,6 +107,9 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
                  "strategic.sponsor_lines", "strategic.employee_plan_shares"):
         paths[name] = lines_path if lines else ("strategic",)
     positions = {name: doc.position(path) for name, path in paths.items()}
+    for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
+                 "strategic.sponsor_lines", "strategic.employee_plan_shares"):
+        positions[name] = doc.key_position(paths[name])  # the block's own line, not its first item
 
     def line_refs(kind=None):
         return [(x.name, doc.position(lines_path + (i, "shares"))) for i, x in enumerate(lines)

@@ -49,7 +49,7 @@ def render(results, summary: dict, lang: str, console: Console) -> None:
             d = f.to_dict()
             style = STYLE[f.status]
             console.print(f"  [{style}]{'✗' if f.status == 'violation' else '•'} {t[f.status]}[/] "
-                          f"[bold]{f.rule_id}[/] {escape("[" + f.severity + "]")} {escape(_where(d['location']))}")
+                          f"[bold]{f.rule_id}[/] {escape('[' + f.severity + ']')} {escape(_where(d['location']))}")
             console.print(f"      {escape(f.title[lang])}" + (f" — {escape(f.subject)}" if f.subject else ""))
             console.print(f"      {escape(f.message[lang])}")
             if f.status in ("violation", "waived"):

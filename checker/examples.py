@@ -1,0 +1,55 @@
+"""Run a rule's own pass/fail examples: a case file, optionally with some fields changed.
+
+`set` paths are dotted, list items by index (`strategic.investors.2.shares`); a changed value
+keeps the line of the node it replaces, a new one takes the line of its nearest parent.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+
+from .check import Checker
+from .errors import InputError
+from .loading import Document, load_file
+
+
+def apply_set(doc: Document, changes: dict) -> Document:
+    data = copy.deepcopy(doc.data)
+    for dotted, value in changes.items():
+        parts = [int(p) if p.isdigit() else p for p in dotted.split(".")]
+        node = data
+        for i, part in enumerate(parts[:-1]):
+            if isinstance(part, int):
+                if not isinstance(node, list) or part >= len(node):
+                    raise InputError(f"example path {dotted}: no item {part}")
+                node = node[part]
+            else:
+                if node.get(part) is None:
+                    node[part] = [] if isinstance(parts[i + 1], int) else {}
+                node = node[part]
+        last = parts[-1]
+        if isinstance(last, int):
+            node[last] = value
+        else:
+            node[last] = value
+    return Document(doc.file, data, doc.positions, doc.key_positions)
+
+
+def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str) -> tuple[str, list]:
+    """'pass', 'fail' or 'not_evaluated' for one rule on one example; also the findings seen."""
+    path = os.path.join(root, case)
+    doc = apply_set(load_file(path), changes)
+    result = checker.check_document(case, doc)
+    if result.error:
+        raise InputError(f"example {case} {changes}: {result.error['message']}")
+    mine = [f for f in result.findings if f.rule_id == rule_id]
+    statuses = {f.status for f in mine}
+    if "violation" in statuses:
+        return "fail", mine
+    if "not_evaluated" in statuses:
+        return "not_evaluated", mine
+    topic = checker.catalogue.by_id(rule_id).spec.topic
+    if any(f.status == "not_covered" and f.rule_id == topic for f in result.findings):
+        return "not_covered", mine
+    return "pass", mine

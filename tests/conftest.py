@@ -1,0 +1,36 @@
+import os
+
+import pytest
+
+from checker.check import Checker
+from checker.rulepack import load_catalogue
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RULES = os.path.join(ROOT, "rules")
+DAPUWEI = os.path.join(ROOT, "cases", "ipo", "dapuwei-2026.yaml")
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue(RULES)
+
+
+@pytest.fixture(scope="session")
+def checker(catalogue):
+    return Checker(catalogue)
+
+
+def edited(tmp_path, old: str, new: str, source: str = DAPUWEI, name: str = "case.yaml") -> str:
+    """A copy of a real case with one piece of text replaced; returns its path."""
+    text = open(source, encoding="utf-8").read()
+    assert old in text, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return str(path)
+
+
+def line_of(path: str, needle: str) -> int:
+    for number, line in enumerate(open(path, encoding="utf-8"), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")

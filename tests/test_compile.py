@@ -1,0 +1,157 @@
+"""Expression language, rule-pack validation and the compiler's checked subset."""
+
+import json
+import textwrap
+from fractions import Fraction
+
+import pytest
+
+from checker import expr as ex
+from checker.compile import integer_poly, lower, nnf
+from checker.errors import RulePackError
+from checker.facts import OFFERING_FIELDS
+from checker.rulepack import load_catalogue, load_pack
+
+from .conftest import RULES
+
+ALLOWED = {"$and", "$or", "$eq", "$neq", "$lt", "$lte", "$gt", "$gte", "$add", "$sub", "$mul", "$m",
+           "$l", "$r"}
+
+RULE = """\
+rules:
+  - id: test.rule.one
+    topic: test.rule
+    title: {zh: 测试, en: test}
+    severity: error
+    confidence: verified
+    cite: {source: 测试办法, version: "2023"}
+    applies: {case: ipo, from: 2023-02-17}
+    when: WHEN
+    require: REQUIRE
+    message: {zh: 测试, en: test}
+    examples:
+      - {expect: pass, case: cases/ipo/dapuwei-2026.yaml}
+      - {expect: fail, case: cases/ipo/dapuwei-2026.yaml}
+"""
+
+
+def pack(tmp_path, require="offering.issue_shares > 0", when="offering.issue_shares >= 0", **replace):
+    text = RULE.replace("REQUIRE", require).replace("WHEN", when)
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    path = tmp_path / "pack.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def walk(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key, value
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+def test_numbers_are_exact_fractions():
+    assert ex.parse("20%") == ex.Num(Fraction(1, 5))
+    assert ex.parse("0.3") == ex.Num(Fraction(3, 10))
+    assert ex.parse("100_000_000") == ex.Num(Fraction(100_000_000))
+
+
+@pytest.mark.parametrize("text,message", [
+    ("__import__('os')", "unexpected character"),
+    ("eval(offering.issue_shares)", "unknown function 'eval'"),
+    ("a <= b <= c", "chained comparisons"),
+    ("a => b", "unexpected"),
+    ("floor", "is a function"),
+    ("offering.issue_shares <", "unexpected"),
+    ("date('2026-02-30') > 0", "invalid date"),
+])
+def test_bad_expressions_are_refused(text, message):
+    with pytest.raises(ex.ExprError, match=message):
+        ex.parse(text)
+
+
+@pytest.mark.parametrize("require,message", [
+    ("offering.issue_share > 0", "unknown field 'offering.issue_share'"),
+    ("issuer.board > 5", "cannot compare str with num"),
+    ("issuer.profitable + 1 > 0", "numbers only"),
+    ("offering.price * offering.price * offering.issue_shares > 1", "overflow"),
+    ("offering.issue_shares / (offering.price + 1) > 1", "divide only by"),
+    ("offering.issue_shares / offering.net_public_shares > 1", "may be negative"),
+    ("floor(offering.issue_shares * 2) + 1 > offering.price", "stand alone"),
+    ("offering.price == floor(offering.issue_shares / 3)", "whole-number"),
+])
+def test_rule_pack_refuses_unsafe_conditions_with_file_and_line(tmp_path, require, message):
+    path = pack(tmp_path, require=require)
+    with pytest.raises(RulePackError, match=message) as info:
+        load_pack(path)
+    assert info.value.position.file == path
+    assert info.value.position.line == 10   # the `require:` line
+
+
+@pytest.mark.parametrize("old,new,message,line", [
+    ("    cite: {source: 测试办法, version: \"2023\"}\n", "", "required field 'cite' is missing", 2),
+    ("    severity: error\n", "    severity: fatal\n", "severity", 5),
+    ("    confidence: verified\n", "    confidence: memory\n", "must be severity: warning", 2),
+    ("      - {expect: fail, case: cases/ipo/dapuwei-2026.yaml}\n", "", "'fail' example", 13),
+    ("    title:", "    titel: {zh: x, en: y}\n    title:", "unknown field 'titel'", 4),
+])
+def test_rule_pack_schema_errors_name_the_line(tmp_path, old, new, message, line):
+    path = pack(tmp_path, **{old: new})
+    with pytest.raises(RulePackError, match=message) as info:
+        load_pack(path)
+    assert info.value.position.line == line
+
+
+def test_duplicate_keys_in_a_pack_are_refused(tmp_path):
+    path = pack(tmp_path, **{"    severity: error\n": "    severity: error\n    severity: warning\n"})
+    with pytest.raises(RulePackError, match="duplicate key 'severity'"):
+        load_pack(path)
+
+
+def test_ratio_becomes_an_integer_cross_multiplication():
+    node = ex.parse("strategic.total_shares <= 20% * offering.issue_shares")
+    (cmp,) = [lower(nnf(node), OFFERING_FIELDS)]
+    assert integer_poly(cmp, OFFERING_FIELDS) == {("strategic.total_shares",): 5, ("offering.issue_shares",): -1}
+
+
+def test_decimals_are_scaled_not_floated():
+    node = ex.parse("offering.price > pricing.ceiling")
+    cmp = lower(nnf(node), OFFERING_FIELDS)
+    # price has 2 decimals and ceiling 4: price·100 − ceiling > 0 in engine units
+    assert integer_poly(cmp, OFFERING_FIELDS) == {("offering.price",): 100, ("pricing.ceiling",): -1}
+
+
+def test_every_compiled_rule_stays_in_the_checked_subset():
+    catalogue = load_catalogue(RULES)
+    assert catalogue.rules
+    for rule in catalogue.rules:
+        body = rule.compiled.condition["$and"]
+        assert body[0] == {"kind": rule.kind}, rule.id
+        text = json.dumps(rule.compiled.condition)
+        for key, value in walk(rule.compiled.condition):
+            if key.startswith("$"):
+                assert key in ALLOWED, (rule.id, key)
+            assert not isinstance(value, float), (rule.id, key, value)
+        for forbidden in ('"$div"', '"$not"', '"$nex"', '"$ex"', '"$s"', "$not", "sid-"):
+            assert forbidden not in text, (rule.id, forbidden)
+
+
+def test_negation_is_pushed_down_by_de_morgan():
+    node = nnf(ex.parse("not (a < 1 and b == 'x')"))
+    assert node == ex.Or((ex.Cmp(">=", ex.Field("a"), ex.Num(Fraction(1))),
+                          ex.Cmp("!=", ex.Field("b"), ex.Str("x"))))
+
+
+def test_unknown_top_level_key_in_a_pack(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(textwrap.dedent("""\
+        rules: []
+        rulez: []
+        """), encoding="utf-8")
+    with pytest.raises(RulePackError, match="unknown top-level key 'rulez'") as info:
+        load_pack(str(path))
+    assert info.value.position.line == 2

@@ -1,0 +1,93 @@
+"""The acceptance checks of the first slice, on the seed's real 大普微 offering."""
+
+from checker.check import Checker
+
+from .conftest import DAPUWEI, edited, line_of
+
+
+def statuses(result, status):
+    return sorted(f.rule_id for f in result.findings if f.status == status)
+
+
+def test_dapuwei_has_no_violations(checker):
+    result = checker.check_file(DAPUWEI)
+    assert result.error is None
+    assert statuses(result, "violation") == []
+    assert result.board == "chinext" and result.as_of == "2026-04-03"
+
+
+def test_dapuwei_unknowns_are_not_evaluated_never_passed(checker):
+    result = checker.check_file(DAPUWEI)
+    not_evaluated = statuses(result, "not_evaluated")
+    # other strategic investors have no count; no subscription results yet
+    assert "ipo.strategic.investor_count_max.lt100m" in not_evaluated
+    assert "ipo.abort.paid_below_70pct" in not_evaluated
+    count = next(f for f in result.findings if f.rule_id == "ipo.strategic.investor_count_max.lt100m")
+    assert count.missing == ["strategic.investor_count"]
+
+
+def test_one_share_over_20pct_is_caught_with_its_lines_and_nothing_else(checker, tmp_path):
+    path = edited(tmp_path, "      shares: 4811512", "      shares: 4811513")
+    base = checker.check_file(DAPUWEI)
+    result = checker.check_file(path)
+    assert statuses(result, "violation") == ["ipo.strategic.cap_ratio.lt100m"]
+    finding = next(f for f in result.findings if f.status == "violation")
+    assert finding.position.line == line_of(path, "  investors:")
+    assert line_of(path, "shares: 4811513") in [r["line"] for r in finding.related]
+    assert "8,724,328" in finding.actual["zh"] and "8,724,327.2" in finding.expected["zh"]
+    assert statuses(result, "not_evaluated") == statuses(base, "not_evaluated")
+
+
+def _with_results(tmp_path, online_paid: int) -> str:
+    return edited(tmp_path, "outcome:\n  status: planned\n",
+                  "results:\n  offline_paid_shares: 20000000\n"
+                  f"  online_paid_shares: {online_paid}\n\noutcome:\n  status: completed\n")
+
+
+def test_70pct_threshold_is_exact(checker, tmp_path):
+    ok = checker.check_file(_with_results(tmp_path, 4428117))    # 24,428,117 paid
+    short = checker.check_file(_with_results(tmp_path, 4428116))  # 24,428,116 paid
+    assert "ipo.abort.paid_below_70pct" not in statuses(ok, "violation") + statuses(ok, "not_evaluated")
+    assert statuses(short, "violation") == ["ipo.abort.paid_below_70pct"]
+
+
+def test_a_correct_abort_is_not_a_violation(checker, tmp_path):
+    path = edited(tmp_path, "outcome:\n  status: planned\n",
+                  "results:\n  offline_paid_shares: 20000000\n  online_paid_shares: 4428116\n\n"
+                  "outcome:\n  status: aborted\n  reason: 缴款认购不足70%\n")
+    assert statuses(checker.check_file(path), "violation") == []
+
+
+def test_cosponsor_amount_is_floor_of_3pct(checker, tmp_path):
+    for shares, expected in ((1308649, []), (1308650, ["ipo.cosponsor.tier.2bn_5bn"])):
+        path = edited(tmp_path, "shares: 1308649", f"shares: {shares}", name=f"c{shares}.yaml")
+        found = [r for r in statuses(checker.check_file(path), "violation") if r.startswith("ipo.cosponsor")]
+        assert found == expected
+
+
+def test_lockup_given_as_a_date_needs_the_listing_date(checker, tmp_path):
+    path = edited(tmp_path, "      lockup_months: 12\n\n", "      lockup_until: 2027-12-31\n\n")
+    result = checker.check_file(path)
+    assert "ipo.strategic.lockup_min" in statuses(result, "not_evaluated")
+    text = open(path, encoding="utf-8").read().replace("  payment_date: 2026-04-08\n",
+                                                       "  payment_date: 2026-04-08\n  listing_date: 2026-04-15\n")
+    open(path, "w", encoding="utf-8").write(text)
+    result = checker.check_file(path)
+    assert "ipo.strategic.lockup_min" not in statuses(result, "not_evaluated") + statuses(result, "violation")
+
+
+def test_waiver_turns_violation_into_waived_until_expiry(catalogue, tmp_path):
+    import datetime as dt
+
+    from checker.check import Options
+    path = edited(tmp_path, "      shares: 4811512", "      shares: 4811513")
+    text = open(path, encoding="utf-8").read() + (
+        "\nwaivers:\n  - rule: ipo.strategic.cap_ratio.lt100m\n    reason: 测试\n"
+        "    approver: 合规部\n    expires: 2026-06-30\n")
+    open(path, "w", encoding="utf-8").write(text)
+    before = Checker(catalogue, Options(today=dt.date(2026, 6, 30))).check_file(path)
+    after = Checker(catalogue, Options(today=dt.date(2026, 7, 1))).check_file(path)
+    assert statuses(before, "waived") == ["ipo.strategic.cap_ratio.lt100m"]
+    assert statuses(before, "violation") == []
+    assert statuses(after, "violation") == ["ipo.strategic.cap_ratio.lt100m"]
+    assert [n["kind"] for n in after.notices] == ["waiver_expired"]
