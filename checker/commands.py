@@ -107,7 +107,10 @@ def run_rules(args) -> int:
         boards = r["boards"] if isinstance(r["boards"], str) else ", ".join(r["boards"])
         table.add_row(r["id"], r["title"][args.lang], f"{c['source']} {c.get('article') or ''}".strip(),
                       boards, f"{r['from']} – {r['until'] or ''}", f"{r['confidence']} / {r['severity']}")
-    Console(soft_wrap=False).print(table)
+    out = Console()
+    if not out.is_terminal:
+        out = Console(width=260)  # piped: keep each rule on its own line
+    out.print(table)
     return EXIT_OK
 
 

@@ -1,0 +1,25 @@
+from fractions import Fraction
+
+from checker import humanize as h
+
+
+def test_shares_as_staff_read_them():
+    assert h.shares(8_724_327, "zh") == "8,724,327股（872.4327万股）"
+    assert h.shares(Fraction(43_621_636, 5), "zh") == "8,724,327.2股（872.4327万股）"
+    assert h.shares(1_308_650, "en") == "1,308,650 shares (130.8650万股)"
+    assert h.shares(500, "zh") == "500股"
+
+
+def test_money_percent_price():
+    assert h.yuan(Fraction("2010084986.88"), "zh") == "2,010,084,986.88元（20.1008亿元）"
+    assert h.yuan(60_302_545, "zh").endswith("（6,030.25万元）")
+    assert h.percent(Fraction(8_724_328, 43_621_636)) == "20.0000%"
+    assert h.percent(Fraction(27_918_309, 34_897_309)) == "80.0013%"
+    assert h.price(Fraction("46.08"), "zh") == "46.08元/股"
+    assert h.price(Fraction("61.17"), "en") == "¥61.17/share"
+
+
+def test_rounding_is_half_up_and_exact():
+    assert h.fixed(Fraction(5, 1000), 2) == "0.01"
+    assert h.fixed(Fraction(-5, 1000), 2) == "-0.01"
+    assert h.number(Fraction(1, 3)) == "0.3333"
