@@ -19,8 +19,8 @@ from . import evaluate as ev
 from .derive import derive
 from .engine import Engine, EngineError
 from .errors import CheckerError, InputError, Position
-from .facts import FACT_KINDS, Fact, FieldSpec
 from .expr import BinOp, Call, Field, Neg, fields
+from .facts import FACT_KINDS, Fact, FieldSpec
 from .findings import CaseResult, Finding
 from .loading import Document, load_file
 from .rulepack import Catalogue, Rule, load_catalogue, rules_dir

@@ -88,10 +88,8 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        argv.insert(0, "check")
-    elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
-        argv.insert(0, "check")
+    if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        argv.insert(0, "check")  # `check` is the default command
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -113,4 +111,4 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-__all__ = ["main", "EXIT_OK", "EXIT_VIOLATIONS"]
+__all__ = ["EXIT_OK", "EXIT_VIOLATIONS", "main"]

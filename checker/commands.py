@@ -96,7 +96,7 @@ def run_rules(args) -> int:
         return EXIT_INPUT if problems else EXIT_OK
     rows = [rule_row(r) for r in catalogue.rules]
     if args.format == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
         return EXIT_OK
     from rich.table import Table
     table = Table(show_lines=False, expand=False)

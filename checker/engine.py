@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 from collections.abc import Iterable
@@ -100,10 +101,8 @@ class _Shard:
         except _dre.error as exc:
             raise EngineError(f"engine error: {exc}") from None
         finally:
-            try:
+            with contextlib.suppress(_dre.error):  # 309: no state was created
                 _dre.delete_state(handle, SID)
-            except _dre.error:
-                pass  # 309: no state was created
 
 
 class Engine:

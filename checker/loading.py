@@ -11,6 +11,7 @@ built from the text itself, so `46.08` is exactly 46.08; `.nan`/`.inf` are refus
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -73,6 +74,17 @@ _constructor = SafeConstructor()
 _resolver = yaml.resolver.Resolver()
 
 
+def _char_at(text: str, mark) -> str:
+    lines = text.splitlines()
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$")
+
+
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
 
@@ -107,12 +119,15 @@ def decode(raw: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        start = before.rfind(b"\n") + 1
+        if start == 0 and before.startswith(b"\xef\xbb\xbf"):
+            start = 3
+        col = len(before[start:].decode("utf-8", errors="replace")) + 1
         raise InputError(
             f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); case files must be UTF-8",
             Position(file, line, col),
         ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    return text.removeprefix("\ufeff")
 
 
 def load_file(path: str, **limits) -> Document:
@@ -130,7 +145,17 @@ def load_text(text: str, file: str = "<string>", *, max_depth: int = MAX_DEPTH,
         mark = exc.problem_mark or exc.context_mark
         where = _pos(file, mark) if mark else Position(file, 1, 1)
         problem = exc.problem or exc.context or "malformed YAML"
+        if mark and problem.startswith("found character") and _char_at(text, mark) == "\t":
+            problem = "a tab character cannot indent or start YAML; use spaces"
+        if exc.context and exc.context_mark and exc.problem_mark and \
+                exc.context_mark.line != exc.problem_mark.line:
+            problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
         raise InputError(f"malformed YAML: {problem}", where) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        where = Position(file, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        raise InputError(f"control character {exc.character!r} is not allowed in a case file "
+                         "(control characters are not allowed)", where) from None
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {exc}", Position(file, 1, 1)) from None
     finally:
@@ -146,6 +171,12 @@ def _scalar(ev: ScalarEvent, file: str) -> Any:
         raise InputError(f"YAML tag {_tag(tag)} is not allowed in a case file", _pos(file, ev.start_mark))
     node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark)
     kind = tag[len(_T):]
+    if kind == "int" and not _PLAIN_INT.match(ev.value) or \
+            kind == "float" and not _PLAIN_FLOAT.match(ev.value) and \
+            ev.value.lower().lstrip("+-") not in (".inf", ".nan"):
+        raise InputError(f"'{_short(ev.value)}' is not a plain decimal number (YAML 1.1 would read it as "
+                         "octal, hexadecimal or base 60); write it in decimal, or quote it if it is text "
+                         "such as a stock code", _pos(file, ev.start_mark))
     try:
         if kind == "float":
             text = ev.value.replace("_", "").lower()
@@ -165,12 +196,14 @@ def _scalar(ev: ScalarEvent, file: str) -> Any:
     except (ValueError, InvalidOperation, ConstructorError) as exc:
         what = {"timestamp": "date", "int": "integer"}.get(kind, kind)
         detail = str(exc).splitlines()[0] if str(exc) else ""
+        if "Exceeds the limit" in detail:
+            detail = "too many digits for any figure a case may hold"
         raise InputError(f"invalid {what} '{_short(ev.value)}'" + (f": {detail}" if detail else ""),
                          _pos(file, ev.start_mark)) from None
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_mark", "keys", "nodes", "anchor")
+    __slots__ = ("anchor", "container", "key", "key_mark", "keys", "nodes", "path")
 
     def __init__(self, container, path, anchor):
         self.container = container

@@ -14,6 +14,13 @@ from .model.ipo import IpoCase
 CASE_MODELS: dict[str, type[BaseModel]] = {"ipo": IpoCase}
 
 
+def _short(value, limit: int = 40):
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= limit:
+        return value
+    return text[:limit] + f"… ({len(text):,} characters)"
+
+
 def field_path(loc: tuple) -> str:
     """('strategic', 'investors', 2, 'shares') -> 'strategic.investors[2].shares'"""
     out = ""
@@ -38,7 +45,9 @@ def validate(doc: Document) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as exc:
         errors = [_to_input_error(doc, model, err) for err in exc.errors(include_url=False)]
-        errors.sort(key=lambda e: (e.position.line, e.position.col) if e.position else (0, 0))
+        # at one position an unknown field comes first: it usually explains the missing one
+        errors.sort(key=lambda e: ((e.position.line, e.position.col) if e.position else (0, 0),
+                                   not e.message.startswith("unknown field")))
         first = errors[0]
         first.more = errors[1:]
         raise first from None
@@ -71,20 +80,23 @@ def _to_input_error(doc: Document, model: type[BaseModel], err: dict) -> InputEr
     kind = err["type"]
     name = field_path(loc)
     if kind == "missing":
-        return InputError(f"required field '{name}' is missing", doc.position(loc[:-1]), field=name)
+        return InputError(f"required field '{name}' is missing", doc.key_position(loc[:-1]), field=name)
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
         text = f"unknown field '{name}'"
-        text += f" (did you mean '{hint[0]}'?)" if hint else (f"; allowed: {', '.join(known)}" if known else "")
+        if hint:
+            text += f" (did you mean '{hint[0]}'?)"
+        elif known:
+            text += f"; allowed: {', '.join(known)}"
         return InputError(text, doc.key_position(loc), field=name)
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     elif kind in ("enum", "literal_error"):
-        msg = msg.replace("Input should be", "must be")
+        msg = msg.replace("Input should be", "must be") + f", got {_short(err.get('input'))!r}"
     else:
         msg = msg.replace("Input should be", "must be")
         if "input" in err and not isinstance(err["input"], (dict, list)):
-            msg += f", got {err['input']!r}"
+            msg += f", got {_short(err['input'])!r}"
     return InputError(f"'{name}': {msg}", doc.position(loc), field=name)

@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,7 @@ def checker(catalogue):
 
 def edited(tmp_path, old: str, new: str, source: str = DAPUWEI, name: str = "case.yaml") -> str:
     """A copy of a real case with one piece of text replaced; returns its path."""
-    text = open(source, encoding="utf-8").read()
+    text = Path(source).read_text(encoding="utf-8")
     assert old in text, old
     path = tmp_path / name
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -30,7 +31,7 @@ def edited(tmp_path, old: str, new: str, source: str = DAPUWEI, name: str = "cas
 
 
 def line_of(path: str, needle: str) -> int:
-    for number, line in enumerate(open(path, encoding="utf-8"), start=1):
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")

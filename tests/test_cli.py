@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from .conftest import DAPUWEI, ROOT, edited, line_of
 
@@ -66,7 +67,7 @@ def test_a_bad_file_never_stops_the_batch(tmp_path):
     folder.mkdir()
     bad = folder / "a-bad.yaml"
     bad.write_text("case_type: ipo\nissuer: [\n", encoding="utf-8")
-    text = open(os.path.join(ROOT, "cases/violations/strategic-over-20pct.yaml"), encoding="utf-8").read()
+    text = Path(ROOT, "cases/violations/strategic-over-20pct.yaml").read_text(encoding="utf-8")
     (folder / "b-violator.yml").write_text(text, encoding="utf-8")
     proc = run(str(folder), "--format", "json")
     assert proc.returncode == 2   # the gravest wins: bad input over violations

@@ -63,7 +63,7 @@ def test_integer_comparisons_are_exact_at_float_traps():
     engine = Engine({"r": {"$and": [{"kind": "o"}, {"$gt": {"_0": {"$sub": {
         "$l": {"$mul": {"$l": {"$m": "x"}, "$r": 10}}, "$r": {"$mul": {"$l": {"$m": "y"}, "$r": 3}}}}}}]}},
         {"r": 1})  # fires when 10x − 3y < 0, i.e. x < 0.3·y
-    fires = lambda x: bool(engine.evaluate([{"kind": "o", "id": "f0", "_0": 0, "x": x, "y": 43621636}]))  # noqa: E731
+    fires = lambda x: bool(engine.evaluate([{"kind": "o", "id": "f0", "_0": 0, "x": x, "y": 43621636}]))
     assert fires(13086490) and not fires(13086491)
     big = {"kind": "o", "id": "f0", "_0": 0, "y": 10**11}  # 0.3 × 10^11 = 3 × 10^10 exactly
     assert engine.evaluate([dict(big, x=3 * 10**10 - 1)]) and not engine.evaluate([dict(big, x=3 * 10**10)])

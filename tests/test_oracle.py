@@ -34,7 +34,7 @@ def near(base: int, ratio: Fraction, delta: int) -> int:
 @st.composite
 def ipo_facts(draw):
     delta = st.sampled_from([-1, 0, 1, 2])
-    maybe = lambda strat: st.one_of(st.none(), strat) if draw(st.booleans()) else strat  # noqa: E731
+    maybe = lambda strat: st.one_of(st.none(), strat) if draw(st.booleans()) else strat
     issue = draw(st.sampled_from([43_621_636, 99_999_999, 100_000_000, 100_000_001, 399_999_999,
                                   400_000_000, 1_000, 0]) | st.integers(0, 10**9))
     total = near(issue, draw(st.sampled_from(PCTS)), draw(delta))

@@ -1,5 +1,7 @@
 """The acceptance checks of the first slice, on the seed's real 大普微 offering."""
 
+from pathlib import Path
+
 from checker.check import Checker
 
 from .conftest import DAPUWEI, edited, line_of
@@ -69,9 +71,9 @@ def test_lockup_given_as_a_date_needs_the_listing_date(checker, tmp_path):
     path = edited(tmp_path, "      lockup_months: 12\n\n", "      lockup_until: 2027-12-31\n\n")
     result = checker.check_file(path)
     assert "ipo.strategic.lockup_min" in statuses(result, "not_evaluated")
-    text = open(path, encoding="utf-8").read().replace("  payment_date: 2026-04-08\n",
+    text = Path(path).read_text(encoding="utf-8").replace("  payment_date: 2026-04-08\n",
                                                        "  payment_date: 2026-04-08\n  listing_date: 2026-04-15\n")
-    open(path, "w", encoding="utf-8").write(text)
+    Path(path).write_text(text, encoding="utf-8")
     result = checker.check_file(path)
     assert "ipo.strategic.lockup_min" not in statuses(result, "not_evaluated") + statuses(result, "violation")
 
@@ -81,10 +83,10 @@ def test_waiver_turns_violation_into_waived_until_expiry(catalogue, tmp_path):
 
     from checker.check import Options
     path = edited(tmp_path, "      shares: 4811512", "      shares: 4811513")
-    text = open(path, encoding="utf-8").read() + (
+    text = Path(path).read_text(encoding="utf-8") + (
         "\nwaivers:\n  - rule: ipo.strategic.cap_ratio.lt100m\n    reason: 测试\n"
         "    approver: 合规部\n    expires: 2026-06-30\n")
-    open(path, "w", encoding="utf-8").write(text)
+    Path(path).write_text(text, encoding="utf-8")
     before = Checker(catalogue, Options(today=dt.date(2026, 6, 30))).check_file(path)
     after = Checker(catalogue, Options(today=dt.date(2026, 7, 1))).check_file(path)
     assert statuses(before, "waived") == ["ipo.strategic.cap_ratio.lt100m"]

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .types import (Count, Date, IssuePrice, IssueShares, Months, Multiple, Price, Ratio, Shares,
-                    Strict, Text, Yuan)
+from .types import (
+    Count,
+    Date,
+    IssuePrice,
+    IssueShares,
+    Months,
+    Multiple,
+    Price,
+    Ratio,
+    Shares,
+    Strict,
+    Text,
+    Yuan,
+)
 from .waiver import Waiver
 
 
-class Board(str, Enum):
+class Board(StrEnum):
     sse_main = "sse_main"
     star = "star"
     szse_main = "szse_main"
@@ -20,20 +32,20 @@ class Board(str, Enum):
     bse = "bse"
 
 
-class InvestorType(str, Enum):
+class InvestorType(StrEnum):
     sponsor_subsidiary = "sponsor_subsidiary"
     employee_plan = "employee_plan"
     other = "other"
 
 
-class OutcomeStatus(str, Enum):
+class OutcomeStatus(StrEnum):
     planned = "planned"
     completed = "completed"
     aborted = "aborted"
     suspended = "suspended"
 
 
-class Disclosure(str, Enum):
+class Disclosure(StrEnum):
     investment_risk_notice = "investment_risk_notice"  # 投资风险特别公告
 
 
@@ -61,7 +73,7 @@ class Timetable(Strict):
 
 class Offering(Strict):
     issue_shares: IssueShares = Field(description="本次发行股数 / shares offered")
-    post_issue_total_shares: Shares | None = Field(None, description="发行后总股本 / total shares after the issue")
+    post_issue_total_shares: Shares | None = Field(None, description="发行后总股本 / shares after the issue")
     price: IssuePrice | None = Field(None, description="发行价格, yuan per share (to the fen)")
     gross_proceeds: Yuan | None = Field(None, description="募集资金总额 as stated, yuan")
 
@@ -88,7 +100,7 @@ class StrategicInvestor(Strict):
     lockup_months: Months | None = Field(None, description="限售期, months from listing")
     lockup_until: Date | None = Field(None, description="限售期届满日, when given as a date")
     aggregate: bool = Field(False, description="true when this line groups several investors")
-    investor_count: Count | None = Field(None, description="how many investors an aggregate line holds, if known")
+    investor_count: Count | None = Field(None, description="investors an aggregate line holds, if known")
 
     @model_validator(mode="after")
     def _count_only_for_aggregates(self):
@@ -108,7 +120,7 @@ class OfflineLockup(Strict):
 
 
 class Allocation(Strict):
-    offline_initial_shares: Shares | None = Field(None, description="网下初始发行数量 (after the strategic adjustment)")
+    offline_initial_shares: Shares | None = Field(None, description="网下初始发行数量 (after strategic)")
     online_initial_shares: Shares | None = Field(None, description="网上初始发行数量")
     online_effective_multiple: Multiple | None = Field(None, description="网上有效申购倍数")
     clawback_shares: Shares | None = Field(None, description="回拨 from offline to online, shares")
@@ -130,7 +142,8 @@ class Outcome(Strict):
 
 class IpoCase(Strict):
     case_type: Literal["ipo"]
-    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.\-]{1,80}$", description="case id; default: file name")
+    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.\-]{1,80}$",
+                           description="case id; default: the file name")
     issuer: Issuer
     timetable: Timetable = Timetable()
     offering: Offering

@@ -48,8 +48,9 @@ def render(results, summary: dict, lang: str, console: Console) -> None:
         for f in result.findings:
             d = f.to_dict()
             style = STYLE[f.status]
-            console.print(f"  [{style}]{'✗' if f.status == 'violation' else '•'} {t[f.status]}[/] "
-                          f"[bold]{f.rule_id}[/] {escape('[' + f.severity + ']')} {escape(_where(d['location']))}")
+            mark = "✗" if f.status == "violation" else "•"
+            console.print(f"  [{style}]{mark} {t[f.status]}[/] [bold]{f.rule_id}[/] "
+                          f"{escape('[' + f.severity + ']')} {escape(_where(d['location']))}")
             console.print(f"      {escape(f.title[lang])}" + (f" — {escape(f.subject)}" if f.subject else ""))
             console.print(f"      {escape(f.message[lang])}")
             if f.status in ("violation", "waived"):
