@@ -25,7 +25,8 @@ from checker.check import default_checker  # noqa: E402
 
 
 def variants(folder: str, n: int) -> list[str]:
-    base = open(os.path.join(ROOT, "cases", "ipo", "dapuwei-2026.yaml"), encoding="utf-8").read()
+    with open(os.path.join(ROOT, "cases", "ipo", "dapuwei-2026.yaml"), encoding="utf-8") as fh:
+        base = fh.read()
     rng = random.Random(7)
     paths = []
     for i in range(n):

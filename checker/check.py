@@ -216,8 +216,9 @@ def _base(rule: Rule, fact: Fact, result: CaseResult, status: str, position: Pos
 
 
 def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
-    anchor = sorted(ev_fields(rule.actual), key=lambda f: f != _first_field(rule.actual))
-    position = fact.positions.get(anchor[0], fact.position) if anchor else fact.position
+    first = _first_field(rule.actual)
+    anchor = [first, *sorted(fields(rule.actual) - {first})] if first else []
+    position = fact.positions.get(first, fact.position) if first else fact.position
     finding = _base(rule, fact, result, "violation", position)
     env = ev.Env(fact.values)
     for lang in ("zh", "en"):
@@ -271,6 +272,7 @@ def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str, 
 
 
 def _first_field(node) -> str | None:
+    """The leftmost field of an expression: the figure a finding points at."""
     while node is not None:
         if isinstance(node, Field):
             return node.name
@@ -284,9 +286,6 @@ def _first_field(node) -> str | None:
             return None
     return None
 
-
-def ev_fields(node) -> list[str]:
-    return sorted(fields(node)) if node is not None else []
 
 
 def default_checker(options: Options | None = None) -> Checker:

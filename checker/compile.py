@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .expr import And, BinOp, Bool, Call, Cmp, ExprError, Field, In, Neg, Not, Num, Or, Str
+from .expr import And, BinOp, Bool, Call, Cmp, ExprError, Field, In, Neg, Not, Num, Or, Str, walk
 from .facts import FieldSpec
 
 INT64_SAFE = 2**62
@@ -86,17 +86,9 @@ def check_condition(node, specs) -> None:
 
 def check_divisors(node, specs) -> None:
     """Only divide by a constant or a product of non-negative fields (decided > 0 before use)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
+    for n in walk(node):
         if isinstance(n, BinOp) and n.op == "/":
             _monomial_divisor(n.right, specs)
-        for attr in ("operand", "left", "right"):
-            if hasattr(n, attr):
-                stack.append(getattr(n, attr))
-        for attr in ("items", "args"):
-            if hasattr(n, attr):
-                stack.extend(getattr(n, attr))
 
 
 def _monomial_divisor(node, specs) -> None:

@@ -295,45 +295,33 @@ def parse_template(text: str) -> list:
     return parts
 
 
-def fields(node) -> set[str]:
-    """Every field path a tree names."""
-    out: set[str] = set()
+def children(node) -> tuple:
+    """The sub-expressions of a node."""
+    if isinstance(node, (Neg, Not, In)):
+        return (node.operand,)
+    if isinstance(node, (BinOp, Cmp)):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, (And, Or)):
+        return node.items
+    return ()
+
+
+def walk(node):
+    """Every node of a tree, depth first."""
     stack = [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, Field):
-            out.add(n.name)
-        elif isinstance(n, (Neg, Not)):
-            stack.append(n.operand)
-        elif isinstance(n, (BinOp, Cmp)):
-            stack.extend((n.left, n.right))
-        elif isinstance(n, Call):
-            stack.extend(n.args)
-        elif isinstance(n, In):
-            stack.append(n.operand)
-        elif isinstance(n, (And, Or)):
-            stack.extend(n.items)
-    return out
+        yield n
+        stack.extend(children(n))
+
+
+def fields(node) -> set[str]:
+    """Every field path a tree names."""
+    return {n.name for n in walk(node) if isinstance(n, Field)}
 
 
 def denominator_fields(node) -> set[str]:
     """Fields that stand in a divisor: each must be known positive before a comparison is made."""
-    out: set[str] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, BinOp):
-            if n.op == "/":
-                out |= fields(n.right)
-            stack.extend((n.left, n.right))
-        elif isinstance(n, (Neg, Not)):
-            stack.append(n.operand)
-        elif isinstance(n, Cmp):
-            stack.extend((n.left, n.right))
-        elif isinstance(n, Call):
-            stack.extend(n.args)
-        elif isinstance(n, In):
-            stack.append(n.operand)
-        elif isinstance(n, (And, Or)):
-            stack.extend(n.items)
-    return out
+    return {name for n in walk(node) if isinstance(n, BinOp) and n.op == "/" for name in fields(n.right)}

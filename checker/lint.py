@@ -10,10 +10,6 @@ from .errors import EngineError
 from .facts import FACT_KINDS
 
 
-def repo_root() -> str:
-    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
 def run_examples(catalogue) -> list[str]:
     """Every rule's examples, each checked for the outcome it declares."""
     from .check import Checker
@@ -22,10 +18,10 @@ def run_examples(catalogue) -> list[str]:
     problems = []
     for rule in catalogue.rules:
         for ex in rule.spec.examples:
-            if not os.path.exists(os.path.join(repo_root(), ex.case)):
+            if not os.path.exists(os.path.join(catalogue.examples_root, ex.case)):
                 continue
             try:
-                got, _ = outcome(checker, rule.id, ex.case, ex.set, repo_root())
+                got, _ = outcome(checker, rule.id, ex.case, ex.set, catalogue.examples_root)
             except Exception as exc:  # report every broken example, not only the first
                 problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example {ex.set}: {exc}")
                 continue
@@ -39,7 +35,7 @@ def lint(catalogue) -> list[str]:
     problems = []
     for rule in catalogue.rules:
         for ex in rule.spec.examples:
-            if not os.path.exists(os.path.join(repo_root(), ex.case)):
+            if not os.path.exists(os.path.join(catalogue.examples_root, ex.case)):
                 problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example case {ex.case} "
                                 "does not exist")
         if rule.compiled.paths > MAX_PATHS_PER_RULE or rule.compiled.paths > SHARD_PATHS:

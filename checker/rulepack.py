@@ -245,6 +245,15 @@ def _check_display(node, specs) -> None:
 @dataclass
 class Catalogue:
     rules: list[Rule]
+    root: str = ""
+
+    @property
+    def examples_root(self) -> str:
+        """Example case paths are relative to the repository: the folder above rules/, or the cwd
+        when the packs come from an installed package."""
+        if os.path.basename(os.path.normpath(self.root)) == "rules":
+            return os.path.dirname(os.path.normpath(self.root))
+        return os.getcwd()
 
     def by_id(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -268,4 +277,4 @@ def load_catalogue(root: str | None = None) -> Catalogue:
             first = seen[rule.id].position
             raise RulePackError(f"duplicate rule id {rule.id} (first at {first})", rule.position)
         seen[rule.id] = rule
-    return Catalogue(rules)
+    return Catalogue(rules, root)
