@@ -6,7 +6,7 @@ import os
 
 from .compile import MAX_PATHS_PER_RULE
 from .engine import SHARD_PATHS, assert_no_collisions
-from .errors import EngineError
+from .errors import CheckerError, EngineError
 from .facts import FACT_KINDS
 
 
@@ -22,7 +22,7 @@ def run_examples(catalogue) -> list[str]:
                 continue
             try:
                 got, _ = outcome(checker, rule.id, ex.case, ex.set, catalogue.examples_root)
-            except Exception as exc:  # report every broken example, not only the first
+            except CheckerError as exc:  # report every broken example, not only the first
                 problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example {ex.set}: {exc}")
                 continue
             if got != ex.expect:

@@ -19,8 +19,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import expr as ex
-from .compile import Compiled, compile_condition
-from .errors import Position, RulePackError
+from .compile import Compiled, check_condition, check_divisors, compile_condition
+from .errors import InputError, Position, RulePackError
 from .facts import FACT_KINDS
 from .loading import Document, load_file
 from .model.ipo import Board
@@ -157,10 +157,8 @@ def load_pack(file: str) -> list[Rule]:
     """Load, validate and compile one rule pack file."""
     try:
         doc = load_file(file)
-    except RulePackError:
-        raise
-    except Exception as exc:  # InputError from the loader: same place, rule-pack kind
-        raise RulePackError(getattr(exc, "message", str(exc)), getattr(exc, "position", None)) from None
+    except InputError as exc:  # the loader's error, reported as a rule-pack error at the same place
+        raise RulePackError(exc.message, exc.position) from None
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError("a rule pack is a mapping with a 'rules:' list", doc.position(()))
@@ -221,6 +219,13 @@ def _load_rule(doc: Document, path: tuple, raw: Any) -> Rule:
     applies.append({"$gte": {"_asof": spec.applies.from_.toordinal()}})
     if spec.applies.until is not None:
         applies.append({"$lt": {"_asof": spec.applies.until.toordinal()}})
+    for key, node in (("when", when), ("require", require)):
+        if node is not None:
+            try:
+                check_condition(node, specs)
+                check_divisors(node, specs)
+            except ex.ExprError as exc:
+                raise _error(doc, path + (key,), f"rule {spec.id}: {exc}") from None
     try:
         for node in (actual,) + tuple(p for t in list(message.values()) + list((expected_text or {}).values())
                                       for p in t if not isinstance(p, str)):

@@ -155,3 +155,10 @@ def test_unknown_top_level_key_in_a_pack(tmp_path):
     with pytest.raises(RulePackError, match="unknown top-level key 'rulez'") as info:
         load_pack(str(path))
     assert info.value.position.line == 2
+
+
+def test_errors_in_when_point_at_the_when_line(tmp_path):
+    path = pack(tmp_path, when="offering.issue_shars > 0")
+    with pytest.raises(RulePackError, match="unknown field 'offering.issue_shars'") as info:
+        load_pack(path)
+    assert info.value.position.line == 9
