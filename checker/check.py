@@ -130,11 +130,11 @@ class Checker:
 
         in_force_ids = {r.id for r in in_force}
         for rule_id, fact_id in sorted(self.engine(case.case_type).evaluate(encoded)):
-            if rule_id not in in_force_ids or by_id[fact_id].kind != self.catalogue.by_id(rule_id).kind:
+            rule = self.catalogue.by_id(rule_id)
+            if rule_id not in in_force_ids or by_id[fact_id].kind != rule.kind:
                 raise EngineError(f"the engine fired {rule_id} on {fact_id}, which it does not apply to")
             if (rule_id, fact_id) in undecided:
                 continue
-            rule = self.catalogue.by_id(rule_id)
             result.findings.append(_violation(rule, by_id[fact_id], kinds[rule.kind], result))
 
         self._apply_waivers(case, doc, result)

@@ -9,7 +9,7 @@ import os
 import sys
 
 from . import __version__
-from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, CheckerError
+from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 
 COMMANDS = ("check", "rules", "explain")
 
@@ -110,5 +110,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"offering-check: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
 
-
-__all__ = ["EXIT_OK", "EXIT_VIOLATIONS", "main"]

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import humanize
-from .expr import And, BinOp, Bool, Call, Cmp, Field, In, Neg, Not, Num, Or, Str, fields
+from .expr import DISPLAY_FUNCS, And, BinOp, Bool, Call, Cmp, Field, In, Neg, Not, Num, Or, Str, fields
 from .facts import FieldSpec
 
 
@@ -170,8 +170,7 @@ def unit_of(node, specs: dict[str, FieldSpec]) -> str | None:
 
 def render_value(node, env: Env, specs: dict[str, FieldSpec], lang: str, unit: str | None = None) -> str:
     """One template placeholder as text; `unit` renders a bare constant (a limit) like its field."""
-    if isinstance(node, Call) and node.func in ("shares", "yuan", "price", "pct", "num", "months",
-                                                 "count", "multiple", "percent"):
+    if isinstance(node, Call) and node.func in DISPLAY_FUNCS:
         args = [value(a, env) for a in node.args]
         if any(a is None for a in args):
             return humanize.by_unit(None, None, lang)

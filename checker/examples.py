@@ -28,11 +28,7 @@ def apply_set(doc: Document, changes: dict) -> Document:
                 if node.get(part) is None:
                     node[part] = [] if isinstance(parts[i + 1], int) else {}
                 node = node[part]
-        last = parts[-1]
-        if isinstance(last, int):
-            node[last] = value
-        else:
-            node[last] = value
+        node[parts[-1]] = value
     return Document(doc.file, data, doc.positions, doc.key_positions)
 
 

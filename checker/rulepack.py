@@ -260,8 +260,11 @@ class Catalogue:
             return os.path.dirname(os.path.normpath(self.root))
         return os.getcwd()
 
+    def __post_init__(self):
+        self._by_id = {r.id: r for r in self.rules}
+
     def by_id(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
+        return self._by_id.get(rule_id)
 
     def for_case(self, case_type: str) -> list[Rule]:
         return [r for r in self.rules if r.spec.applies.case == case_type]
