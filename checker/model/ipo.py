@@ -14,6 +14,7 @@ from .types import (
     IssueShares,
     Months,
     Multiple,
+    PeRatio,
     Price,
     Ratio,
     Shares,
@@ -36,6 +37,11 @@ class InvestorType(StrEnum):
     sponsor_subsidiary = "sponsor_subsidiary"
     employee_plan = "employee_plan"
     other = "other"
+
+
+class PricingMethod(StrEnum):
+    inquiry = "inquiry"   # 初步询价 (book-building among offline investors)
+    direct = "direct"     # 直接定价
 
 
 class OutcomeStatus(StrEnum):
@@ -76,6 +82,12 @@ class Offering(Strict):
     post_issue_total_shares: Shares | None = Field(None, description="发行后总股本 / shares after the issue")
     price: IssuePrice | None = Field(None, description="发行价格, yuan per share (to the fen)")
     gross_proceeds: Yuan | None = Field(None, description="募集资金总额 as stated, yuan")
+    old_shares: Shares | None = Field(
+        None, description="老股转让/公开发售股份: existing shares sold by holders, included in issue_shares")
+    greenshoe_shares: Shares | None = Field(
+        None, description="超额配售选择权: over-allotment option size in shares, on top of issue_shares")
+    greenshoe_exercised_shares: Shares | None = Field(
+        None, description="超额配售选择权实际行使股数 (known after the stabilisation period)")
 
 
 class Benchmarks(Strict):
@@ -91,6 +103,11 @@ class Pricing(Strict):
     benchmarks: Benchmarks | None = None
     ceiling: Price | None = Field(None, description="四数孰低值 as published")
     valid_bidder_count: Count | None = Field(None, description="提供有效报价的投资者家数")
+    method: lax(PricingMethod) = Field(PricingMethod.inquiry, description="inquiry (初步询价) / direct (直接定价)")
+    issue_pe: PeRatio | None = Field(
+        None, description="发行市盈率 as published (the announcement's highest of its bases, 2 decimals)")
+    industry_pe: PeRatio | None = Field(
+        None, description="中证指数发布的行业最近一个月平均静态市盈率 as published (2 decimals)")
 
 
 class StrategicInvestor(Strict):
@@ -124,6 +141,9 @@ class Allocation(Strict):
     online_initial_shares: Shares | None = Field(None, description="网上初始发行数量")
     online_effective_multiple: Multiple | None = Field(None, description="网上有效申购倍数")
     clawback_shares: Shares | None = Field(None, description="回拨 from offline to online, shares")
+    offline_final_shares: Shares | None = Field(None, description="回拨后网下最终发行数量")
+    online_final_shares: Shares | None = Field(None, description="回拨后网上最终发行数量")
+    online_cap_shares: Shares | None = Field(None, description="网上单个账户申购上限, shares")
     offline_lockup: OfflineLockup | None = None
 
 

@@ -80,5 +80,7 @@ IssuePrice = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=10**5),
 Ratio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1), AfterValidator(_decimals(6))]
 Multiple = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10**9),
                      AfterValidator(_decimals(4))]
+PeRatio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10**6),
+                    AfterValidator(_decimals(2))]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
