@@ -103,6 +103,14 @@ INVESTOR_FIELDS = _specs(
     FieldSpec("offering.issue_shares", doc="本次发行股数 (copied from the offering)", **_ISH),
 )
 
+PLACING_OBJECT_FIELDS = _specs(
+    FieldSpec("object.name", "str", "text", "配售对象名称"),
+    FieldSpec("object.bid", "bool", "flag", "参与了初步询价报价"),
+    FieldSpec("object.valid_quote", "bool", "flag", "提供了有效报价"),
+    FieldSpec("object.online_subscribed", "bool", "flag", "also subscribed online"),
+)
+
 FACT_KINDS: dict[str, dict[str, dict[str, FieldSpec]]] = {
-    "ipo": {"offering": OFFERING_FIELDS, "strategic_investor": INVESTOR_FIELDS},
+    "ipo": {"offering": OFFERING_FIELDS, "strategic_investor": INVESTOR_FIELDS,
+            "placing_object": PLACING_OBJECT_FIELDS},
 }

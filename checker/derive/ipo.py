@@ -154,4 +154,20 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         }
         facts.append(Fact("strategic_investor", f"f{i + 1}", ivalues, ipositions, {}, line.name,
                           doc.position(base)))
+    facts.extend(placing_object_facts(case, doc))
+    return facts
+
+
+def placing_object_facts(case: IpoCase, doc: Document) -> list[Fact]:
+    facts = []
+    for i, obj in enumerate(case.placing_objects):
+        base = ("placing_objects", i)
+        values = {
+            "object.name": obj.name,
+            "object.bid": obj.bid,
+            "object.valid_quote": obj.valid_quote,
+            "object.online_subscribed": obj.online_subscribed,
+        }
+        positions = {name: doc.position(base + (name.split(".")[1],)) for name in values}
+        facts.append(Fact("placing_object", f"p{i}", values, positions, {}, obj.name, doc.position(base)))
     return facts

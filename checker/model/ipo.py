@@ -147,6 +147,17 @@ class Allocation(Strict):
     offline_lockup: OfflineLockup | None = None
 
 
+class PlacingObject(Strict):
+    """A 配售对象 (offline placing object) a rule needs to see: bidders, defaulters, restricted ones."""
+
+    name: Text = Field(description="配售对象名称")
+    code: str | None = Field(None, pattern=r"^[A-Za-z0-9\-]{1,40}$", description="配售对象编码 (SAC)")
+    investor: Text | None = Field(None, description="网下投资者 (the manager the object belongs to)")
+    bid: bool = Field(False, description="参与了初步询价报价 (valid or not)")
+    valid_quote: bool | None = Field(None, description="提供了有效报价")
+    online_subscribed: bool | None = Field(None, description="also subscribed in the online tranche")
+
+
 class Results(Strict):
     offline_paid_shares: Shares | None = Field(None, description="网下缴款认购股数")
     offline_abandoned_shares: Shares | None = Field(None, description="网下放弃认购股数")
@@ -170,6 +181,7 @@ class IpoCase(Strict):
     pricing: Pricing = Pricing()
     strategic: Strategic = Strategic()
     allocation: Allocation = Allocation()
+    placing_objects: list[PlacingObject] = Field(default_factory=list, max_length=20000)
     results: Results | None = None
     outcome: Outcome = Outcome()
     disclosures: list[lax(Disclosure)] = Field(default_factory=list)
