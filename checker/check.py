@@ -54,7 +54,9 @@ def filler(spec: FieldSpec):
 
 
 def case_date(case) -> dt.date | None:
-    return getattr(getattr(case, "timetable", None), "t_day", None)
+    """The date that selects the rules: the stated rules_date, else T (--as-of overrides both)."""
+    timetable = getattr(case, "timetable", None)
+    return getattr(timetable, "rules_date", None) or getattr(timetable, "t_day", None)
 
 
 class Checker:
@@ -66,8 +68,8 @@ class Checker:
     def engine(self, case_type: str) -> Engine:
         if case_type not in self._engines:
             rules = self.catalogue.for_case(case_type)
-            self._engines[case_type] = Engine({r.id: r.compiled.condition for r in rules},
-                                              {r.id: r.compiled.paths for r in rules})
+            self._engines[case_type] = Engine({r.key: r.compiled.condition for r in rules},
+                                              {r.key: r.compiled.paths for r in rules})
         return self._engines[case_type]
 
     def check_file(self, path: str) -> CaseResult:
@@ -99,6 +101,10 @@ class Checker:
             raise InputError("no date to choose the rules in force: give timetable.t_day or --as-of",
                              doc.position(("timetable",)), field="timetable.t_day")
         result.board, result.as_of = board, as_of.isoformat()
+        coverage = self.catalogue.boards.get(board)
+        if self.catalogue.boards and (coverage is None or not coverage.covers(as_of)):
+            result.findings.append(_board_not_covered(board, coverage, as_of, doc, result))
+            return
         facts = derive(case.case_type, case, doc)
         kinds = FACT_KINDS[case.case_type]
 
@@ -125,15 +131,15 @@ class Checker:
                     continue
                 env = ev.Env(fact.values)
                 if ev.finding_truth(rule.when, rule.require, env) is None:
-                    undecided.add((rule.id, fact.id))
+                    undecided.add((rule.key, fact.id))
                     result.findings.append(_not_evaluated(rule, fact, env, kinds[fact.kind], result))
 
-        in_force_ids = {r.id for r in in_force}
-        for rule_id, fact_id in sorted(self.engine(case.case_type).evaluate(encoded)):
-            rule = self.catalogue.by_id(rule_id)
-            if rule_id not in in_force_ids or by_id[fact_id].kind != rule.kind:
-                raise EngineError(f"the engine fired {rule_id} on {fact_id}, which it does not apply to")
-            if (rule_id, fact_id) in undecided:
+        in_force_keys = {r.key for r in in_force}
+        for key, fact_id in sorted(self.engine(case.case_type).evaluate(encoded)):
+            rule = self.catalogue.by_key(key)
+            if key not in in_force_keys or by_id[fact_id].kind != rule.kind:
+                raise EngineError(f"the engine fired {key} on {fact_id}, which it does not apply to")
+            if (key, fact_id) in undecided:
                 continue
             result.findings.append(_violation(rule, by_id[fact_id], kinds[rule.kind], result))
 
@@ -212,7 +218,8 @@ def _base(rule: Rule, fact: Fact, result: CaseResult, status: str, position: Pos
     return Finding(case_id=result.case_id, rule_id=s.id, topic=s.topic,
                    title={"zh": s.title.zh, "en": s.title.en}, severity=s.severity,
                    confidence=s.confidence, status=status, message={}, expected={}, actual={},
-                   citation=_citation(rule), position=position, subject=fact.label)
+                   citation=_citation(rule), position=position, subject=fact.label,
+                   version=rule.window)
 
 
 def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
@@ -269,6 +276,29 @@ def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str, 
     finding.actual = {"zh": str(as_of), "en": str(as_of)}
     finding.expected = {"zh": text, "en": text}
     return finding
+
+
+def _board_not_covered(board: str, coverage, as_of: dt.date, doc, result: CaseResult) -> Finding:
+    """One finding for the whole case: nothing was checked, and the reason."""
+    if coverage is None:
+        zh, en = f"板块 {board} 不在规则库覆盖范围内", f"board {board} is not covered by the rule packs"
+    elif coverage.covered_from is None:
+        zh = f"{coverage.name['zh']}不在规则库覆盖范围内：{coverage.note}"
+        en = f"{coverage.name['en']} is not covered by the rule packs: {coverage.note}"
+    else:
+        zh = (f"{coverage.name['zh']}的规则自 {coverage.covered_from} 起建模，案例日期 {as_of} 早于此日，"
+              f"未检查（{coverage.note}）")
+        en = (f"{coverage.name['en']} rules are modelled from {coverage.covered_from}; the case date "
+              f"{as_of} is earlier, so nothing was checked")
+    since = coverage.covered_from.isoformat() if coverage and coverage.covered_from else "—"
+    return Finding(case_id=result.case_id, rule_id="board", topic="board",
+                   title={"zh": "板块或期间未覆盖", "en": "Board or period not covered"},
+                   severity="info", confidence="verified", status="not_covered",
+                   message={"zh": zh, "en": en}, expected={"zh": since, "en": since},
+                   actual={"zh": f"{board} {as_of}", "en": f"{board} {as_of}"},
+                   citation={"source": "rules/_boards.yaml", "article": None, "version": "",
+                             "urls": [], "note": coverage.note if coverage else ""},
+                   position=doc.position(("issuer", "board")))
 
 
 def _first_field(node) -> str | None:

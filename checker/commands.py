@@ -88,11 +88,19 @@ def rule_row(rule) -> dict:
 def run_rules(args) -> int:
     catalogue = load_catalogue(args.rules)
     if args.lint:
-        from .lint import lint
+        from .lint import coverage_gaps, lint
         problems = lint(catalogue)
         for p in problems:
             print(p, file=sys.stderr)
-        print(f"{len(catalogue.rules)} rules, {len(problems)} problem(s)")
+        gaps = coverage_gaps(catalogue)
+        if gaps:
+            print("coverage gaps (dates a board is covered but a topic has no rule in force; "
+                  "cases then get `not_covered` for the topic):")
+            for topic, board, start, end in gaps:
+                print(f"  {topic:<40} {board:<10} {start} – {end or 'to date'}")
+        ids = {r.id for r in catalogue.rules}
+        print(f"{len(ids)} rules in {len(catalogue.rules)} versions, {len(problems)} problem(s), "
+              f"{len(gaps)} coverage gap(s)")
         return EXIT_INPUT if problems else EXIT_OK
     rows = [rule_row(r) for r in catalogue.rules]
     if args.format == "json":
@@ -116,14 +124,23 @@ def run_rules(args) -> int:
 
 def run_explain(args) -> int:
     catalogue = load_catalogue(args.rules)
-    rule = catalogue.by_id(args.rule_id)
-    if rule is None:
-        near = [r.id for r in catalogue.rules if args.rule_id in r.id or r.id.startswith(args.rule_id)]
+    versions = catalogue.versions(args.rule_id)
+    if not versions:
+        near = sorted({r.id for r in catalogue.rules if args.rule_id in r.id})
         hint = f"; did you mean: {', '.join(near[:5])}" if near else ""
         raise RulePackError(f"no rule with id {args.rule_id!r}{hint}")
+    out = Console(soft_wrap=True, highlight=False)
+    if len(versions) > 1:
+        out.print(f"[bold]{args.rule_id}[/]: {len(versions)} versions, "
+                  + ", ".join(v.window for v in versions))
+    for rule in versions:
+        _explain_version(out, rule, args.lang)
+    return EXIT_OK
+
+
+def _explain_version(out: Console, rule, lang: str) -> None:
     r = rule_row(rule)
     c = r["citation"]
-    out = Console(soft_wrap=True, highlight=False)
     out.print(f"[bold]{r['id']}[/]  ({r['file']}:{r['line']})")
     out.print(f"  {r['title']['zh']} / {r['title']['en']}")
     out.print(f"  topic {r['topic']} · {r['severity']} · confidence {r['confidence']}")
@@ -138,10 +155,9 @@ def run_explain(args) -> int:
     if r["when"]:
         out.print(f"  when:    {r['when']}")
     out.print(f"  require: {r['require']}")
-    out.print(f"  message: {rule.spec.message.zh if args.lang == 'zh' else rule.spec.message.en}")
+    out.print(f"  message: {rule.spec.message.zh if lang == 'zh' else rule.spec.message.en}")
     out.print("  examples:")
     for e in r["examples"]:
         changes = ", ".join(f"{k} = {v}" for k, v in e.get("set", {}).items())
         out.print(f"    {e['expect']:<14} {e['case']}" + (f"  with {changes}" if changes else "")
                   + (f"  ({e['note']})" if e.get("note") else ""))
-    return EXIT_OK

@@ -7,6 +7,7 @@ keeps the line of the node it replaces, a new one takes the line of its nearest 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import os
 
 from .check import Checker
@@ -32,13 +33,25 @@ def apply_set(doc: Document, changes: dict) -> Document:
     return Document(doc.file, data, doc.positions, doc.key_positions)
 
 
-def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str) -> tuple[str, list]:
-    """'pass', 'fail' or 'not_evaluated' for one rule on one example; also the findings seen."""
+def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str,
+            version: str | None = None) -> tuple[str, list]:
+    """'pass', 'fail' or 'not_evaluated' for one rule on one example; also the findings seen.
+
+    With `version` (a rule key), 'not_in_force' when the example's date or board selects
+    another version, or none: such an example would test something else."""
     path = os.path.join(root, case)
     doc = apply_set(load_file(path), changes)
     result = checker.check_document(case, doc)
     if result.error:
         raise InputError(f"example {case} {changes}: {result.error['message']}")
+    if version is not None:
+        rule = checker.catalogue.by_key(version)
+        board = result.board
+        as_of = dt.date.fromisoformat(result.as_of) if result.as_of else None
+        boards = rule.spec.applies.boards
+        if as_of is None or not rule.spec.applies.in_force(as_of) or (
+                boards and board not in {b.value for b in boards}):
+            return "not_in_force", []
     mine = [f for f in result.findings if f.rule_id == rule_id]
     statuses = {f.status for f in mine}
     if "violation" in statuses:

@@ -27,6 +27,7 @@ class Finding:
     missing: list[str] = field(default_factory=list)
     related: list[dict] = field(default_factory=list)
     waiver: dict | None = None
+    version: str = ""                # the rule version's window, "from–until"
 
     def to_dict(self) -> dict:
         out = asdict(self)

@@ -8,6 +8,7 @@ from .compile import MAX_PATHS_PER_RULE
 from .engine import SHARD_PATHS, assert_no_collisions
 from .errors import CheckerError, EngineError
 from .facts import FACT_KINDS
+from .rulepack import rule_boards
 
 
 def run_examples(catalogue) -> list[str]:
@@ -21,14 +22,42 @@ def run_examples(catalogue) -> list[str]:
             if not os.path.exists(os.path.join(catalogue.examples_root, ex.case)):
                 continue
             try:
-                got, _ = outcome(checker, rule.id, ex.case, ex.set, catalogue.examples_root)
+                got, _ = outcome(checker, rule.id, ex.case, ex.set, catalogue.examples_root, rule.key)
             except CheckerError as exc:  # report every broken example, not only the first
                 problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example {ex.set}: {exc}")
                 continue
-            if got != ex.expect:
+            if got == "not_in_force":
+                problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example {ex.case} "
+                                f"{ex.set} is dated or boarded outside this version ({rule.window}); "
+                                "set timetable.t_day / issuer.board to test it")
+            elif got != ex.expect:
                 problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example {ex.case} "
                                 f"{ex.set} expected {ex.expect}, got {got}")
     return problems
+
+
+def coverage_gaps(catalogue) -> list[tuple[str, str, str, str | None]]:
+    """(topic, board, from, until) for each stretch, from the board's coverage start on, where a
+    topic that has rules for the board has no version in force; until None means "to date"."""
+    gaps = []
+    covered = {code: b.covered_from for code, b in catalogue.boards.items() if b.covered_from}
+    topics: dict[str, list] = {}
+    for rule in catalogue.for_case("ipo"):
+        topics.setdefault(rule.spec.topic, []).append(rule)
+    for topic, rules in sorted(topics.items()):
+        for board, start in sorted(covered.items()):
+            windows = sorted((r.spec.applies.from_, r.spec.applies.until) for r in rules
+                             if rule_boards(r) is None or board in rule_boards(r))
+            if not windows:
+                continue
+            cursor = start
+            for begin, end in windows:
+                if cursor is not None and begin > cursor:
+                    gaps.append((topic, board, cursor.isoformat(), begin.isoformat()))
+                cursor = None if end is None or cursor is None else max(cursor, end)
+            if cursor is not None:
+                gaps.append((topic, board, cursor.isoformat(), None))
+    return gaps
 
 
 def lint(catalogue) -> list[str]:
@@ -42,7 +71,7 @@ def lint(catalogue) -> list[str]:
             problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: too many alternatives")
     problems.extend(run_examples(catalogue))
     try:
-        assert_no_collisions([r.id for r in catalogue.rules], "rule ids")
+        assert_no_collisions([r.key for r in catalogue.rules], "rule keys")
         for kinds in FACT_KINDS.values():
             for specs in kinds.values():
                 assert_no_collisions([n.replace(".", "__") for n in specs] + ["kind", "id", "sid", "_0",

@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import expr as ex
+from .boards import BoardCoverage, load_boards
 from .compile import Compiled, check_condition, check_divisors, compile_condition
 from .errors import InputError, Position, RulePackError
 from .facts import FACT_KINDS
@@ -122,6 +123,16 @@ class Rule:
         return self.spec.id
 
     @property
+    def key(self) -> str:
+        """One version of a rule: versions share the id and differ in `applies.from`."""
+        return f"{self.spec.id}@{self.spec.applies.from_.isoformat()}"
+
+    @property
+    def window(self) -> str:
+        a = self.spec.applies
+        return f"{a.from_.isoformat()}–{a.until.isoformat() if a.until else ''}"
+
+    @property
     def kind(self) -> str:
         return self.spec.for_each
 
@@ -136,7 +147,9 @@ def rules_dir() -> str:
 
 
 def pack_files(root: str) -> list[str]:
-    return sorted(glob.glob(os.path.join(root, "**", "*.yaml"), recursive=True))
+    """Rule packs: every *.yaml under root but data files whose name starts with "_"."""
+    return sorted(f for f in glob.glob(os.path.join(root, "**", "*.yaml"), recursive=True)
+                  if not os.path.basename(f).startswith("_"))
 
 
 def _error(doc: Document, path: tuple, message: str, col_offset: int = 0) -> RulePackError:
@@ -251,6 +264,7 @@ def _check_display(node, specs) -> None:
 class Catalogue:
     rules: list[Rule]
     root: str = ""
+    boards: dict[str, BoardCoverage] = field(default_factory=dict)
 
     @property
     def examples_root(self) -> str:
@@ -261,10 +275,24 @@ class Catalogue:
         return os.getcwd()
 
     def __post_init__(self):
-        self._by_id = {r.id: r for r in self.rules}
+        self._by_key = {r.key: r for r in self.rules}
+        self._versions: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            self._versions.setdefault(r.id, []).append(r)
+        for versions in self._versions.values():
+            versions.sort(key=lambda r: r.spec.applies.from_)
+
+    def by_key(self, key: str) -> Rule | None:
+        return self._by_key.get(key)
+
+    def versions(self, rule_id: str) -> list[Rule]:
+        """Every version of a rule, oldest first; empty if the id is unknown."""
+        return self._versions.get(rule_id, [])
 
     def by_id(self, rule_id: str) -> Rule | None:
-        return self._by_id.get(rule_id)
+        """The newest version of a rule."""
+        versions = self.versions(rule_id)
+        return versions[-1] if versions else None
 
     def for_case(self, case_type: str) -> list[Rule]:
         return [r for r in self.rules if r.spec.applies.case == case_type]
@@ -279,10 +307,43 @@ def load_catalogue(root: str | None = None) -> Catalogue:
     rules: list[Rule] = []
     for file in files:
         rules.extend(load_pack(file))
-    seen: dict[str, Rule] = {}
+    check_versions(rules)
+    return Catalogue(rules, root, load_boards(root))
+
+
+def rule_boards(rule: Rule) -> set[str] | None:
+    return {b.value for b in rule.spec.applies.boards} if rule.spec.applies.boards else None
+
+
+def check_versions(rules: list[Rule]) -> None:
+    """Versions of one rule share its id and topic and never overlap in date on a common board."""
+    seen: dict[str, list[Rule]] = {}
     for rule in rules:
-        if rule.id in seen:
-            first = seen[rule.id].position
-            raise RulePackError(f"duplicate rule id {rule.id} (first at {first})", rule.position)
-        seen[rule.id] = rule
-    return Catalogue(rules, root)
+        for other in seen.get(rule.id, []):
+            where = f"{other.file}:{other.position.line}"
+            if other.spec.topic != rule.spec.topic:
+                raise RulePackError(f"rule {rule.id}: versions must share one topic ({other.spec.topic} "
+                                    f"at {where}, {rule.spec.topic} here)", rule.position)
+            if other.spec.applies.case != rule.spec.applies.case:
+                raise RulePackError(f"rule {rule.id}: versions must be for one case type ({where})",
+                                    rule.position)
+            a, b = rule_boards(other), rule_boards(rule)
+            common = None if a is None or b is None else a & b
+            if common is not None and not common:
+                continue
+            if other.spec.applies.from_ == rule.spec.applies.from_:
+                raise RulePackError(f"rule {rule.id}: two versions from {rule.spec.applies.from_} "
+                                    f"(the other at {where}); give one a later `from` or other boards",
+                                    rule.position)
+            if _overlap(other.spec.applies, rule.spec.applies):
+                boards = "all boards" if common is None else ", ".join(sorted(common))
+                raise RulePackError(f"rule {rule.id}: version {rule.window} overlaps version "
+                                    f"{other.window} at {where} on {boards}; end one with `until` "
+                                    "where the other begins", rule.position)
+        seen.setdefault(rule.id, []).append(rule)
+
+
+def _overlap(a: Applies, b: Applies) -> bool:
+    a_end = a.until or dt.date.max
+    b_end = b.until or dt.date.max
+    return a.from_ < b_end and b.from_ < a_end

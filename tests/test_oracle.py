@@ -23,6 +23,10 @@ from .conftest import RULES
 CATALOGUE = load_catalogue(RULES)
 RULES_IPO = CATALOGUE.for_case("ipo")
 SPECS = FACT_KINDS["ipo"]
+# every version boundary, the day before it, and a recent day: windows are decided exactly
+VERSION_DAYS = sorted({d + dt.timedelta(days=k)
+                       for r in RULES_IPO for d in (r.spec.applies.from_, r.spec.applies.until) if d
+                       for k in (-1, 0)} | {dt.date(2026, 4, 3)})
 BOARDS = ["sse_main", "star", "szse_main", "chinext"]
 PCTS = [Fraction(p, 100) for p in (2, 3, 4, 5, 10, 20, 30, 40, 50, 60, 70, 80)]
 
@@ -90,7 +94,7 @@ def ipo_facts(draw):
             "investor.lockup_months": draw(maybe(st.sampled_from([11, 12, 13, 23, 24, 25]))),
             "offering.issue_shares": issue,
         }))
-    as_of = draw(st.sampled_from([dt.date(2023, 2, 16), dt.date(2023, 2, 17), dt.date(2026, 4, 3)]))
+    as_of = draw(st.sampled_from(VERSION_DAYS))
     return facts, as_of
 
 
@@ -108,9 +112,9 @@ def expected(facts, as_of):
                 continue
             truth = ev.finding_truth(rule.when, rule.require, ev.Env(fact.values))
             if truth is None:
-                unknown.add((rule.id, fact.id))
+                unknown.add((rule.key, fact.id))
             elif truth:
-                fire.add((rule.id, fact.id))
+                fire.add((rule.key, fact.id))
     return fire, unknown
 
 

@@ -60,8 +60,11 @@ def test_a_correct_abort_is_not_a_violation(checker, tmp_path):
     assert statuses(checker.check_file(path), "violation") == []
 
 
-def test_cosponsor_amount_is_floor_of_3pct(checker, tmp_path):
-    for shares, expected in ((1308649, []), (1308650, ["ipo.cosponsor.tier.2bn_5bn"])):
+def test_cosponsor_is_3pct_to_the_whole_share(checker, tmp_path):
+    # 3% of 43,621,636 = 1,308,649.08: rounded down or up passes, one more or less fails
+    cases = ((1308648, ["ipo.cosponsor.tier.2bn_5bn"]), (1308649, []), (1308650, []),
+             (1308651, ["ipo.cosponsor.tier.2bn_5bn"]))
+    for shares, expected in cases:
         path = edited(tmp_path, "shares: 1308649", f"shares: {shares}", name=f"c{shares}.yaml")
         found = [r for r in statuses(checker.check_file(path), "violation") if r.startswith("ipo.cosponsor")]
         assert found == expected

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from .types import (
+    BidShares,
     Count,
     Date,
     IssuePrice,
@@ -75,6 +76,10 @@ class Timetable(Strict):
     t_day: Date | None = Field(None, description="网上网下申购日 T; the date the rules are taken from")
     payment_date: Date | None = Field(None, description="缴款日 (T+2)")
     listing_date: Date | None = Field(None, description="上市日")
+    rules_date: Date | None = Field(
+        None, description="the date that selects the rules in force, when a transitional provision "
+                          "keeps the offering on earlier rules (e.g. its inquiry notice came out before "
+                          "2021-09-18); default: t_day")
 
 
 class Offering(Strict):
@@ -98,12 +103,13 @@ class Benchmarks(Strict):
 
 
 class Pricing(Strict):
-    total_bid_shares: Shares | None = Field(None, description="剔除无效报价后拟申购总量")
-    excluded_bid_shares: Shares | None = Field(None, description="高价剔除的拟申购数量")
+    total_bid_shares: BidShares | None = Field(None, description="剔除无效报价后拟申购总量")
+    excluded_bid_shares: BidShares | None = Field(None, description="高价剔除的拟申购数量")
     benchmarks: Benchmarks | None = None
     ceiling: Price | None = Field(None, description="四数孰低值 as published")
     valid_bidder_count: Count | None = Field(None, description="提供有效报价的投资者家数")
-    method: lax(PricingMethod) = Field(PricingMethod.inquiry, description="inquiry (初步询价) / direct (直接定价)")
+    method: lax(PricingMethod) = Field(PricingMethod.inquiry,
+                                       description="inquiry (初步询价) / direct (直接定价)")
     issue_pe: PeRatio | None = Field(
         None, description="发行市盈率 as published (the announcement's highest of its bases, 2 decimals)")
     industry_pe: PeRatio | None = Field(

@@ -69,6 +69,8 @@ def _decimals(places: int):
 
 Shares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_SHARES)]
 IssueShares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_ISSUE_SHARES)]
+# bid books: 华电新能 (2025) drew 1,073,166,300,000 shares of valid bids
+BidShares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**14)]
 Count = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**7)]
 Months = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=1200)]
 Yuan = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=MAX_YUAN),

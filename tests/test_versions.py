@@ -1,0 +1,138 @@
+"""Rule versions: selection by date and board, overlap refusal, coverage gaps, board coverage."""
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from checker.check import Checker, Options
+from checker.errors import RulePackError
+from checker.lint import coverage_gaps
+from checker.rulepack import load_catalogue
+
+from .conftest import RULES, edited, line_of
+
+VERSION = """\
+  - id: test.cap
+    topic: test.cap
+    title: {{zh: 测试上限, en: test cap}}
+    severity: error
+    confidence: verified
+    cite: {{source: 测试办法, version: "{version}"}}
+    applies: {{case: ipo, boards: [{boards}], from: {start}{until}}}
+    require: strategic.total_shares <= {limit}
+    message: {{zh: 超过{limit}, en: over {limit}}}
+    examples:
+      - {{expect: pass, case: cases/ipo/dapuwei-2026.yaml, set: {{timetable.t_day: {day}}}}}
+      - {{expect: fail, case: cases/ipo/dapuwei-2026.yaml, set: {{timetable.t_day: {day}, strategic.initial_shares: 1}}}}
+"""
+
+
+def version(start, until=None, boards="chinext", limit=8724327, day=None):
+    return VERSION.format(version=start, boards=boards, start=start,
+                          until=f", until: {until}" if until else "", limit=limit, day=day or start)
+
+
+def rules_dir(tmp_path, *versions, boards_file=True):
+    root = tmp_path / "rules"
+    root.mkdir(parents=True)
+    (tmp_path / "cases").symlink_to(Path(RULES).parent / "cases")  # examples resolve next to rules/
+    (root / "test.yaml").write_text("rules:\n" + "".join(versions), encoding="utf-8")
+    if boards_file:
+        shutil.copy(Path(RULES) / "_boards.yaml", root / "_boards.yaml")
+    return str(root)
+
+
+def test_overlapping_versions_of_one_rule_are_refused(tmp_path):
+    root = rules_dir(tmp_path, version("2021-09-18", "2023-02-18"), version("2023-02-17"))
+    with pytest.raises(RulePackError, match="overlaps version 2021-09-18–2023-02-18"):
+        load_catalogue(root)
+
+
+def test_versions_on_disjoint_boards_may_share_dates(tmp_path):
+    root = rules_dir(tmp_path, version("2023-02-17", boards="star"), version("2023-02-17", boards="chinext"))
+    with pytest.raises(RulePackError, match="two versions from"):
+        load_catalogue(rules_dir(tmp_path / "x", version("2023-02-17"), version("2023-02-17", limit=1)))
+    assert len(load_catalogue(root).versions("test.cap")) == 2
+
+
+def test_versions_must_share_their_topic(tmp_path):
+    other = version("2023-02-17").replace("topic: test.cap", "topic: test.other")
+    with pytest.raises(RulePackError, match="share one topic"):
+        load_catalogue(rules_dir(tmp_path, version("2021-09-18", "2023-02-17"), other))
+
+
+def test_each_date_gets_its_own_version(tmp_path):
+    """One plan, checked as of a day in each window, gives each period's finding."""
+    root = rules_dir(tmp_path, version("2021-09-18", "2023-02-17", limit=8000000),
+                     version("2023-02-17", limit=8724327))
+    catalogue = load_catalogue(root)
+    found = {}
+    for day in ("2023-02-16", "2023-02-17"):
+        checker = Checker(catalogue, Options(as_of=__import__("datetime").date.fromisoformat(day)))
+        result = checker.check_file(str(Path(RULES).parent / "cases/ipo/dapuwei-2026.yaml"))
+        found[day] = [(f.rule_id, f.status, f.version) for f in result.findings]
+    assert found["2023-02-16"] == [("test.cap", "violation", "2021-09-18–2023-02-17")]
+    assert found["2023-02-17"] == []
+
+
+def test_a_date_without_a_version_is_not_covered_never_another_periods_finding(tmp_path):
+    root = rules_dir(tmp_path, version("2021-09-18", "2023-02-17", limit=1))
+    result = Checker(load_catalogue(root)).check_file(str(Path(RULES).parent / "cases/ipo/dapuwei-2026.yaml"))
+    assert [(f.rule_id, f.status) for f in result.findings] == [("test.cap", "not_covered")]
+    assert "2021-09-18–2023-02-17" in result.findings[0].message["en"]
+
+
+def test_lint_shows_gaps_from_the_boards_coverage_start(tmp_path):
+    root = rules_dir(tmp_path, version("2021-09-18", "2022-01-01"), version("2023-02-17"))
+    gaps = coverage_gaps(load_catalogue(root))
+    assert ("test.cap", "chinext", "2020-06-12", "2021-09-18") in gaps
+    assert ("test.cap", "chinext", "2022-01-01", "2023-02-17") in gaps
+    assert not [g for g in gaps if g[1] != "chinext"]
+
+
+def test_lint_refuses_an_example_dated_outside_its_version(tmp_path):
+    from checker.lint import lint
+    bad = version("2021-09-18", "2023-02-17", day="2023-02-17")
+    problems = lint(load_catalogue(rules_dir(tmp_path, bad)))
+    assert any("outside this version (2021-09-18–2023-02-17)" in p for p in problems), problems
+
+
+def test_a_bse_case_is_not_covered_as_a_whole(checker, tmp_path):
+    path = edited(tmp_path, "board: chinext", "board: bse")
+    result = checker.check_file(path)
+    assert [(f.rule_id, f.status) for f in result.findings] == [("board", "not_covered")]
+    assert "北京证券交易所" in result.findings[0].message["zh"]
+    assert result.findings[0].position.line == line_of(path, "board: bse")
+
+
+def test_a_main_board_case_before_the_registration_regime_is_not_covered(checker, tmp_path):
+    path = edited(tmp_path, "board: chinext", "board: szse_main")
+    result = Checker(checker.catalogue, Options(as_of=__import__("datetime").date(2022, 12, 30))).check_file(path)
+    assert [(f.rule_id, f.status) for f in result.findings] == [("board", "not_covered")]
+    assert "2023-02-17" in result.findings[0].message["en"]
+
+
+def test_rules_date_selects_the_rules_and_as_of_overrides_it(checker, tmp_path):
+    path = edited(tmp_path, "  t_day: 2026-04-03\n", "  t_day: 2026-04-03\n  rules_date: 2019-01-01\n")
+    assert Checker(checker.catalogue).check_file(path).as_of == "2019-01-01"
+    as_of = __import__("datetime").date(2024, 1, 1)
+    assert Checker(checker.catalogue, Options(as_of=as_of)).check_file(path).as_of == "2024-01-01"
+
+
+def test_the_shipped_packs_have_no_overlaps_and_every_version_is_listed():
+    catalogue = load_catalogue(RULES)
+    keys = [r.key for r in catalogue.rules]
+    assert len(keys) == len(set(keys))
+    for rule in catalogue.rules:
+        assert rule in catalogue.versions(rule.id)
+
+
+def test_the_boards_file_is_not_read_as_a_rule_pack(tmp_path):
+    root = rules_dir(tmp_path, version("2023-02-17"))
+    (Path(root) / "_boards.yaml").write_text(textwrap.dedent("""\
+        boards:
+          chinext: {name: {zh: 创业板, en: ChiNext}, covered_from: 2020-06-12, note: x}
+        """), encoding="utf-8")
+    assert [r.id for r in load_catalogue(root).rules] == ["test.cap"]
