@@ -109,8 +109,8 @@ class Checker:
         kinds = FACT_KINDS[case.case_type]
 
         rules = [r for r in self.catalogue.for_case(case.case_type)
-                 if not r.spec.applies.boards or board in {b.value for b in r.spec.applies.boards}]
-        in_force = [r for r in rules if r.spec.applies.in_force(as_of)]
+                 if r.spec.applies.start(board) is not None]
+        in_force = [r for r in rules if r.spec.applies.in_force(as_of, board)]
         covered = {r.spec.topic for r in in_force}
         for topic in sorted({r.spec.topic for r in rules} - covered):
             result.findings.append(_not_covered(topic, rules, result, board, as_of, facts[0]))
@@ -264,7 +264,8 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
 
 def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str, as_of: dt.date,
                  fact: Fact) -> Finding:
-    windows = sorted({(r.spec.applies.from_, r.spec.applies.until) for r in rules if r.spec.topic == topic})
+    windows = sorted({(r.spec.applies.start(board), r.spec.applies.until) for r in rules
+                      if r.spec.topic == topic})
     text = ", ".join(f"{a}–{b or '…'}" for a, b in windows)
     sample = next(r for r in rules if r.spec.topic == topic)
     finding = _base(sample, fact, result, "not_covered", fact.position or Position(result.file, 1, 1))

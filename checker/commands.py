@@ -77,12 +77,20 @@ def rule_row(rule) -> dict:
     s = rule.spec
     return {"id": s.id, "topic": s.topic, "title": {"zh": s.title.zh, "en": s.title.en},
             "severity": s.severity, "confidence": s.confidence, "case": s.applies.case,
-            "boards": [b.value for b in s.applies.boards] if s.applies.boards else "all",
-            "from": s.applies.from_.isoformat(),
+            "boards": sorted(s.applies.board_set) if s.applies.board_set else "all",
+            "from": (s.applies.first.isoformat() if not isinstance(s.applies.from_, dict) else
+                     {b.value: d.isoformat() for b, d in s.applies.from_.items()}),
             "until": s.applies.until.isoformat() if s.applies.until else None,
             "citation": s.cite.model_dump(), "for_each": s.for_each, "when": s.when,
             "require": s.require, "examples": [e.model_dump(exclude_none=True) for e in s.examples],
             "file": rule.file, "line": rule.position.line}
+
+
+def rule_window(row: dict) -> str:
+    start = row["from"]
+    if isinstance(start, dict):
+        start = ", ".join(f"{b} {d}" for b, d in start.items())
+    return f"{start} – {row['until'] or '(now)'}"
 
 
 def run_rules(args) -> int:
@@ -114,7 +122,7 @@ def run_rules(args) -> int:
         c = r["citation"]
         boards = r["boards"] if isinstance(r["boards"], str) else ", ".join(r["boards"])
         table.add_row(r["id"], r["title"][args.lang], f"{c['source']} {c.get('article') or ''}".strip(),
-                      boards, f"{r['from']} – {r['until'] or ''}", f"{r['confidence']} / {r['severity']}")
+                      boards, rule_window(r), f"{r['confidence']} / {r['severity']}")
     out = Console()
     if not out.is_terminal:
         out = Console(width=260)  # piped: keep each rule on its own line
@@ -145,7 +153,7 @@ def _explain_version(out: Console, rule, lang: str) -> None:
     out.print(f"  {r['title']['zh']} / {r['title']['en']}")
     out.print(f"  topic {r['topic']} · {r['severity']} · confidence {r['confidence']}")
     boards = r["boards"] if isinstance(r["boards"], str) else ", ".join(r["boards"])
-    out.print(f"  applies: {r['case']} · boards {boards} · in force {r['from']} – {r['until'] or '(now)'}")
+    out.print(f"  applies: {r['case']} · boards {boards} · in force {rule_window(r)}")
     out.print(f"  citation: {c['source']} {c.get('article') or ''} ({c['version']})")
     for url in c.get("urls", []):
         out.print(f"    read at: {url}")

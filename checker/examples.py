@@ -48,9 +48,7 @@ def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str,
         rule = checker.catalogue.by_key(version)
         board = result.board
         as_of = dt.date.fromisoformat(result.as_of) if result.as_of else None
-        boards = rule.spec.applies.boards
-        if as_of is None or not rule.spec.applies.in_force(as_of) or (
-                boards and board not in {b.value for b in boards}):
+        if as_of is None or not rule.spec.applies.in_force(as_of, board):
             return "not_in_force", []
     mine = [f for f in result.findings if f.rule_id == rule_id]
     statuses = {f.status for f in mine}

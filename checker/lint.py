@@ -8,7 +8,6 @@ from .compile import MAX_PATHS_PER_RULE
 from .engine import SHARD_PATHS, assert_no_collisions
 from .errors import CheckerError, EngineError
 from .facts import FACT_KINDS
-from .rulepack import rule_boards
 
 
 def run_examples(catalogue) -> list[str]:
@@ -46,8 +45,8 @@ def coverage_gaps(catalogue) -> list[tuple[str, str, str, str | None]]:
         topics.setdefault(rule.spec.topic, []).append(rule)
     for topic, rules in sorted(topics.items()):
         for board, start in sorted(covered.items()):
-            windows = sorted((r.spec.applies.from_, r.spec.applies.until) for r in rules
-                             if rule_boards(r) is None or board in rule_boards(r))
+            windows = sorted((r.spec.applies.start(board), r.spec.applies.until) for r in rules
+                             if r.spec.applies.start(board) is not None)
             if not windows:
                 continue
             cursor = start

@@ -46,19 +46,57 @@ class Cite(_Strict):
 
 
 class Applies(_Strict):
+    """Where and when a rule version is in force.
+
+    `from` is one date, or a mapping board → date when the same numbers took effect on each
+    board on its own day (STAR 2019, ChiNext 2020, main boards 2023); the mapping then also says
+    which boards the version is for, and `boards` must be left out. `until` is exclusive.
+    """
+
     case: Literal["ipo", "restructuring"]
     boards: list[Board] | None = None
-    from_: dt.date = Field(alias="from")
+    from_: dt.date | dict[Board, dt.date] = Field(alias="from")
     until: dt.date | None = None
 
     @model_validator(mode="after")
     def _ordered(self):
-        if self.until is not None and self.until <= self.from_:
+        if isinstance(self.from_, dict):
+            if self.boards is not None:
+                raise ValueError("give the boards either in `boards` or as the keys of `from`, not both")
+            if not self.from_:
+                raise ValueError("`from` needs at least one board")
+        if self.until is not None and self.until <= self.first:
             raise ValueError("applies.until must be after applies.from")
         return self
 
-    def in_force(self, day: dt.date) -> bool:
-        return self.from_ <= day and (self.until is None or day < self.until)
+    @property
+    def board_set(self) -> set[str] | None:
+        """The boards the version is for; None: every board."""
+        if isinstance(self.from_, dict):
+            return {b.value for b in self.from_}
+        return {b.value for b in self.boards} if self.boards else None
+
+    @property
+    def first(self) -> dt.date:
+        return min(self.from_.values()) if isinstance(self.from_, dict) else self.from_
+
+    def start(self, board: str | None) -> dt.date | None:
+        """The day the version takes effect on `board`; None if it is not for that board."""
+        if isinstance(self.from_, dict):
+            return next((d for b, d in self.from_.items() if b.value == board), None)
+        boards = self.board_set
+        return self.from_ if boards is None or board in boards else None
+
+    def in_force(self, day: dt.date, board: str | None) -> bool:
+        start = self.start(board)
+        return start is not None and start <= day and (self.until is None or day < self.until)
+
+    def describe(self) -> str:
+        end = self.until.isoformat() if self.until else ""
+        if isinstance(self.from_, dict):
+            starts = ", ".join(f"{b.value} {d.isoformat()}" for b, d in self.from_.items())
+            return f"{starts} – {end}".rstrip(" –") if not end else f"{starts} – {end}"
+        return f"{self.from_.isoformat()}–{end}"
 
 
 class Example(_Strict):
@@ -125,12 +163,11 @@ class Rule:
     @property
     def key(self) -> str:
         """One version of a rule: versions share the id and differ in `applies.from`."""
-        return f"{self.spec.id}@{self.spec.applies.from_.isoformat()}"
+        return f"{self.spec.id}@{self.spec.applies.first.isoformat()}"
 
     @property
     def window(self) -> str:
-        a = self.spec.applies
-        return f"{a.from_.isoformat()}–{a.until.isoformat() if a.until else ''}"
+        return self.spec.applies.describe()
 
     @property
     def kind(self) -> str:
@@ -226,10 +263,16 @@ def _load_rule(doc: Document, path: tuple, raw: Any) -> Rule:
                      f"rule {spec.id}: a compound 'require' needs 'actual' and 'expected' to report")
 
     applies = []
-    if spec.applies.boards:
-        boards = [{"_board": b.value} for b in spec.applies.boards]
-        applies.append(boards[0] if len(boards) == 1 else {"$or": boards})
-    applies.append({"$gte": {"_asof": spec.applies.from_.toordinal()}})
+    a = spec.applies
+    if isinstance(a.from_, dict):  # at most one branch can hold: a fact has one board
+        starts = [{"$and": [{"_board": b.value}, {"$gte": {"_asof": d.toordinal()}}]}
+                  for b, d in a.from_.items()]
+        applies.append(starts[0] if len(starts) == 1 else {"$or": starts})
+    else:
+        if a.boards:
+            boards = [{"_board": b.value} for b in a.boards]
+            applies.append(boards[0] if len(boards) == 1 else {"$or": boards})
+        applies.append({"$gte": {"_asof": a.from_.toordinal()}})
     if spec.applies.until is not None:
         applies.append({"$lt": {"_asof": spec.applies.until.toordinal()}})
     for key, node in (("when", when), ("require", require)):
@@ -280,7 +323,7 @@ class Catalogue:
         for r in self.rules:
             self._versions.setdefault(r.id, []).append(r)
         for versions in self._versions.values():
-            versions.sort(key=lambda r: r.spec.applies.from_)
+            versions.sort(key=lambda r: r.spec.applies.first)
 
     def by_key(self, key: str) -> Rule | None:
         return self._by_key.get(key)
@@ -312,7 +355,7 @@ def load_catalogue(root: str | None = None) -> Catalogue:
 
 
 def rule_boards(rule: Rule) -> set[str] | None:
-    return {b.value for b in rule.spec.applies.boards} if rule.spec.applies.boards else None
+    return rule.spec.applies.board_set
 
 
 def check_versions(rules: list[Rule]) -> None:
@@ -331,19 +374,21 @@ def check_versions(rules: list[Rule]) -> None:
             common = None if a is None or b is None else a & b
             if common is not None and not common:
                 continue
-            if other.spec.applies.from_ == rule.spec.applies.from_:
-                raise RulePackError(f"rule {rule.id}: two versions from {rule.spec.applies.from_} "
+            if other.spec.applies.first == rule.spec.applies.first:
+                raise RulePackError(f"rule {rule.id}: two versions from {rule.spec.applies.first} "
                                     f"(the other at {where}); give one a later `from` or other boards",
                                     rule.position)
-            if _overlap(other.spec.applies, rule.spec.applies):
-                boards = "all boards" if common is None else ", ".join(sorted(common))
-                raise RulePackError(f"rule {rule.id}: version {rule.window} overlaps version "
-                                    f"{other.window} at {where} on {boards}; end one with `until` "
-                                    "where the other begins", rule.position)
+            for board in sorted(common) if common is not None else [None]:
+                if _overlap(other.spec.applies, rule.spec.applies, board):
+                    on = "all boards" if board is None else board
+                    raise RulePackError(f"rule {rule.id}: version {rule.window} overlaps version "
+                                        f"{other.window} at {where} on {on}; end one with `until` "
+                                        "where the other begins", rule.position)
         seen.setdefault(rule.id, []).append(rule)
 
 
-def _overlap(a: Applies, b: Applies) -> bool:
+def _overlap(a: Applies, b: Applies, board: str | None) -> bool:
+    a_start, b_start = a.start(board) or a.first, b.start(board) or b.first
     a_end = a.until or dt.date.max
     b_end = b.until or dt.date.max
-    return a.from_ < b_end and b.from_ < a_end
+    return a_start < b_end and b_start < a_end

@@ -23,9 +23,11 @@ from .conftest import RULES
 CATALOGUE = load_catalogue(RULES)
 RULES_IPO = CATALOGUE.for_case("ipo")
 SPECS = FACT_KINDS["ipo"]
+BOARDS = ("sse_main", "star", "szse_main", "chinext")
 # every version boundary, the day before it, and a recent day: windows are decided exactly
 VERSION_DAYS = sorted({d + dt.timedelta(days=k)
-                       for r in RULES_IPO for d in (r.spec.applies.from_, r.spec.applies.until) if d
+                       for r in RULES_IPO
+                       for d in (*[r.spec.applies.start(b) for b in BOARDS], r.spec.applies.until) if d
                        for k in (-1, 0)} | {dt.date(2026, 4, 3)})
 BOARDS = ["sse_main", "star", "szse_main", "chinext"]
 PCTS = [Fraction(p, 100) for p in (2, 3, 4, 5, 10, 20, 30, 40, 50, 60, 70, 80)]
@@ -103,9 +105,7 @@ def expected(facts, as_of):
     fire, unknown = set(), set()
     for rule in RULES_IPO:
         a = rule.spec.applies
-        if a.boards and board not in {b.value for b in a.boards}:
-            continue
-        if not a.in_force(as_of):
+        if not a.in_force(as_of, board):
             continue
         for fact in facts:
             if fact.kind != rule.kind:

@@ -136,3 +136,27 @@ def test_the_boards_file_is_not_read_as_a_rule_pack(tmp_path):
           chinext: {name: {zh: 创业板, en: ChiNext}, covered_from: 2020-06-12, note: x}
         """), encoding="utf-8")
     assert [r.id for r in load_catalogue(root).rules] == ["test.cap"]
+
+
+def test_from_per_board_takes_effect_on_each_boards_own_day(tmp_path):
+    text = version("2019-03-01", day="2020-06-12").replace(
+        "boards: [chinext], from: 2019-03-01", "from: {star: 2019-03-01, chinext: 2020-06-12}")
+    catalogue = load_catalogue(rules_dir(tmp_path, text))
+    applies = catalogue.versions("test.cap")[0].spec.applies
+    import datetime as dt
+    assert not applies.in_force(dt.date(2020, 6, 11), "chinext")
+    assert applies.in_force(dt.date(2020, 6, 12), "chinext")
+    assert applies.in_force(dt.date(2019, 3, 1), "star")
+    assert not applies.in_force(dt.date(2024, 1, 1), "sse_main")
+    case = str(Path(RULES).parent / "cases/ipo/dapuwei-2026.yaml")
+    for day, expected in (("2020-06-11", "not_covered"), ("2020-06-12", None)):
+        checker = Checker(catalogue, Options(as_of=dt.date.fromisoformat(day)))
+        statuses = [f.status for f in checker.check_file(case).findings]
+        assert statuses == ([expected] if expected else []), day
+
+
+def test_a_per_board_version_overlapping_on_one_board_is_refused(tmp_path):
+    old = version("2019-03-01", "2023-02-18").replace(
+        "boards: [chinext], from: 2019-03-01", "from: {star: 2019-03-01, chinext: 2020-06-12}")
+    with pytest.raises(RulePackError, match="on chinext"):
+        load_catalogue(rules_dir(tmp_path, old, version("2023-02-17")))
