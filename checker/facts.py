@@ -64,6 +64,8 @@ OFFERING_FIELDS = _specs(
     FieldSpec("pricing.ceiling", "dec", "price",
               "四数孰低值: the published ceiling, else the lowest of the four benchmarks", scale=4, hi=10**5),
     FieldSpec("pricing.valid_bidder_count", "int", "count", "提供有效报价的投资者家数"),
+    FieldSpec("pricing.cutoff_at_issue_price", "bool", "flag",
+              "剔除部分最低价格等于发行价格，该价格申报不再剔除 (pre-2021 tie rule)"),
     FieldSpec("pricing.method", "str", "text", "inquiry (初步询价) / direct (直接定价)"),
     FieldSpec("pricing.issue_pe", "dec", "multiple", "发行市盈率", scale=2, hi=10**6),
     FieldSpec("pricing.industry_pe", "dec", "multiple", "中证指数行业市盈率", scale=2, hi=10**6),

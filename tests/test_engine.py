@@ -86,9 +86,9 @@ def test_hash_collisions_are_detected():
 
 def test_catalogue_stays_inside_the_engine_limits_with_headroom(capsys):
     catalogue = load_catalogue(RULES)
-    engine = Engine({r.id: r.compiled.condition for r in catalogue.rules},
-                    {r.id: r.compiled.paths for r in catalogue.rules})
-    paths = {r.id: r.compiled.paths for r in catalogue.rules}
+    engine = Engine({r.key: r.compiled.condition for r in catalogue.rules},
+                    {r.key: r.compiled.paths for r in catalogue.rules})
+    paths = {r.key: r.compiled.paths for r in catalogue.rules}
     loads = [sum(paths[name] for name in s.names) for s in engine.shards]
     per_rule = max(r.compiled.paths for r in catalogue.rules)
     comparisons = max(r.compiled.comparisons for r in catalogue.rules)

@@ -76,6 +76,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "offering.net_public_shares": issue - strategic_total,
         "pricing.ceiling": ceil_value,
         "pricing.valid_bidder_count": case.pricing.valid_bidder_count,
+        "pricing.cutoff_at_issue_price": case.pricing.cutoff_at_issue_price,
         "pricing.method": case.pricing.method.value,
         "pricing.issue_pe": case.pricing.issue_pe,
         "pricing.industry_pe": case.pricing.industry_pe,

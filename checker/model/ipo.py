@@ -108,6 +108,9 @@ class Pricing(Strict):
     benchmarks: Benchmarks | None = None
     ceiling: Price | None = Field(None, description="四数孰低值 as published")
     valid_bidder_count: Count | None = Field(None, description="提供有效报价的投资者家数")
+    cutoff_at_issue_price: bool | None = Field(
+        None, description="剔除部分的最低报价与发行价格相同、该价格的申报不再剔除 (pre-2021 tie rule: "
+                          "the exclusion may then fall below 10%)")
     method: lax(PricingMethod) = Field(PricingMethod.inquiry,
                                        description="inquiry (初步询价) / direct (直接定价)")
     issue_pe: PeRatio | None = Field(
