@@ -199,7 +199,7 @@ def encode_fact(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: 
         if value is None:
             out[name.replace(".", "__")] = filler(spec)
             continue
-        if spec.type not in ("bool", "str") and not spec.lo <= value <= spec.hi:
+        if spec.type not in ("bool", "str", "date") and not spec.lo <= value <= spec.hi:
             raise InputError(f"'{name}' = {value} is outside the supported range "
                              f"[{spec.lo:,}, {spec.hi:,}]", fact.positions.get(name, fact.position),
                              field=name)
@@ -253,6 +253,10 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
     if missing:
         zh.append("缺少 " + "、".join(f"{m}（{specs[m].doc}）" for m in missing))
         en.append("missing " + ", ".join(missing))
+    for m in missing:
+        if m in fact.absent_reasons:
+            zh.append(f"{m} 无法得出：{fact.absent_reasons[m]['zh']}")
+            en.append(f"{m} unavailable: {fact.absent_reasons[m]['en']}")
     if zero:
         zh.append("除数为零：" + "、".join(zero))
         en.append("zero divisor: " + ", ".join(zero))

@@ -17,6 +17,7 @@ from .errors import Position
 
 MAX_ABS = 10**12   # default bound on numeric fact values; the compiler proves products stay in int64
 ISSUE_HI = 10**11  # shares that may be multiplied by a price
+DATE_HI = 3652059  # date.max as a day ordinal
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Fact:
     related: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
     label: str = ""
     position: Position | None = None   # where the fact's own block starts
+    # why a derived field is absent, {field: {"zh": …, "en": …}}; shown in its not_evaluated finding
+    absent_reasons: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _specs(*specs: FieldSpec) -> dict[str, FieldSpec]:
@@ -86,6 +89,8 @@ OFFERING_FIELDS = _specs(
     FieldSpec("allocation.offline_final_shares", doc="回拨后网下最终发行数量", **_SH),
     FieldSpec("allocation.online_final_shares", doc="回拨后网上最终发行数量", **_SH),
     FieldSpec("allocation.online_cap_shares", doc="网上单个账户申购上限", **_SH),
+    FieldSpec("allocation.online_cap_lots_remainder", doc="网上申购上限除以500股的余数 (0 = whole lots)",
+              **_SH),
     FieldSpec("allocation.offline_lockup_ratio", "dec", "ratio", "网下比例限售比例", scale=6, hi=1),
     FieldSpec("allocation.offline_lockup_months", "int", "months", "网下限售期 (months)"),
     FieldSpec("results.offline_paid_shares", doc="网下缴款认购股数", **_SH),
@@ -93,6 +98,10 @@ OFFERING_FIELDS = _specs(
     FieldSpec("results.underwriter_takeup_shares", doc="主承销商包销股数", **_SH),
     FieldSpec("outcome.status", "str", "text", "planned / completed / aborted / suspended"),
     FieldSpec("disclosures.investment_risk_notice", "bool", "flag", "投资风险特别公告 published"),
+    FieldSpec("timetable.t_day", "date", "date", "网上网下申购日 T", hi=DATE_HI),
+    FieldSpec("timetable.payment_date", "date", "date", "网下缴款日 as stated", hi=DATE_HI),
+    FieldSpec("timetable.payment_due_date", "date", "date",
+              "T+2: the second exchange trading day after T (SSE/SZSE calendar)", hi=DATE_HI),
 )
 
 INVESTOR_FIELDS = _specs(
@@ -110,6 +119,7 @@ PLACING_OBJECT_FIELDS = _specs(
     FieldSpec("object.bid", "bool", "flag", "参与了初步询价报价"),
     FieldSpec("object.valid_quote", "bool", "flag", "提供了有效报价"),
     FieldSpec("object.online_subscribed", "bool", "flag", "also subscribed online"),
+    FieldSpec("object.offline_subscribed", "bool", "flag", "参与了网下申购"),
 )
 
 FACT_KINDS: dict[str, dict[str, dict[str, FieldSpec]]] = {

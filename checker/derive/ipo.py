@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..facts import Fact
 from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
+from . import online, timetable
 from .dates import whole_months
 
 
@@ -103,6 +104,10 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "outcome.status": case.outcome.status.value,
         "disclosures.investment_risk_notice": Disclosure.investment_risk_notice in case.disclosures,
     }
+    absent_reasons = {}
+    for more, reasons in (online.values(case), timetable.values(case)):
+        values.update(more)
+        absent_reasons.update(reasons)
     lines_path = ("strategic", "investors")
     paths = {name: tuple(name.split(".")) for name in values}
     paths.update({
@@ -111,6 +116,8 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "allocation.offline_lockup_ratio": ("allocation", "offline_lockup", "ratio"),
         "allocation.offline_lockup_months": ("allocation", "offline_lockup", "months"),
         "disclosures.investment_risk_notice": ("disclosures",),
+        "allocation.online_cap_lots_remainder": ("allocation", "online_cap_shares"),
+        "timetable.payment_due_date": ("timetable", "t_day"),
     })
     for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
                  "strategic.sponsor_lines", "strategic.employee_plan_shares"):
@@ -131,7 +138,8 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "strategic.employee_plan_shares": line_refs(InvestorType.employee_plan),
     }
     label = case.issuer.short_name or case.issuer.name
-    facts = [Fact("offering", "f0", values, positions, related, label, doc.position(("offering",)))]
+    facts = [Fact("offering", "f0", values, positions, related, label, doc.position(("offering",)),
+                  absent_reasons)]
 
     listing = case.timetable.listing_date
     for i, line in enumerate(lines):
@@ -168,6 +176,7 @@ def placing_object_facts(case: IpoCase, doc: Document) -> list[Fact]:
             "object.bid": obj.bid,
             "object.valid_quote": obj.valid_quote,
             "object.online_subscribed": obj.online_subscribed,
+            "object.offline_subscribed": obj.offline_subscribed,
         }
         positions = {name: doc.position(base + (name.split(".")[1],)) for name in values}
         facts.append(Fact("placing_object", f"p{i}", values, positions, {}, obj.name, doc.position(base)))

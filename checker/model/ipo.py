@@ -165,6 +165,7 @@ class PlacingObject(Strict):
     bid: bool = Field(False, description="参与了初步询价报价 (valid or not)")
     valid_quote: bool | None = Field(None, description="提供了有效报价")
     online_subscribed: bool | None = Field(None, description="also subscribed in the online tranche")
+    offline_subscribed: bool | None = Field(None, description="参与了网下申购 (subscribed in the offline tranche)")
 
 
 class Results(Strict):
