@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 
 from . import evaluate as ev
-from .derive import derive
+from .derive import derive, notices
 from .engine import Engine, EngineError
 from .errors import CheckerError, InputError, Position
 from .expr import BinOp, Call, Field, Neg, fields
@@ -54,7 +54,8 @@ def filler(spec: FieldSpec):
 
 
 def case_date(case) -> dt.date | None:
-    return getattr(getattr(case, "timetable", None), "t_day", None)
+    """The case's own as-of date (an IPO's T day; see each case model's `as_of_date`)."""
+    return case.as_of_date
 
 
 class Checker:
@@ -93,17 +94,20 @@ class Checker:
         return result
 
     def _check(self, case, doc, result: CaseResult) -> None:
-        board = case.issuer.board.value
+        board = case.board   # None for a case type without a board: only board-free rules apply
         as_of = self.options.as_of or case_date(case)
         if as_of is None:
-            raise InputError("no date to choose the rules in force: give timetable.t_day or --as-of",
-                             doc.position(("timetable",)), field="timetable.t_day")
+            where = ".".join(case.as_of_path)
+            raise InputError(f"no date to choose the rules in force: give {where} or --as-of",
+                             doc.position(case.as_of_path[:-1]), field=where)
         result.board, result.as_of = board, as_of.isoformat()
         facts = derive(case.case_type, case, doc)
         kinds = FACT_KINDS[case.case_type]
 
         rules = [r for r in self.catalogue.for_case(case.case_type)
                  if not r.spec.applies.boards or board in {b.value for b in r.spec.applies.boards}]
+        in_force_ids = {r.id for r in rules if r.spec.applies.in_force(as_of)}
+        result.notices.extend(n for n in notices(case.case_type, case, doc) if n["rule_id"] in in_force_ids)
         in_force = [r for r in rules if r.spec.applies.in_force(as_of)]
         covered = {r.spec.topic for r in in_force}
         for topic in sorted({r.spec.topic for r in rules} - covered):
@@ -186,14 +190,14 @@ def error_dict(exc: CheckerError) -> dict:
     return out
 
 
-def encode_fact(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: str) -> dict:
-    out = {"kind": fact.kind, "id": fact.id, "_0": 0, "_asof": as_of.toordinal(), "_board": board}
+def encode_fact(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: str | None) -> dict:
+    out = {"kind": fact.kind, "id": fact.id, "_0": 0, "_asof": as_of.toordinal(), "_board": board or ""}
     for name, spec in specs.items():
         value = fact.values.get(name)
         if value is None:
             out[name.replace(".", "__")] = filler(spec)
             continue
-        if spec.type not in ("bool", "str") and not spec.lo <= value <= spec.hi:
+        if spec.type not in ("bool", "str", "date") and not spec.lo <= value <= spec.hi:
             raise InputError(f"'{name}' = {value} is outside the supported range "
                              f"[{spec.lo:,}, {spec.hi:,}]", fact.positions.get(name, fact.position),
                              field=name)
@@ -255,16 +259,17 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
     return finding
 
 
-def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str, as_of: dt.date,
+def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str | None, as_of: dt.date,
                  fact: Fact) -> Finding:
     windows = sorted({(r.spec.applies.from_, r.spec.applies.until) for r in rules if r.spec.topic == topic})
     text = ", ".join(f"{a}–{b or '…'}" for a, b in windows)
     sample = next(r for r in rules if r.spec.topic == topic)
     finding = _base(sample, fact, result, "not_covered", fact.position or Position(result.file, 1, 1))
     finding.rule_id = topic
+    where_zh, where_en = (f"在 {board} 板块", f" for {board}") if board else ("", "")
     finding.message = {
-        "zh": f"{topic}：{as_of} 在 {board} 板块没有已建模的规则（已建模期间：{text}），未检查",
-        "en": f"{topic}: no rule modelled for {board} on {as_of} (modelled: {text}); not checked",
+        "zh": f"{topic}：{as_of} {where_zh}没有已建模的规则（已建模期间：{text}），未检查",
+        "en": f"{topic}: no rule modelled{where_en} on {as_of} (modelled: {text}); not checked",
     }
     finding.actual = {"zh": str(as_of), "en": str(as_of)}
     finding.expected = {"zh": text, "en": text}

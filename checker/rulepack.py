@@ -45,7 +45,7 @@ class Cite(_Strict):
 
 
 class Applies(_Strict):
-    case: Literal["ipo", "restructuring"]
+    case: Literal["ipo", "restructuring", "investor"]
     boards: list[Board] | None = None
     from_: dt.date = Field(alias="from")
     until: dt.date | None = None
