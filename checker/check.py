@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 
 from . import evaluate as ev
-from .derive import derive
+from .derive import derive, notices
 from .engine import Engine, EngineError
 from .errors import CheckerError, InputError, Position
 from .expr import BinOp, Call, Field, Neg, fields
@@ -54,9 +54,8 @@ def filler(spec: FieldSpec):
 
 
 def case_date(case) -> dt.date | None:
-    """The date that selects the rules: the stated rules_date, else T (--as-of overrides both)."""
-    timetable = getattr(case, "timetable", None)
-    return getattr(timetable, "rules_date", None) or getattr(timetable, "t_day", None)
+    """The date that selects the rules (see each case model's `as_of_date`; --as-of overrides it)."""
+    return case.as_of_date
 
 
 class Checker:
@@ -95,14 +94,15 @@ class Checker:
         return result
 
     def _check(self, case, doc, result: CaseResult) -> None:
-        board = case.issuer.board.value
+        board = case.board   # None for a case type without a board: only board-free rules apply
         as_of = self.options.as_of or case_date(case)
         if as_of is None:
-            raise InputError("no date to choose the rules in force: give timetable.t_day or --as-of",
-                             doc.position(("timetable",)), field="timetable.t_day")
+            where = ".".join(case.as_of_path)
+            raise InputError(f"no date to choose the rules in force: give {where} or --as-of",
+                             doc.position(case.as_of_path[:-1]), field=where)
         result.board, result.as_of = board, as_of.isoformat()
         coverage = self.catalogue.boards.get(board)
-        if self.catalogue.boards and (coverage is None or not coverage.covers(as_of)):
+        if board is not None and self.catalogue.boards and (coverage is None or not coverage.covers(as_of)):
             result.findings.append(_board_not_covered(board, coverage, as_of, doc, result))
             return
         facts = derive(case.case_type, case, doc)
@@ -111,6 +111,8 @@ class Checker:
         rules = [r for r in self.catalogue.for_case(case.case_type)
                  if r.spec.applies.start(board) is not None]
         in_force = [r for r in rules if r.spec.applies.in_force(as_of, board)]
+        in_force_ids = {r.id for r in in_force}
+        result.notices.extend(n for n in notices(case.case_type, case, doc) if n["rule_id"] in in_force_ids)
         covered = {r.spec.topic for r in in_force}
         for topic in sorted({r.spec.topic for r in rules} - covered):
             result.findings.append(_not_covered(topic, rules, result, board, as_of, facts[0]))
@@ -192,8 +194,8 @@ def error_dict(exc: CheckerError) -> dict:
     return out
 
 
-def encode_fact(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: str) -> dict:
-    out = {"kind": fact.kind, "id": fact.id, "_0": 0, "_asof": as_of.toordinal(), "_board": board}
+def encode_fact(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: str | None) -> dict:
+    out = {"kind": fact.kind, "id": fact.id, "_0": 0, "_asof": as_of.toordinal(), "_board": board or ""}
     for name, spec in specs.items():
         value = fact.values.get(name)
         if value is None:
@@ -266,7 +268,7 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
     return finding
 
 
-def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str, as_of: dt.date,
+def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str | None, as_of: dt.date,
                  fact: Fact) -> Finding:
     windows = sorted({(r.spec.applies.start(board), r.spec.applies.until) for r in rules
                       if r.spec.topic == topic})
@@ -274,9 +276,10 @@ def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str, 
     sample = next(r for r in rules if r.spec.topic == topic)
     finding = _base(sample, fact, result, "not_covered", fact.position or Position(result.file, 1, 1))
     finding.rule_id = topic
+    where_zh, where_en = (f"在 {board} 板块", f" for {board}") if board else ("", "")
     finding.message = {
-        "zh": f"{topic}：{as_of} 在 {board} 板块没有已建模的规则（已建模期间：{text}），未检查",
-        "en": f"{topic}: no rule modelled for {board} on {as_of} (modelled: {text}); not checked",
+        "zh": f"{topic}：{as_of} {where_zh}没有已建模的规则（已建模期间：{text}），未检查",
+        "en": f"{topic}: no rule modelled{where_en} on {as_of} (modelled: {text}); not checked",
     }
     finding.actual = {"zh": str(as_of), "en": str(as_of)}
     finding.expected = {"zh": text, "en": text}

@@ -120,9 +120,50 @@ PLACING_OBJECT_FIELDS = _specs(
     FieldSpec("object.valid_quote", "bool", "flag", "提供了有效报价"),
     FieldSpec("object.online_subscribed", "bool", "flag", "also subscribed online"),
     FieldSpec("object.offline_subscribed", "bool", "flag", "参与了网下申购"),
+    FieldSpec("object.restricted", "bool", "flag",
+              "an earlier record put the object on the restricted list (prior_defaults)"),
+    FieldSpec("object.restricted_until", "date", "date",
+              "限制名单截止日: the latest restricted_until of its earlier records"),
+    FieldSpec("object.inquiry_date", "date", "date", "初步询价日 (copied from the timetable)"),
+)
+
+PLACING_DEFAULT_FIELDS = _specs(
+    FieldSpec("default.object", "str", "text", "配售对象名称"),
+    FieldSpec("default.item", "int", "count", "协会规则违规情形项号 (1–21)", hi=21),
+    FieldSpec("default.conduct", "str", "text", "违规情形"),
+    FieldSpec("default.date", "date", "date", "违规发生日"),
+    FieldSpec("default.reported_to_sac", "bool", "flag", "已报中国证券业协会"),
+    FieldSpec("default.report_date", "date", "date", "报送协会日期"),
+    FieldSpec("default.restriction", "str", "text", "none / education / restricted_list"),
+    FieldSpec("default.restriction_months", "int", "months", "限制名单期限 (months)"),
+    FieldSpec("default.restricted_until", "date", "date", "限制名单截止日"),
+    FieldSpec("default.restriction_text", "str", "text", "the restriction as recorded, for messages"),
+    FieldSpec("default.count_in_year", "int", "count",
+              "本年度第几次: the object's records of the same item group (1–14, 15–17, 18–21) in the "
+              "same calendar year up to this one, this one included"),
+)
+
+ACCOUNT_FIELDS = _specs(
+    FieldSpec("investor.name", "str", "text", "投资者名称"),
+    FieldSpec("investor.abandonments", "int", "count", "放弃认购次数 (all products)"),
+    FieldSpec("investor.ban_windows", "int", "count", "限制网上申购期间的个数"),
+)
+
+SUBSCRIPTION_FIELDS = _specs(
+    FieldSpec("subscription.date", "date", "date", "网上申购日"),
+    FieldSpec("subscription.product", "str", "text", "ipo / cdr / cb / eb"),
+    FieldSpec("subscription.security", "str", "text", "证券简称"),
+    FieldSpec("subscription.has_window", "bool", "flag",
+              "a ban window (3 abandonments in 12 months) started on or before the subscription date"),
+    FieldSpec("subscription.ban_start", "date", "date",
+              "start of the latest ban window started by then (the day after the 3rd report)"),
+    FieldSpec("subscription.ban_end", "date", "date", "its last day (start + 179 days: 180 days 含次日)"),
+    FieldSpec("subscription.ban_reports", "str", "text",
+              "the abandonment report dates in the 12 months that triggered it"),
 )
 
 FACT_KINDS: dict[str, dict[str, dict[str, FieldSpec]]] = {
     "ipo": {"offering": OFFERING_FIELDS, "strategic_investor": INVESTOR_FIELDS,
-            "placing_object": PLACING_OBJECT_FIELDS},
+            "placing_object": PLACING_OBJECT_FIELDS, "placing_default": PLACING_DEFAULT_FIELDS},
+    "investor": {"account": ACCOUNT_FIELDS, "subscription": SUBSCRIPTION_FIELDS},
 }

@@ -53,7 +53,7 @@ class Applies(_Strict):
     which boards the version is for, and `boards` must be left out. `until` is exclusive.
     """
 
-    case: Literal["ipo", "restructuring"]
+    case: Literal["ipo", "restructuring", "investor"]
     boards: list[Board] | None = None
     from_: dt.date | dict[Board, dt.date] = Field(alias="from")
     until: dt.date | None = None

@@ -9,9 +9,10 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
 from .loading import Document
+from .model.investor import InvestorCase
 from .model.ipo import IpoCase
 
-CASE_MODELS: dict[str, type[BaseModel]] = {"ipo": IpoCase}
+CASE_MODELS: dict[str, type[BaseModel]] = {"ipo": IpoCase, "investor": InvestorCase}
 
 
 def _short(value, limit: int = 40):

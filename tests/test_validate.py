@@ -268,7 +268,7 @@ def test_case_type_missing(tmp_path):
     path, text = edited(tmp_path, ("case_type: ipo\n", ""))
     err = invalid(path)
     assert err.field == "case_type"
-    assert err.message == "missing 'case_type' (one of: ipo)"
+    assert err.message == "missing 'case_type' (one of: ipo, investor)"
     assert at(err) == where(text, "\nid: dapuwei-2026", at="id")  # the document's first key
 
 
@@ -276,7 +276,7 @@ def test_case_type_unknown(tmp_path):
     path, text = edited(tmp_path, ("case_type: ipo", "case_type: restructuring"))
     err = invalid(path)
     assert err.field == "case_type"
-    assert err.message == "unknown case_type 'restructuring' (one of: ipo)"
+    assert err.message == "unknown case_type 'restructuring' (one of: ipo, investor)"
     assert at(err) == where(text, "case_type: restructuring", at="restructuring")
 
 

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from ..facts import Fact
 from ..loading import Document
-from . import ipo
+from . import investor, ipo
 
-DERIVERS = {"ipo": ipo.derive}
+DERIVERS = {"ipo": ipo.derive, "investor": investor.derive}
+NOTICES = {"investor": investor.notices}   # figures a case states even without a finding
 
 
 def derive(case_type: str, case, doc: Document) -> list[Fact]:
     return DERIVERS[case_type](case, doc)
+
+
+def notices(case_type: str, case, doc: Document) -> list[dict]:
+    """Informative notices (e.g. an investor's online ban windows); check.py keeps those whose
+    rule is in force."""
+    fn = NOTICES.get(case_type)
+    return fn(case, doc) if fn else []

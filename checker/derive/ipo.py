@@ -7,6 +7,7 @@ from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
 from . import online, timetable
 from .dates import whole_months
+from .offline_defaults import default_facts, restriction_positions, restriction_values
 
 
 def _sum(values):
@@ -164,6 +165,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         facts.append(Fact("strategic_investor", f"f{i + 1}", ivalues, ipositions, {}, line.name,
                           doc.position(base)))
     facts.extend(placing_object_facts(case, doc))
+    facts.extend(default_facts(case, doc))
     return facts
 
 
@@ -179,5 +181,7 @@ def placing_object_facts(case: IpoCase, doc: Document) -> list[Fact]:
             "object.offline_subscribed": obj.offline_subscribed,
         }
         positions = {name: doc.position(base + (name.split(".")[1],)) for name in values}
+        values.update(restriction_values(obj, case))
+        positions.update(restriction_positions(obj, base, doc))
         facts.append(Fact("placing_object", f"p{i}", values, positions, {}, obj.name, doc.position(base)))
     return facts

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -156,6 +157,38 @@ class Allocation(Strict):
     offline_lockup: OfflineLockup | None = None
 
 
+class Restriction(StrEnum):
+    none = "none"                        # nothing applied (yet)
+    education = "education"              # 合规教育 + 合规承诺 (compliance education and an undertaking)
+    restricted_list = "restricted_list"  # 列入配售对象/网下投资者限制名单 for restriction_months
+
+
+class DefaultRecord(Strict):
+    """One violation by an offline placing object: SAC 网下投资者管理规则 item (1)–(21).
+
+    Items as restated in announcements (catalogue-followup Q8): (1)–(14) the serious conduct items,
+    (15) no pricing basis, (16) valid quote but no or short subscription, (17) late or short
+    payment, (18)–(21) roll-over failures, inaccurate reports and the catch-all.
+    """
+
+    item: int = Field(ge=1, le=21, description="违规情形的项号 (1–21)")
+    conduct: Text = Field(description="what happened, e.g. 有效报价未参与申购")
+    date: Date = Field(description="the day it happened (e.g. T for no subscription, T+2 for non-payment)")
+    offering: Text | None = Field(None, description="the offering it happened in (for earlier records)")
+    reported_to_sac: bool | None = Field(None, description="主承销商已报中国证券业协会备案")
+    report_date: Date | None = Field(None, description="报送协会日期")
+    restriction: lax(Restriction) | None = Field(None, description="none / education / restricted_list")
+    restriction_months: Months | None = Field(None, description="限制名单期限, months")
+    restricted_until: Date | None = Field(None, description="限制名单截止日 (last barred day)")
+
+    @model_validator(mode="after")
+    def _months_only_for_the_list(self):
+        if self.restriction != Restriction.restricted_list and (
+                self.restriction_months is not None or self.restricted_until is not None):
+            raise ValueError("restriction_months / restricted_until need restriction: restricted_list")
+        return self
+
+
 class PlacingObject(Strict):
     """A 配售对象 (offline placing object) a rule needs to see: bidders, defaulters, restricted ones."""
 
@@ -165,7 +198,12 @@ class PlacingObject(Strict):
     bid: bool = Field(False, description="参与了初步询价报价 (valid or not)")
     valid_quote: bool | None = Field(None, description="提供了有效报价")
     online_subscribed: bool | None = Field(None, description="also subscribed in the online tranche")
-    offline_subscribed: bool | None = Field(None, description="参与了网下申购 (subscribed in the offline tranche)")
+    offline_subscribed: bool | None = Field(None, description="参与了网下申购 (offline subscription)")
+    defaults: list[DefaultRecord] = Field(
+        default_factory=list, max_length=21, description="违规/违约 in this offering (reported to SAC)")
+    prior_defaults: list[DefaultRecord] = Field(
+        default_factory=list, max_length=200,
+        description="the object's earlier records (other offerings): counts within the year, restrictions")
 
 
 class Results(Strict):
@@ -196,3 +234,15 @@ class IpoCase(Strict):
     outcome: Outcome = Outcome()
     disclosures: list[lax(Disclosure)] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+
+    as_of_path: ClassVar[tuple[str, ...]] = ("timetable", "t_day")   # where an error about the date points
+
+    @property
+    def board(self) -> str | None:
+        return self.issuer.board.value
+
+    @property
+    def as_of_date(self) -> dt.date | None:
+        """The rules in force on T are applied, or on `rules_date` when a transitional provision
+        keeps the offering on earlier rules."""
+        return self.timetable.rules_date or self.timetable.t_day

@@ -33,7 +33,9 @@ def render(results, summary: dict, lang: str, console: Console) -> None:
     for result in results:
         head = f"[bold]{escape(result.case_id)}[/] · {escape(result.file)}"
         if result.board:
-            head += f" · {result.board} · {t['as_of']} {result.as_of}"
+            head += f" · {result.board}"
+        if result.as_of:
+            head += f" · {t['as_of']} {result.as_of}"
         console.print(head)
         if result.error:
             err = result.error
@@ -72,5 +74,7 @@ def render(results, summary: dict, lang: str, console: Console) -> None:
         for n in result.notices:
             console.print(f"  [yellow]{t['notice']}[/] {n['kind']} {n['rule_id']} "
                           f"{escape(_where(n['location']))}")
+            if n.get("message"):
+                console.print(f"      {escape(n['message'][lang])}")
         console.print()
     console.print(t["summary"].format(**summary))

@@ -8,6 +8,11 @@
                               "actual": {zh, en}, "citation": {source, article, version, urls, note},
                               "location": {file, line, col}, "subject", "missing", "related",
                               "waiver"}]}]}
+
+    A notice: {"kind", "rule_id", "location", …}; kinds: waiver_expired, waiver_unused,
+    waiver_unknown_rule (with "reason", "approver"), online_ban_window (with "message": {zh, en}
+    and "window": {"start", "end", "reports": [report dates]}: an investor's online ban, stated
+    whether or not a subscription falls in it).
 """
 
 from __future__ import annotations
