@@ -92,10 +92,10 @@ class Applies(_Strict):
         return start is not None and start <= day and (self.until is None or day < self.until)
 
     def describe(self) -> str:
-        end = self.until.isoformat() if self.until else ""
+        end = self.until.isoformat() if self.until else "(now)"
         if isinstance(self.from_, dict):
             starts = ", ".join(f"{b.value} {d.isoformat()}" for b, d in self.from_.items())
-            return f"{starts} – {end}".rstrip(" –") if not end else f"{starts} – {end}"
+            return f"{starts} – {end}"
         return f"{self.from_.isoformat()}–{end}"
 
 
