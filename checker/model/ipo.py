@@ -103,7 +103,8 @@ class Pricing(Strict):
     benchmarks: Benchmarks | None = None
     ceiling: Price | None = Field(None, description="四数孰低值 as published")
     valid_bidder_count: Count | None = Field(None, description="提供有效报价的投资者家数")
-    method: lax(PricingMethod) = Field(PricingMethod.inquiry, description="inquiry (初步询价) / direct (直接定价)")
+    method: lax(PricingMethod) = Field(PricingMethod.inquiry,
+                                       description="inquiry (初步询价) / direct (直接定价)")
     issue_pe: PeRatio | None = Field(
         None, description="发行市盈率 as published (the announcement's highest of its bases, 2 decimals)")
     industry_pe: PeRatio | None = Field(
@@ -156,7 +157,7 @@ class PlacingObject(Strict):
     bid: bool = Field(False, description="参与了初步询价报价 (valid or not)")
     valid_quote: bool | None = Field(None, description="提供了有效报价")
     online_subscribed: bool | None = Field(None, description="also subscribed in the online tranche")
-    offline_subscribed: bool | None = Field(None, description="参与了网下申购 (subscribed in the offline tranche)")
+    offline_subscribed: bool | None = Field(None, description="参与了网下申购 (subscribed offline)")
 
 
 class Results(Strict):
