@@ -98,6 +98,7 @@ OFFERING_FIELDS = _specs(
     FieldSpec("results.underwriter_takeup_shares", doc="主承销商包销股数", **_SH),
     FieldSpec("outcome.status", "str", "text", "planned / completed / aborted / suspended"),
     FieldSpec("disclosures.investment_risk_notice", "bool", "flag", "投资风险特别公告 published"),
+    FieldSpec("timetable.inquiry_date", "date", "date", "初步询价日", hi=DATE_HI),
     FieldSpec("timetable.t_day", "date", "date", "网上网下申购日 T", hi=DATE_HI),
     FieldSpec("timetable.payment_date", "date", "date", "网下缴款日 as stated", hi=DATE_HI),
     FieldSpec("timetable.payment_due_date", "date", "date",

@@ -14,8 +14,8 @@ def values(case: IpoCase) -> tuple[dict, dict]:
     The trading calendar (a heavy import) is consulted only to check a stated payment date.
     """
     tt = case.timetable
-    out = {"timetable.t_day": tt.t_day, "timetable.payment_date": tt.payment_date,
-           "timetable.payment_due_date": None}
+    out = {"timetable.inquiry_date": tt.inquiry_date, "timetable.t_day": tt.t_day,
+           "timetable.payment_date": tt.payment_date, "timetable.payment_due_date": None}
     reasons = {}
     if tt.t_day is None:
         reasons["timetable.payment_due_date"] = {"zh": "没有T日（timetable.t_day），无法推算",
