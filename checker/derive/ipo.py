@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..facts import Fact
 from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
+from . import consistency
 from .dates import whole_months
 
 
@@ -102,6 +103,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "outcome.status": case.outcome.status.value,
         "disclosures.investment_risk_notice": Disclosure.investment_risk_notice in case.disclosures,
     }
+    values.update(consistency.offering_values(case))
     lines_path = ("strategic", "investors")
     paths = {name: tuple(name.split(".")) for name in values}
     paths.update({
@@ -111,6 +113,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "allocation.offline_lockup_months": ("allocation", "offline_lockup", "months"),
         "disclosures.investment_risk_notice": ("disclosures",),
     })
+    paths.update(consistency.offering_paths(case))
     for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
                  "strategic.sponsor_lines", "strategic.employee_plan_shares"):
         paths[name] = lines_path if lines else ("strategic",)
@@ -143,6 +146,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "investor.aggregate": line.aggregate,
             "investor.lockup_months": lockup_months(line, listing),
             "offering.issue_shares": issue,
+            **consistency.investor_values(line),
         }
         ipositions = {
             "investor.name": doc.position(base + ("name",)),
@@ -151,6 +155,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "investor.aggregate": doc.position(base),
             "investor.lockup_months": doc.position(lock_path),
             "offering.issue_shares": doc.position(("offering", "issue_shares")),
+            **{name: doc.position(base + p) for name, p in consistency.INVESTOR_PATHS.items()},
         }
         facts.append(Fact("strategic_investor", f"f{i + 1}", ivalues, ipositions, {}, line.name,
                           doc.position(base)))
