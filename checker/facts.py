@@ -106,6 +106,7 @@ OFFERING_FIELDS.update(_specs(
     FieldSpec("offering.gross_proceeds_rounding", "dec", "yuan",
               "募集资金总额的表述精度 (¥100 = 万元两位小数, the default)", scale=2, hi=10**8),
     FieldSpec("offering.has_greenshoe", "bool", "flag", "设有超额配售选择权 (greenshoe_shares > 0)"),
+    FieldSpec("offering.has_old_shares", "bool", "flag", "含老股转让 (old_shares > 0)"),
     FieldSpec("offering.issue_pct", doc="发行股份占发行后总股本比例 (stated, %)", **_PCT),
     FieldSpec("offering.issue_pct_step", doc="its stated precision (% points)", **_STEP),
     FieldSpec("pricing.excluded_bid_pct", doc="高价剔除比例 (stated, %)", **_PCT),

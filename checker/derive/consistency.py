@@ -63,6 +63,7 @@ def offering_values(case: IpoCase) -> dict:
         "offering.expected_market_cap": expected_market_cap(o.price, o.post_issue_total_shares),
         "offering.gross_proceeds_rounding": gross_rounding(o.gross_proceeds_rounding),
         "offering.has_greenshoe": bool(o.greenshoe_shares),
+        "offering.has_old_shares": bool(o.old_shares),
         "pricing.price_notice_on_time": p.price_notice_on_time,
         "strategic.final_shares": s.final_shares,
         "strategic.sponsor_paid": sponsor_paid(s.investors),
@@ -91,6 +92,7 @@ def offering_paths(case: IpoCase) -> dict[str, tuple]:
     paths.update({
         "offering.expected_market_cap": ("offering", "price"),
         "offering.has_greenshoe": ("offering",),
+        "offering.has_old_shares": ("offering",),
         "strategic.sponsor_paid": ("strategic", "investors"),
     })
     return paths
