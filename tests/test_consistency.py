@@ -1,17 +1,28 @@
 """Declared figures and abort conditions: the derived values, on the real 大普微 figures."""
 
+import datetime as dt
 import os
 from decimal import Decimal
+from fractions import Fraction
+from math import ceil, floor
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from checker import evaluate as ev
+from checker.check import encode_fact
 from checker.derive.consistency import expected_market_cap, gross_rounding, sponsor_paid, stated_step
+from checker.facts import FACT_KINDS, Fact
 from checker.loading import load_file
 from checker.model.ipo import StrategicInvestor
+from checker.rulepack import load_catalogue
 from checker.validate import validate
 
-from .conftest import DAPUWEI, ROOT, edited, line_of
+from .conftest import DAPUWEI, ROOT, RULES, edited, line_of
 from .test_derive import facts_of
+
+PACKS = ("ipo.consistency.", "ipo.abort.", "ipo.clawback.direction")
 
 
 def statuses(result, status):
@@ -128,3 +139,96 @@ def test_an_abort_for_no_modelled_condition_is_not_reported(checker, tmp_path):
     assert not [f for f in result.findings if f.status == "violation"]
     assert not [f for f in result.findings if f.rule_id.startswith("ipo.abort.")]  # not even not_evaluated
 
+
+
+
+# ---- differential: the engine's integer comparisons equal the exact evaluator at each tolerance ----
+
+CATALOGUE = load_catalogue(RULES)
+MINE = {r.id: r for r in CATALOGUE.for_case("ipo") if r.id.startswith(PACKS)}
+SPECS = FACT_KINDS["ipo"]
+
+
+@st.composite
+def near_stated(draw, den: int):
+    """(stated percentage, its step, numerator): the numerator sits on, or one share either side of,
+    the edge of the stated figure's rounding interval."""
+    places = draw(st.integers(0, 4))
+    step = Fraction(1, 10**places)
+    stated = Fraction(draw(st.integers(0, 100 * 10**places)), 10**places)
+    edge = den * (stated + draw(st.sampled_from([-1, 1])) * step / 2) / 100
+    num = min(den, max(0, floor(edge) + draw(st.integers(-1, 1))))
+    return Decimal(stated.numerator) / stated.denominator, Decimal(step.numerator) / step.denominator, num
+
+
+@st.composite
+def offering_facts(draw):
+    maybe = lambda v: draw(st.sampled_from([v, None])) if draw(st.booleans()) else v
+    post = draw(st.sampled_from([100_000_000, 436_216_360]))
+    pct_issue = draw(near_stated(post))
+    issue = pct_issue[2]
+    pct_initial = draw(near_stated(issue))
+    pct_final = draw(near_stated(issue))
+    total = pct_final[2]
+    net = issue - total
+    pct_off = draw(near_stated(net))
+    pct_excluded = draw(near_stated(10**11))
+    online = max(0, net - pct_off[2] + draw(st.integers(-1, 1)))
+    price = Decimal(draw(st.integers(1, 10_000))) / 100
+    gross = max(Decimal(0), price * issue + Decimal(draw(st.sampled_from([-5001, -5000, -1, 0, 1, 5000, 5001]))) / 100)
+    claw = draw(st.integers(0, 10**6))
+    off_final = max(0, pct_off[2] - claw + draw(st.integers(-1, 1)))
+    ratio = Decimal(draw(st.sampled_from([1, 4, 7]))) / 10
+    locked_edge = ratio * off_final
+    values = {
+        "issuer.board": draw(st.sampled_from(["star", "chinext", "sse_main"])),
+        "issuer.profitable": draw(st.booleans()), "issuer.weighted_voting_rights": False,
+        "offering.issue_shares": issue, "offering.post_issue_total_shares": post,
+        "offering.issue_pct": pct_issue[0], "offering.issue_pct_step": pct_issue[1],
+        "offering.price": price, "offering.gross_proceeds": maybe(gross),
+        "offering.gross_proceeds_rounding": Decimal(draw(st.sampled_from([100, 1]))),
+        "offering.has_greenshoe": draw(st.booleans()), "offering.has_old_shares": False,
+        "offering.net_public_shares": net, "offering.expected_market_cap": price * 436_216_360,
+        "issuer.listing_standard_market_cap": price * 436_216_360 + draw(st.sampled_from(
+            [Decimal("-0.01"), 0, Decimal("0.01")])),
+        "pricing.ceiling": price, "pricing.method": draw(st.sampled_from(["inquiry", "book_building"])),
+        "pricing.price_notice_on_time": maybe(draw(st.booleans())),
+        "pricing.total_bid_shares": 10**11, "pricing.excluded_bid_shares": pct_excluded[2],
+        "pricing.excluded_bid_pct": pct_excluded[0], "pricing.excluded_bid_pct_step": pct_excluded[1],
+        "strategic.initial_shares": pct_initial[2], "strategic.initial_pct": pct_initial[0],
+        "strategic.initial_pct_step": pct_initial[1],
+        "strategic.total_shares": total, "strategic.final_shares": max(0, total + draw(st.integers(-1, 1))),
+        "strategic.final_pct": pct_final[0], "strategic.final_pct_step": pct_final[1],
+        "strategic.sponsor_paid": maybe(draw(st.booleans())),
+        "allocation.offline_initial_shares": pct_off[2], "allocation.online_initial_shares": online,
+        "allocation.offline_initial_pct": pct_off[0], "allocation.offline_initial_pct_step": pct_off[1],
+        "allocation.online_initial_pct": Decimal(100) - pct_off[0], "allocation.online_initial_pct_step": pct_off[1],
+        "allocation.clawback_shares": claw, "allocation.offline_final_shares": off_final,
+        "allocation.online_final_shares": max(0, online + claw + draw(st.integers(-1, 1))),
+        "allocation.offline_lockup_ratio": ratio,
+        "results.offline_locked_shares": max(0, ceil(locked_edge) + draw(st.integers(-1, 1))),
+        "results.offline_allottee_count": draw(st.integers(1, 3)),
+        "results.offline_subscribed_shares": maybe(max(0, pct_off[2] + draw(st.integers(-1, 1)))),
+        "outcome.status": draw(st.sampled_from(["planned", "completed", "aborted", "suspended"])),
+        "outcome.regulator_order": draw(st.booleans()),
+    }
+    return [Fact("offering", "f0", values)]
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(offering_facts())
+def test_engine_equals_evaluator_on_declared_figures(checker, facts):
+    as_of = dt.date(2026, 4, 3)
+    board = facts[0].values["issuer.board"]
+    encoded = [encode_fact(f, SPECS[f.kind], as_of, board) for f in facts]
+    hits = {(r, f) for r, f in checker.engine("ipo").evaluate(encoded) if r in MINE}
+    fire, unknown = set(), set()
+    for rule in MINE.values():
+        if rule.kind != "offering" or board not in {b.value for b in rule.spec.applies.boards}:
+            continue
+        truth = ev.finding_truth(rule.when, rule.require, ev.Env(facts[0].values))
+        if truth is None:
+            unknown.add((rule.id, "f0"))
+        elif truth:
+            fire.add((rule.id, "f0"))
+    assert hits - unknown == fire
