@@ -69,11 +69,12 @@ OFFERING_FIELDS = _specs(
     FieldSpec("pricing.valid_bidder_count", "int", "count", "提供有效报价的投资者家数"),
     FieldSpec("pricing.cutoff_at_issue_price", "bool", "flag",
               "剔除部分最低价格等于发行价格，该价格申报不再剔除 (pre-2021 tie rule)"),
-    FieldSpec("pricing.method", "str", "text", "inquiry (初步询价) / direct (直接定价)"),
+    FieldSpec("pricing.method", "str", "text",
+              "inquiry (初步询价) / direct (直接定价) / book_building (累计投标询价)"),
     FieldSpec("pricing.issue_pe", "dec", "multiple", "发行市盈率", scale=2, hi=10**6),
     FieldSpec("pricing.industry_pe", "dec", "multiple", "中证指数行业市盈率", scale=2, hi=10**6),
-    FieldSpec("pricing.total_bid_shares", "int", "shares", "剔除无效报价后拟申购总量", hi=10**14),
-    FieldSpec("pricing.excluded_bid_shares", "int", "shares", "高价剔除数量", hi=10**14),
+    FieldSpec("pricing.total_bid_shares", doc="剔除无效报价后拟申购总量", **_SH),
+    FieldSpec("pricing.excluded_bid_shares", doc="高价剔除数量", **_SH),
     FieldSpec("strategic.initial_shares", doc="初始战略配售数量", **_SH),
     FieldSpec("strategic.total_shares", doc="最终战略配售数量: sum of the strategic lines", **_SH),
     FieldSpec("strategic.investor_count", "int", "count",
@@ -105,6 +106,43 @@ OFFERING_FIELDS = _specs(
               "T+2: the second exchange trading day after T (SSE/SZSE calendar)", hi=DATE_HI),
 )
 
+_PCT = dict(type="dec", unit="percent", scale=4, hi=100)
+_STEP = dict(type="dec", unit="percent", scale=4, hi=1)
+_CAP = dict(type="dec", unit="yuan", scale=2, hi=10**15)
+
+# Declared figures checked against their parts, and the facts of the abort conditions
+# (checker/derive/consistency.py). A `*_step` is the last decimal place its percentage was stated to.
+OFFERING_FIELDS.update(_specs(
+    FieldSpec("issuer.listing_standard_market_cap", doc="所选上市标准要求的预计市值下限", **_CAP),
+    FieldSpec("offering.expected_market_cap", doc="预计发行后总市值 = 发行价格 × 发行后总股本", **_CAP),
+    FieldSpec("offering.gross_proceeds_rounding", "dec", "yuan",
+              "募集资金总额的表述精度 (¥100 = 万元两位小数, the default)", scale=2, hi=10**8),
+    FieldSpec("offering.has_greenshoe", "bool", "flag", "设有超额配售选择权 (greenshoe_shares > 0)"),
+    FieldSpec("offering.has_old_shares", "bool", "flag", "含老股转让 (old_shares > 0)"),
+    FieldSpec("offering.issue_pct", doc="发行股份占发行后总股本比例 (stated, %)", **_PCT),
+    FieldSpec("offering.issue_pct_step", doc="its stated precision (% points)", **_STEP),
+    FieldSpec("pricing.excluded_bid_pct", doc="高价剔除比例 (stated, %)", **_PCT),
+    FieldSpec("pricing.excluded_bid_pct_step", doc="its stated precision (% points)", **_STEP),
+    FieldSpec("pricing.price_notice_on_time", "bool", "flag", "累计投标: 发行价格及网上中签率公告按时提交"),
+    FieldSpec("strategic.initial_pct", doc="初始战略配售比例 (stated, %)", **_PCT),
+    FieldSpec("strategic.initial_pct_step", doc="its stated precision (% points)", **_STEP),
+    FieldSpec("strategic.final_shares", doc="最终战略配售数量 as stated", **_SH),
+    FieldSpec("strategic.final_pct", doc="最终战略配售比例 (stated, %)", **_PCT),
+    FieldSpec("strategic.final_pct_step", doc="its stated precision (% points)", **_STEP),
+    FieldSpec("strategic.sponsor_paid", "bool", "flag",
+              "保荐人相关子公司已跟投并足额缴款 (false when no sponsor line)"),
+    FieldSpec("allocation.offline_initial_pct", doc="网下初始发行比例 (stated, %)", **_PCT),
+    FieldSpec("allocation.offline_initial_pct_step", doc="its stated precision (% points)", **_STEP),
+    FieldSpec("allocation.online_initial_pct", doc="网上初始发行比例 (stated, %)", **_PCT),
+    FieldSpec("allocation.online_initial_pct_step", doc="its stated precision (% points)", **_STEP),
+    FieldSpec("results.offline_subscribed_shares", doc="网下有效申购数量", **_SH),
+    FieldSpec("results.offline_abandoned_shares", doc="网下放弃认购股数", **_SH),
+    FieldSpec("results.online_abandoned_shares", doc="网上放弃认购股数", **_SH),
+    FieldSpec("results.offline_locked_shares", doc="网下比例限售股份数量 as stated", **_SH),
+    FieldSpec("results.offline_allottee_count", "int", "count", "获配的网下配售对象家数"),
+    FieldSpec("outcome.regulator_order", "bool", "flag", "证监会/交易所责令或要求中止发行"),
+))
+
 INVESTOR_FIELDS = _specs(
     FieldSpec("investor.name", "str", "text", "投资者名称"),
     FieldSpec("investor.type", "str", "text", "sponsor_subsidiary / employee_plan / other"),
@@ -113,6 +151,8 @@ INVESTOR_FIELDS = _specs(
     FieldSpec("investor.lockup_months", "int", "months",
               "限售期 in whole months from listing (given, or from lockup_until and the listing date)"),
     FieldSpec("offering.issue_shares", doc="本次发行股数 (copied from the offering)", **_ISH),
+    FieldSpec("investor.pct_of_issue", doc="占发行股份数量比例 (stated, %)", **_PCT),
+    FieldSpec("investor.pct_of_issue_step", doc="its stated precision (% points)", **_STEP),
 )
 
 PLACING_OBJECT_FIELDS = _specs(

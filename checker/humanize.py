@@ -104,6 +104,8 @@ def by_unit(value, unit: str | None, lang: str) -> str:
         return price(value, lang)
     if unit == "ratio":
         return percent(value)
+    if unit == "percent":
+        return number(value) + "%"
     if unit == "months":
         return months(value, lang)
     if unit == "multiple":

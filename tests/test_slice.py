@@ -28,8 +28,17 @@ def test_dapuwei_unknowns_are_not_evaluated_never_passed(checker):
     assert count.missing == ["strategic.investor_count"]
 
 
-def test_one_share_over_20pct_is_caught_with_its_lines_and_nothing_else(checker, tmp_path):
+def one_share_over_20pct(tmp_path) -> str:
+    """大普微 with one more strategic share; the stated total and the offline tranche follow it,
+    so the announcement stays self-consistent and only the 20% cap is broken."""
     path = edited(tmp_path, "      shares: 4811512", "      shares: 4811513")
+    path = edited(tmp_path, "final_shares: 8724327", "final_shares: 8724328", source=path, name="b.yaml")
+    return edited(tmp_path, "offline_initial_shares: 27918309", "offline_initial_shares: 27918308",
+                  source=path, name="c.yaml")
+
+
+def test_one_share_over_20pct_is_caught_with_its_lines_and_nothing_else(checker, tmp_path):
+    path = one_share_over_20pct(tmp_path)
     base = checker.check_file(DAPUWEI)
     result = checker.check_file(path)
     assert statuses(result, "violation") == ["ipo.strategic.cap_ratio.lt100m"]
@@ -85,7 +94,7 @@ def test_waiver_turns_violation_into_waived_until_expiry(catalogue, tmp_path):
     import datetime as dt
 
     from checker.check import Options
-    path = edited(tmp_path, "      shares: 4811512", "      shares: 4811513")
+    path = one_share_over_20pct(tmp_path)
     text = Path(path).read_text(encoding="utf-8") + (
         "\nwaivers:\n  - rule: ipo.strategic.cap_ratio.lt100m\n    reason: 测试\n"
         "    approver: 合规部\n    expires: 2026-06-30\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..facts import Fact
 from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
-from . import online, timetable
+from . import consistency, online, timetable
 from .dates import whole_months
 from .offline_defaults import default_facts, restriction_positions, restriction_values
 
@@ -109,6 +109,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
     for more, reasons in (online.values(case), timetable.values(case)):
         values.update(more)
         absent_reasons.update(reasons)
+    values.update(consistency.offering_values(case))
     lines_path = ("strategic", "investors")
     paths = {name: tuple(name.split(".")) for name in values}
     paths.update({
@@ -120,6 +121,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "allocation.online_cap_lots_remainder": ("allocation", "online_cap_shares"),
         "timetable.payment_due_date": ("timetable", "t_day"),
     })
+    paths.update(consistency.offering_paths(case))
     for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
                  "strategic.sponsor_lines", "strategic.employee_plan_shares"):
         paths[name] = lines_path if lines else ("strategic",)
@@ -153,6 +155,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "investor.aggregate": line.aggregate,
             "investor.lockup_months": lockup_months(line, listing),
             "offering.issue_shares": issue,
+            **consistency.investor_values(line),
         }
         ipositions = {
             "investor.name": doc.position(base + ("name",)),
@@ -161,6 +164,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "investor.aggregate": doc.position(base),
             "investor.lockup_months": doc.position(lock_path),
             "offering.issue_shares": doc.position(("offering", "issue_shares")),
+            **{name: doc.position(base + p) for name, p in consistency.INVESTOR_PATHS.items()},
         }
         facts.append(Fact("strategic_investor", f"f{i + 1}", ivalues, ipositions, {}, line.name,
                           doc.position(base)))

@@ -17,6 +17,7 @@ from .types import (
     Months,
     Multiple,
     PeRatio,
+    Percent,
     Price,
     Ratio,
     Shares,
@@ -44,6 +45,7 @@ class InvestorType(StrEnum):
 class PricingMethod(StrEnum):
     inquiry = "inquiry"   # 初步询价 (book-building among offline investors)
     direct = "direct"     # 直接定价
+    book_building = "book_building"  # 累计投标询价 (price set after cumulative bidding on T)
 
 
 class OutcomeStatus(StrEnum):
@@ -70,6 +72,9 @@ class Issuer(Strict):
     profitable: bool | None = Field(None, description="是否已盈利 / profitable at filing")
     weighted_voting_rights: bool | None = Field(None, description="是否存在表决权差异安排")
     red_chip: bool | None = Field(None, description="是否为红筹企业")
+    listing_standard: Text | None = Field(None, description="招股说明书明确选择的上市标准 (as written)")
+    listing_standard_market_cap: Yuan | None = Field(
+        None, description="the chosen listing standard's minimum expected market cap, yuan (e.g. 5000000000)")
 
 
 class Timetable(Strict):
@@ -94,6 +99,11 @@ class Offering(Strict):
         None, description="超额配售选择权: over-allotment option size in shares, on top of issue_shares")
     greenshoe_exercised_shares: Shares | None = Field(
         None, description="超额配售选择权实际行使股数 (known after the stabilisation period)")
+    issue_pct: Percent | None = Field(
+        None, description="发行股份占发行后总股本的比例 as stated, in percent (10 for 10%)")
+    gross_proceeds_rounding: Yuan | None = Field(
+        None, description="the unit gross_proceeds is stated to, yuan: 100 for 万元 with two decimals "
+                          "(the default), 0.01 for exact yuan")
 
 
 class Benchmarks(Strict):
@@ -112,12 +122,17 @@ class Pricing(Strict):
     cutoff_at_issue_price: bool | None = Field(
         None, description="剔除部分的最低报价与发行价格相同、该价格的申报不再剔除 (pre-2021 tie rule: "
                           "the exclusion may then fall below 10%)")
-    method: lax(PricingMethod) = Field(PricingMethod.inquiry,
-                                       description="inquiry (初步询价) / direct (直接定价)")
+    method: lax(PricingMethod) = Field(
+        PricingMethod.inquiry,
+        description="inquiry (初步询价) / direct (直接定价) / book_building (累计投标询价)")
     issue_pe: PeRatio | None = Field(
         None, description="发行市盈率 as published (the announcement's highest of its bases, 2 decimals)")
     industry_pe: PeRatio | None = Field(
         None, description="中证指数发布的行业最近一个月平均静态市盈率 as published (2 decimals)")
+    excluded_bid_pct: Percent | None = Field(
+        None, description="高价剔除数量占拟申购总量的比例 as stated, in percent (2.9877)")
+    price_notice_on_time: bool | None = Field(
+        None, description="累计投标询价: 发行价格及网上中签率公告 submitted within the set time on T")
 
 
 class StrategicInvestor(Strict):
@@ -128,6 +143,8 @@ class StrategicInvestor(Strict):
     lockup_until: Date | None = Field(None, description="限售期届满日, when given as a date")
     aggregate: bool = Field(False, description="true when this line groups several investors")
     investor_count: Count | None = Field(None, description="investors an aggregate line holds, if known")
+    pct_of_issue: Percent | None = Field(None, description="占本次发行股份数量的比例 as stated, in percent")
+    paid: bool | None = Field(None, description="认购资金已按时足额缴付 (money received in time)")
 
     @model_validator(mode="after")
     def _count_only_for_aggregates(self):
@@ -138,6 +155,9 @@ class StrategicInvestor(Strict):
 
 class Strategic(Strict):
     initial_shares: Shares | None = Field(None, description="初始战略配售数量")
+    initial_pct: Percent | None = Field(None, description="初始战略配售占发行数量的比例 as stated, percent")
+    final_shares: Shares | None = Field(None, description="最终战略配售数量 as stated (= sum of the lines)")
+    final_pct: Percent | None = Field(None, description="最终战略配售占发行数量的比例 as stated, percent")
     investors: list[StrategicInvestor] = Field(default_factory=list, max_length=500)
 
 
@@ -149,6 +169,10 @@ class OfflineLockup(Strict):
 class Allocation(Strict):
     offline_initial_shares: Shares | None = Field(None, description="网下初始发行数量 (after strategic)")
     online_initial_shares: Shares | None = Field(None, description="网上初始发行数量")
+    offline_initial_pct: Percent | None = Field(
+        None, description="网下初始发行数量占扣除最终战略配售后发行数量的比例 as stated, percent")
+    online_initial_pct: Percent | None = Field(
+        None, description="网上初始发行数量占扣除最终战略配售后发行数量的比例 as stated, percent")
     online_effective_multiple: Multiple | None = Field(None, description="网上有效申购倍数")
     clawback_shares: Shares | None = Field(None, description="回拨 from offline to online, shares")
     offline_final_shares: Shares | None = Field(None, description="回拨后网下最终发行数量")
@@ -207,16 +231,21 @@ class PlacingObject(Strict):
 
 
 class Results(Strict):
+    offline_subscribed_shares: Shares | None = Field(None, description="网下有效申购数量 (T, final price)")
     offline_paid_shares: Shares | None = Field(None, description="网下缴款认购股数")
     offline_abandoned_shares: Shares | None = Field(None, description="网下放弃认购股数")
     online_paid_shares: Shares | None = Field(None, description="网上缴款认购股数")
     online_abandoned_shares: Shares | None = Field(None, description="网上放弃认购股数")
     underwriter_takeup_shares: Shares | None = Field(None, description="保荐人(主承销商)包销股数")
+    offline_locked_shares: Shares | None = Field(None, description="网下比例限售股份数量 as stated")
+    offline_allottee_count: Count | None = Field(None, description="获得网下配售的配售对象家数")
 
 
 class Outcome(Strict):
     status: lax(OutcomeStatus) = OutcomeStatus.planned
     reason: Text | None = Field(None, description="why the offering was aborted or suspended")
+    regulator_order: bool = Field(
+        False, description="证监会责令或交易所要求中止发行 (false when no order is recorded)")
 
 
 class IpoCase(Strict):

@@ -84,5 +84,8 @@ Multiple = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10**9),
                      AfterValidator(_decimals(4))]
 PeRatio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10**6),
                     AfterValidator(_decimals(2))]
+Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_decimals(4))]
+"""A percentage as an announcement states it (11.03 for 11.03%); its decimals, trailing zeros
+included, are the precision it was rounded to: 3.00 is checked to ±0.005 points, 20 to ±0.5."""
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
