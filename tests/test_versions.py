@@ -1,5 +1,6 @@
 """Rule versions: selection by date and board, overlap refusal, coverage gaps, board coverage."""
 
+import datetime as dt
 import shutil
 import textwrap
 from pathlib import Path
@@ -70,7 +71,7 @@ def test_each_date_gets_its_own_version(tmp_path):
     catalogue = load_catalogue(root)
     found = {}
     for day in ("2023-02-16", "2023-02-17"):
-        checker = Checker(catalogue, Options(as_of=__import__("datetime").date.fromisoformat(day)))
+        checker = Checker(catalogue, Options(as_of=dt.date.fromisoformat(day)))
         result = checker.check_file(str(Path(RULES).parent / "cases/ipo/dapuwei-2026.yaml"))
         found[day] = [(f.rule_id, f.status, f.version) for f in result.findings]
     assert found["2023-02-16"] == [("test.cap", "violation", "2021-09-18–2023-02-17")]
@@ -109,7 +110,7 @@ def test_a_bse_case_is_not_covered_as_a_whole(checker, tmp_path):
 
 def test_a_main_board_case_before_the_registration_regime_is_not_covered(checker, tmp_path):
     path = edited(tmp_path, "board: chinext", "board: szse_main")
-    result = Checker(checker.catalogue, Options(as_of=__import__("datetime").date(2022, 12, 30))).check_file(path)
+    result = Checker(checker.catalogue, Options(as_of=dt.date(2022, 12, 30))).check_file(path)
     assert [(f.rule_id, f.status) for f in result.findings] == [("board", "not_covered")]
     assert "2023-02-17" in result.findings[0].message["en"]
 
@@ -117,7 +118,7 @@ def test_a_main_board_case_before_the_registration_regime_is_not_covered(checker
 def test_rules_date_selects_the_rules_and_as_of_overrides_it(checker, tmp_path):
     path = edited(tmp_path, "  t_day: 2026-04-03\n", "  t_day: 2026-04-03\n  rules_date: 2019-01-01\n")
     assert Checker(checker.catalogue).check_file(path).as_of == "2019-01-01"
-    as_of = __import__("datetime").date(2024, 1, 1)
+    as_of = dt.date(2024, 1, 1)
     assert Checker(checker.catalogue, Options(as_of=as_of)).check_file(path).as_of == "2024-01-01"
 
 
@@ -143,7 +144,6 @@ def test_from_per_board_takes_effect_on_each_boards_own_day(tmp_path):
         "boards: [chinext], from: 2019-03-01", "from: {star: 2019-03-01, chinext: 2020-06-12}")
     catalogue = load_catalogue(rules_dir(tmp_path, text))
     applies = catalogue.versions("test.cap")[0].spec.applies
-    import datetime as dt
     assert not applies.in_force(dt.date(2020, 6, 11), "chinext")
     assert applies.in_force(dt.date(2020, 6, 12), "chinext")
     assert applies.in_force(dt.date(2019, 3, 1), "star")
