@@ -50,6 +50,7 @@ def _specs(*specs: FieldSpec) -> dict[str, FieldSpec]:
 
 _SH = dict(type="int", unit="shares")
 _ISH = dict(type="int", unit="shares", hi=ISSUE_HI)
+_BID = dict(type="int", unit="shares", hi=10**14)   # bid books of the largest offerings pass 10^12
 
 OFFERING_FIELDS = _specs(
     FieldSpec("issuer.board", "str", "text", "上市板块 board code"),
@@ -73,8 +74,9 @@ OFFERING_FIELDS = _specs(
               "inquiry (初步询价) / direct (直接定价) / book_building (累计投标询价)"),
     FieldSpec("pricing.issue_pe", "dec", "multiple", "发行市盈率", scale=2, hi=10**6),
     FieldSpec("pricing.industry_pe", "dec", "multiple", "中证指数行业市盈率", scale=2, hi=10**6),
-    FieldSpec("pricing.total_bid_shares", doc="剔除无效报价后拟申购总量", **_SH),
-    FieldSpec("pricing.excluded_bid_shares", doc="高价剔除数量", **_SH),
+    FieldSpec("pricing.total_bid_shares", doc="剔除无效报价后拟申购总量", **_BID),
+    FieldSpec("pricing.excluded_bid_shares", doc="高价剔除数量", **_BID),
+    FieldSpec("pricing.max_bid_shares", doc="网下单个配售对象拟申购数量上限", **_SH),
     FieldSpec("strategic.initial_shares", doc="初始战略配售数量", **_SH),
     FieldSpec("strategic.total_shares", doc="最终战略配售数量: sum of the strategic lines", **_SH),
     FieldSpec("strategic.investor_count", "int", "count",
@@ -102,6 +104,8 @@ OFFERING_FIELDS = _specs(
     FieldSpec("timetable.inquiry_date", "date", "date", "初步询价日", hi=DATE_HI),
     FieldSpec("timetable.t_day", "date", "date", "网上网下申购日 T", hi=DATE_HI),
     FieldSpec("timetable.payment_date", "date", "date", "网下缴款日 as stated", hi=DATE_HI),
+    FieldSpec("timetable.payment_cutoff_minutes", "int", "clock",
+              "网下缴款截止时间 on the payment day, in minutes after midnight", hi=24 * 60 - 1),
     FieldSpec("timetable.payment_due_date", "date", "date",
               "T+2: the second exchange trading day after T (SSE/SZSE calendar)", hi=DATE_HI),
 )
@@ -123,6 +127,9 @@ OFFERING_FIELDS.update(_specs(
     FieldSpec("offering.issue_pct_step", doc="its stated precision (% points)", **_STEP),
     FieldSpec("pricing.excluded_bid_pct", doc="高价剔除比例 (stated, %)", **_PCT),
     FieldSpec("pricing.excluded_bid_pct_step", doc="its stated precision (% points)", **_STEP),
+    FieldSpec("pricing.excluded_ratio_num", doc="高价剔除数量 ÷ 拟申购总量, in lowest terms: numerator",
+              **_SH),
+    FieldSpec("pricing.excluded_ratio_den", doc="the same ratio in lowest terms: denominator", **_SH),
     FieldSpec("pricing.price_notice_on_time", "bool", "flag", "累计投标: 发行价格及网上中签率公告按时提交"),
     FieldSpec("strategic.initial_pct", doc="初始战略配售比例 (stated, %)", **_PCT),
     FieldSpec("strategic.initial_pct_step", doc="its stated precision (% points)", **_STEP),

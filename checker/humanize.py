@@ -110,6 +110,8 @@ def by_unit(value, unit: str | None, lang: str) -> str:
         return months(value, lang)
     if unit == "multiple":
         return multiple(value, lang)
+    if unit == "clock":
+        return f"{int(value) // 60:02d}:{int(value) % 60:02d}"
     if unit == "date":
         return dt.date.fromordinal(int(value)).isoformat()
     return number(value)

@@ -176,7 +176,7 @@ def _scalar(ev: ScalarEvent, file: str) -> Any:
             ev.value.lower().lstrip("+-") not in (".inf", ".nan"):
         raise InputError(f"'{_short(ev.value)}' is not a plain decimal number (YAML 1.1 would read it as "
                          "octal, hexadecimal or base 60); write it in decimal, or quote it if it is text "
-                         "such as a stock code", _pos(file, ev.start_mark))
+                         "such as a stock code or a time of day", _pos(file, ev.start_mark))
     try:
         if kind == "float":
             text = ev.value.replace("_", "").lower()

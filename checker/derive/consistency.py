@@ -8,11 +8,13 @@ the precision it was stated to, and the exact figures to compare it with; the ru
 from __future__ import annotations
 
 from decimal import Decimal
+from math import gcd
 
 from ..model.ipo import InvestorType, IpoCase, StrategicInvestor
 
 WAN_YUAN_CENTS = Decimal(100)   # 万元 with two decimals: the stated gross is a multiple of ¥100
 MIN_STEP_EXPONENT = -4          # percentages are carried to four decimals
+RATIO_TERMS_BOUND = 10**12      # the facts' default bound (checker/facts.py MAX_ABS)
 
 
 def stated_step(value: Decimal | None) -> Decimal | None:
@@ -51,6 +53,21 @@ def sponsor_paid(lines: list[StrategicInvestor]) -> bool | None:
     return True
 
 
+def lowest_terms(part: int | None, whole: int | None, bound: int) -> tuple[int | None, int | None]:
+    """part/whole in lowest terms, for exact percentage checks on figures too large to multiply.
+
+    Bid books run past 10^12 shares; reduced (they are multiples of 10万 in practice) they stay
+    small. (None, None) when a figure is absent, whole is not positive, or the reduced pair
+    still exceeds `bound`.
+    """
+    if part is None or whole is None or whole <= 0:
+        return None, None
+    g = gcd(part, whole)
+    if whole // g > bound:
+        return None, None
+    return part // g, whole // g
+
+
 def _pct(values: dict, name: str, stated: Decimal | None) -> None:
     values[name] = stated
     values[name + "_step"] = stated_step(stated)
@@ -74,6 +91,8 @@ def offering_values(case: IpoCase) -> dict:
         "results.offline_allottee_count": r.offline_allottee_count if r else None,
         "outcome.regulator_order": case.outcome.regulator_order,
     }
+    values["pricing.excluded_ratio_num"], values["pricing.excluded_ratio_den"] = lowest_terms(
+        p.excluded_bid_shares, p.total_bid_shares, RATIO_TERMS_BOUND)
     _pct(values, "offering.issue_pct", o.issue_pct)
     _pct(values, "pricing.excluded_bid_pct", p.excluded_bid_pct)
     _pct(values, "strategic.initial_pct", s.initial_pct)
@@ -81,6 +100,18 @@ def offering_values(case: IpoCase) -> dict:
     _pct(values, "allocation.offline_initial_pct", a.offline_initial_pct)
     _pct(values, "allocation.online_initial_pct", a.online_initial_pct)
     return values
+
+
+def absent_reasons(case: IpoCase, values: dict) -> dict[str, dict[str, str]]:
+    """Why a value the case does state figures for is still absent."""
+    p = case.pricing
+    stated = p.total_bid_shares and p.excluded_bid_shares is not None
+    if values["pricing.excluded_ratio_den"] is None and stated:
+        reason = {"zh": "拟申购总量约分后仍超过10^12股，无法精确比较",
+                  "en": "the bid totals, reduced to lowest terms, still exceed 10^12 shares and cannot be "
+                        "compared exactly"}
+        return {"pricing.excluded_ratio_num": reason, "pricing.excluded_ratio_den": reason}
+    return {}
 
 
 def offering_paths(case: IpoCase) -> dict[str, tuple]:
@@ -94,6 +125,8 @@ def offering_paths(case: IpoCase) -> dict[str, tuple]:
         "offering.has_greenshoe": ("offering",),
         "offering.has_old_shares": ("offering",),
         "strategic.sponsor_paid": ("strategic", "investors"),
+        "pricing.excluded_ratio_num": ("pricing", "excluded_bid_shares"),
+        "pricing.excluded_ratio_den": ("pricing", "total_bid_shares"),
     })
     return paths
 

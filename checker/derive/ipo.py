@@ -84,6 +84,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "pricing.industry_pe": case.pricing.industry_pe,
         "pricing.total_bid_shares": case.pricing.total_bid_shares,
         "pricing.excluded_bid_shares": case.pricing.excluded_bid_shares,
+        "pricing.max_bid_shares": case.pricing.max_bid_shares,
         "strategic.initial_shares": case.strategic.initial_shares,
         "strategic.total_shares": strategic_total,
         "strategic.investor_count": investor_count(case),
@@ -110,6 +111,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         values.update(more)
         absent_reasons.update(reasons)
     values.update(consistency.offering_values(case))
+    absent_reasons.update(consistency.absent_reasons(case, values))
     lines_path = ("strategic", "investors")
     paths = {name: tuple(name.split(".")) for name in values}
     paths.update({
@@ -120,6 +122,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "disclosures.investment_risk_notice": ("disclosures",),
         "allocation.online_cap_lots_remainder": ("allocation", "online_cap_shares"),
         "timetable.payment_due_date": ("timetable", "t_day"),
+        "timetable.payment_cutoff_minutes": ("timetable", "payment_cutoff"),
     })
     paths.update(consistency.offering_paths(case))
     for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from .types import (
     BidShares,
+    Clock,
     Count,
     Date,
     IssuePrice,
@@ -81,6 +82,8 @@ class Timetable(Strict):
     inquiry_date: Date | None = Field(None, description="初步询价日 (usually T-4 or T-3)")
     t_day: Date | None = Field(None, description="网上网下申购日 T; the date the rules are taken from")
     payment_date: Date | None = Field(None, description="缴款日 (T+2)")
+    payment_cutoff: Clock | None = Field(
+        None, description='网下缴款截止时间 on the payment day, "HH:MM" in quotes (e.g. "16:00")')
     listing_date: Date | None = Field(None, description="上市日")
     rules_date: Date | None = Field(
         None, description="the date that selects the rules in force, when a transitional provision "
@@ -129,6 +132,8 @@ class Pricing(Strict):
         None, description="发行市盈率 as published (the announcement's highest of its bases, 2 decimals)")
     industry_pe: PeRatio | None = Field(
         None, description="中证指数发布的行业最近一个月平均静态市盈率 as published (2 decimals)")
+    max_bid_shares: Shares | None = Field(
+        None, description="网下单个配售对象拟申购数量上限 (the largest bid one placing object may make)")
     excluded_bid_pct: Percent | None = Field(
         None, description="高价剔除数量占拟申购总量的比例 as stated, in percent (2.9877)")
     price_notice_on_time: bool | None = Field(

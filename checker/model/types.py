@@ -8,6 +8,7 @@ number belongs is an input error, never a silent guess.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -58,6 +59,16 @@ def _date(value: Any) -> Any:
     return value
 
 
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _clock(value: Any) -> Any:
+    if not isinstance(value, str) or not _CLOCK.fullmatch(value):
+        raise ValueError('expected a time of day written "HH:MM" in quotes (e.g. "16:00"), '
+                         f"got {_describe(value)}")
+    return value
+
+
 def _decimals(places: int):
     def check(value: Decimal) -> Decimal:
         exponent = value.normalize().as_tuple().exponent
@@ -89,3 +100,4 @@ Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100), Afte
 included, are the precision it was rounded to: 3.00 is checked to ±0.005 points, 20 to ±0.5."""
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
+Clock = Annotated[str, BeforeValidator(_clock)]
