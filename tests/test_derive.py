@@ -64,3 +64,12 @@ def test_lockup_months_from_a_date():
     assert whole_months(dt.date(2026, 1, 31), dt.date(2026, 2, 26)) == 0
     assert whole_months(dt.date(2026, 1, 31), dt.date(2026, 2, 27)) == 1   # 1-31 + 1 month clamps to 2-28
     assert add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+
+
+def test_aggregate_line_hiding_an_employee_plan_makes_its_shares_absent(tmp_path):
+    # An "other" aggregate that includes an employee plan must not let the 10% cap pass on 0 shares.
+    path = edited(tmp_path, "      aggregate: true\n", "      aggregate: true\n      includes_employee_plan: true\n")
+    offering = facts_of(path)[0]
+    assert offering.values["strategic.employee_plan_shares"] is None
+    assert "includes_employee_plan" in offering.absent_reasons["strategic.employee_plan_shares"]["en"]
+    assert facts_of(DAPUWEI)[0].values["strategic.employee_plan_shares"] == 2_604_166

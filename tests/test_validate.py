@@ -324,3 +324,11 @@ def test_field_path_formatting():
     assert field_path(("strategic", "investors", 2, "shares")) == "strategic.investors[2].shares"
     assert field_path(("disclosures", 0)) == "disclosures[0]"
     assert field_path(("case_type",)) == "case_type"
+
+
+def test_includes_employee_plan_only_on_an_aggregate_line(tmp_path):
+    path, _ = edited(tmp_path, ("      aggregate: true\n", "      includes_employee_plan: true\n"))
+    err = invalid(path)
+    assert err.field == "strategic.investors[2]"
+    assert err.message == ("'strategic.investors[2]': includes_employee_plan is only for a line with "
+                           "aggregate: true")

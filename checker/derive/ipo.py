@@ -45,6 +45,13 @@ def investor_count(case: IpoCase):
     return total
 
 
+def employee_plan_shares(lines, by_type):
+    """The employee plans' shares; None (absent) when an aggregate line hides one of them."""
+    if any(line.includes_employee_plan for line in lines):
+        return None
+    return _sum([x.shares for x in by_type[InvestorType.employee_plan]])
+
+
 def lockup_months(line, listing_date):
     """Months given, else whole months from the listing date to lockup_until; None if unknown."""
     if line.lockup_months is not None:
@@ -90,7 +97,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "strategic.investor_count": investor_count(case),
         "strategic.sponsor_shares": _sum([x.shares for x in by_type[InvestorType.sponsor_subsidiary]]),
         "strategic.sponsor_lines": len(by_type[InvestorType.sponsor_subsidiary]),
-        "strategic.employee_plan_shares": _sum([x.shares for x in by_type[InvestorType.employee_plan]]),
+        "strategic.employee_plan_shares": employee_plan_shares(lines, by_type),
         "allocation.offline_initial_shares": alloc.offline_initial_shares,
         "allocation.online_initial_shares": alloc.online_initial_shares,
         "allocation.online_effective_multiple": alloc.online_effective_multiple,
@@ -107,6 +114,11 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "disclosures.investment_risk_notice": Disclosure.investment_risk_notice in case.disclosures,
     }
     absent_reasons = {}
+    if values["strategic.employee_plan_shares"] is None:
+        absent_reasons["strategic.employee_plan_shares"] = {
+            "zh": "某合计行含员工专项资管计划，其获配股数未单列（includes_employee_plan）",
+            "en": "an aggregate line includes an employee plan whose shares are not given "
+                  "(includes_employee_plan)"}
     for more, reasons in (online.values(case), timetable.values(case)):
         values.update(more)
         absent_reasons.update(reasons)

@@ -148,6 +148,8 @@ class StrategicInvestor(Strict):
     lockup_until: Date | None = Field(None, description="限售期届满日, when given as a date")
     aggregate: bool = Field(False, description="true when this line groups several investors")
     investor_count: Count | None = Field(None, description="investors an aggregate line holds, if known")
+    includes_employee_plan: bool = Field(
+        False, description="an aggregate line that holds an employee plan whose own shares are not given")
     pct_of_issue: Percent | None = Field(None, description="占本次发行股份数量的比例 as stated, in percent")
     paid: bool | None = Field(None, description="认购资金已按时足额缴付 (money received in time)")
 
@@ -155,6 +157,8 @@ class StrategicInvestor(Strict):
     def _count_only_for_aggregates(self):
         if self.investor_count is not None and not self.aggregate:
             raise ValueError("investor_count is only for a line with aggregate: true")
+        if self.includes_employee_plan and not self.aggregate:
+            raise ValueError("includes_employee_plan is only for a line with aggregate: true")
         return self
 
 
