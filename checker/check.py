@@ -276,7 +276,8 @@ def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str |
     sample = next(r for r in rules if r.spec.topic == topic)
     finding = _base(sample, fact, result, "not_covered", fact.position or Position(result.file, 1, 1))
     finding.rule_id = topic
-    finding.version = ""   # no version is in force: the sample rule only supplies the title
+    finding.version = ""   # no version is in force: the sample rule supplies the citation only
+    finding.title = {"zh": f"{topic}（该日期无已建模规则）", "en": f"{topic} (no rule modelled for the date)"}
     where_zh, where_en = (f"在 {board} 板块", f" for {board}") if board else ("", "")
     finding.message = {
         "zh": f"{topic}：{as_of} {where_zh}没有已建模的规则（已建模期间：{text}），未检查",

@@ -83,6 +83,7 @@ def test_a_date_without_a_version_is_not_covered_never_another_periods_finding(t
     result = Checker(load_catalogue(root)).check_file(str(Path(RULES).parent / "cases/ipo/dapuwei-2026.yaml"))
     assert [(f.rule_id, f.status) for f in result.findings] == [("test.cap", "not_covered")]
     assert "2021-09-18–2023-02-17" in result.findings[0].message["en"]
+    assert result.findings[0].title["en"] == "test.cap (no rule modelled for the date)"   # not a version's title
 
 
 def test_lint_shows_gaps_from_the_boards_coverage_start(tmp_path):
