@@ -77,7 +77,7 @@ class Ledger:
             self.held -= pay.shares_delivered
         if self.cash_capacity is not None:
             self.cash_capacity -= min(pay.cash_exact, self.cash_capacity)
-        if year is not None:
+        if year is not None and (self.price or not pay.cash_exact):
             cash = pay.cash_exact / self.price if pay.cash_exact else ZERO
             self.settled_by_year[year] = pay.shares_delivered + pay.unpaid_shares + cash
 
