@@ -367,3 +367,53 @@ def test_json_holds_exact_numbers():
     assert pending["status"] == "pending"
     assert [r["status"] for r in pending["rows"]] == ["computed", "pending", "not_reached"]
     assert pending["rows"][1]["amount_due"] is None and pending["rows"][1]["notes"][0]["values"] == {"field": "actual"}
+
+
+def test_methods_cash_first_both_and_shares_only():
+    p = F("81.56")
+    y1, y2, _ = schedule(zhongxin(method="cash_first", cash_capacity=25 * M)).rows
+    assert money(y1.cash) == "19,011,142.06" and y1.shares_delivered == 0
+    # Year 2: the 5,988,857.94 of cash capacity left, the rest in shares.
+    assert y2.cash_exact == 25 * M - y1.cash_exact
+    assert y2.shares_delivered == (y2.amount_due - y2.cash_exact) / p
+    both = schedule(zhongxin(method="both", cash_ratio=F(1, 4), shares_held=10 * M)).rows[0]
+    assert both.cash_exact == both.amount_due / 4 and both.shares_delivered == both.amount_due * 3 / 4 / p
+    cash = schedule(zhongxin(method="cash")).rows
+    assert [r.cash_exact for r in cash] == [r.amount_due for r in cash] and all(r.shares_delivered == 0 for r in cash)
+    # Shares only, no cash top-up: year 3's missing shares stay owed, and are not asked again later.
+    s = schedule(zhongxin(method="shares"))
+    y3 = s.rows[2]
+    assert y3.cash == 0 and y3.unpaid_shares == y3.shares_due - y3.shares_delivered
+    assert y3.notes[0].code == "shares_short_unpaid" and s.totals["unpaid_shares"] == y3.unpaid_shares
+    assert s.totals["shares_delivered"] + s.totals["unpaid_shares"] == F(35_400_000) / F(215_400_000) * 630 * M / p
+
+
+def test_unstated_holdings_and_missing_price_are_said():
+    s = schedule(CompensationTerms("cumulative_shares", years([10 * M] * 3, [5 * M] * 3, 2014),
+                                   base_shares=3 * M, shares_held=1000))
+    assert [n.code for n in s.notes] == []
+    y1 = s.rows[0]
+    # 500,000 shares due, 1,000 held, shares first, no issue price: the cash cannot be computed.
+    assert y1.status == "not_computable" and y1.notes[-1].code == "no_issue_price"
+    assert s.rows[1].status == "not_reached" and s.status == "not_computable"
+    unstated = schedule(CompensationTerms("cumulative_shares", years([10 * M] * 3, [5 * M] * 3, 2014),
+                                          base_shares=3 * M))
+    assert [n.code for n in unstated.notes] == ["holdings_unstated"]
+    assert unstated.totals["shares_delivered"] == 1_500_000
+    with pytest.raises(TypeError):
+        CompensationTerms("annual", years([1], [1], 2014), value=1.5)
+
+
+def test_rounding_up_never_breaks_a_cap():
+    # Hyp. cap 25,000,010: year 2 delivers 1,005,026 shares (rounded up, 20,100,520); year 3 has
+    # 4,899,490 left = 244,974.5 shares: 244,974 delivered, the half share paid in cash (10.00).
+    s = schedule(jiuqi(value_cap=25_000_010, share_rounding="up"))
+    y2, y3 = s.rows[1:3]
+    assert y2.shares_delivered == 1_005_026
+    assert y3.shares_delivered == 244_974 and y3.cash == 10
+    assert s.totals["paid_value"] == 25_000_010
+    capped = schedule(CompensationTerms("cumulative_shares", years([10 * M] * 3, [0, 0, 0], 2014),
+                                        base_shares=4_500_000, shares_cap=F(2_000_001, 2), method="shares",
+                                        share_rounding="up", shares_held=5 * M))
+    # 1,000,000.5 shares allowed: 1,000,000 delivered, the half share owed, never 1,000,001.
+    assert capped.rows[0].shares_delivered == 1 * M and capped.rows[0].unpaid_shares == F(1, 2)

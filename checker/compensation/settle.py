@@ -94,13 +94,15 @@ class Payment:
 
 
 def _caps(terms, ledger, value, shares, notes):
+    """Cut the amount to what the caps leave; also return the most shares the caps allow."""
     price = terms.issue_price
+    limit = None
     if terms.shares_cap is not None:
         settled = ledger.settled_shares()
         if shares is None or settled is None:
             notes.append(Note("shares_cap_unchecked"))
         else:
-            left = max(terms.shares_cap - settled, ZERO)
+            left = limit = max(terms.shares_cap - settled, ZERO)
             if shares > left:
                 notes.append(Note("shares_cap_binding", {"capped": shares - left}))
                 shares = left
@@ -111,11 +113,13 @@ def _caps(terms, ledger, value, shares, notes):
             notes.append(Note("value_cap_unchecked"))
         else:
             left = max(terms.value_cap - used, ZERO)
+            if price is not None:
+                limit = left / price if limit is None else min(limit, left / price)
             if value > left:
                 notes.append(Note("value_cap_binding", {"capped": value - left}))
                 value = left
                 shares = None if price is None else left / price
-    return value, shares
+    return value, shares, limit
 
 
 def settle(terms: CompensationTerms, ledger: Ledger, value: Fraction | None,
@@ -123,7 +127,7 @@ def settle(terms: CompensationTerms, ledger: Ledger, value: Fraction | None,
     """Pay `value` (yuan) or `shares` due (either may be None when P is absent)."""
     notes: list[Note] = []
     price = terms.issue_price
-    value, shares = _caps(terms, ledger, value, shares, notes)
+    value, shares, limit = _caps(terms, ledger, value, shares, notes)
     method = terms.method
     cash_exact = ZERO
     if method in ("cash", "cash_first", "both"):
@@ -142,16 +146,21 @@ def settle(terms: CompensationTerms, ledger: Ledger, value: Fraction | None,
     elif shares is None:
         return Payment(notes=tuple(notes), error="no_issue_price")
     rounded = f.round_shares(shares, terms.share_rounding)
+    clamped = False
+    if limit is not None:  # rounding up may not break a cap; the fraction left goes by the method
+        allowed = limit if terms.share_rounding == "none" else f.round_shares(limit, "down")
+        clamped, rounded = allowed < rounded, min(rounded, allowed)
     delivered = rounded if ledger.held is None else min(rounded, max(ledger.held, ZERO))
     unpaid = ZERO
     missing = max(shares - delivered, ZERO)
-    if delivered < rounded and missing:
+    if missing and (delivered < rounded or clamped):
         if method in ("shares_first", "both"):
             if price is None:
                 return Payment(notes=tuple(notes), error="no_issue_price")
             top_up = f.cash_for_missing_shares(shares, delivered, price)
             cash_exact += top_up
-            notes.append(Note("shares_run_out", {"shares": delivered, "cash": top_up}))
+            if delivered < rounded:
+                notes.append(Note("shares_run_out", {"shares": delivered, "cash": top_up}))
         else:
             unpaid = missing
             notes.append(Note("shares_short_unpaid", {"shares": missing}))
