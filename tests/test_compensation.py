@@ -417,3 +417,11 @@ def test_rounding_up_never_breaks_a_cap():
                                         share_rounding="up", shares_held=5 * M))
     # 1,000,000.5 shares allowed: 1,000,000 delivered, the half share owed, never 1,000,001.
     assert capped.rows[0].shares_delivered == 1 * M and capped.rows[0].unpaid_shares == F(1, 2)
+    # Method "both" (a third in cash), hyp.: year 2 has 10,000,002 of the cap left; a third in cash,
+    # 952,381.14 shares rounded up would break it: 952,381 delivered, the fraction (1.00) in cash.
+    both = schedule(CompensationTerms("cumulative_amount", years([10 * M] * 3, [0, 0, 0], 2020), value=90 * M,
+                                      issue_price=7, method="both", cash_ratio=F(1, 3), value_cap=40_000_003,
+                                      share_rounding="up", shares_held=10 * M))
+    assert (both.rows[0].shares_delivered, both.rows[0].cash) == (2_857_143, 10 * M)
+    assert (both.rows[1].shares_delivered, both.rows[1].cash) == (952_381, 3_333_335)
+    assert both.totals["paid_value"] == 40_000_003

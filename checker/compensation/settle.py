@@ -143,6 +143,8 @@ def settle(terms: CompensationTerms, ledger: Ledger, value: Fraction | None,
         if in_shares and price is None:
             return Payment(notes=tuple(notes), error="no_issue_price")
         shares = in_shares / price if in_shares else ZERO
+        if limit is not None and cash_exact:  # caps count cash at P too
+            limit = max(limit - cash_exact / price, ZERO) if price else limit
     elif shares is None:
         return Payment(notes=tuple(notes), error="no_issue_price")
     rounded = f.round_shares(shares, terms.share_rounding)
