@@ -233,6 +233,7 @@ DEAL_FIELDS = _specs(
               hi=1000),
     FieldSpec("reward.excess", doc="超额业绩 = Σ实际净利润 − Σ承诺净利润 (all years reported), yuan",
               lo=-10**14, **_YUAN),
+    FieldSpec("reward.amount_known", "bool", "flag", "the reward amount is known (declared, or computable)"),
     FieldSpec("reward.amount", doc="奖励金额: declared, else ratio × max(excess, 0) for an excess base "
                                    "(to the fen, half up), yuan", **_YUAN),
 )

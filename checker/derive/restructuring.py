@@ -127,6 +127,7 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         "reward.price_cap_pct": r.price_cap_pct if r is not None else None,
         "reward.excess": excess,
         "reward.amount": amount,
+        "reward.amount_known": amount is not None if r is not None else None,
     }
     at = doc.position
     positions = {
@@ -146,6 +147,7 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         "reward.base": at(("reward", "base")),
         "reward.ratio": at(("reward", "ratio")),
         "reward.price_cap_pct": at(("reward", "price_cap_pct")),
+        "reward.amount_known": at(("reward",)),
         "reward.excess": at(("performance", "actual_profit")),
         "reward.amount": at(("reward", "amount")) if r is not None and r.amount is not None
         else at(("reward",)),
