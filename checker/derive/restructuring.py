@@ -159,7 +159,8 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         lines = [(f"{d.year} 年补偿", at(("performance", "declared", i))) for i, d in enumerate(p.declared)]
         for name in ("comp.declared_shares", "comp.declared_cash", "comp.declared_value"):
             related[name] = lines
-    obligor_lines = [(c.name, at(("counterparties", i))) for i, c in enumerate(case.counterparties) if c.obligor]
+    obligor_lines = [(c.name, at(("counterparties", i)))
+                     for i, c in enumerate(case.counterparties) if c.obligor]
     related["comp.obligor_shares"] = related["comp.obligor_consideration"] = obligor_lines
     label = f"{case.acquirer.short_name or case.acquirer.name} · {'、'.join(t.name for t in case.targets)}"
     facts = [Fact("deal", "d0", deal, positions, related, label, at(("acquirer",)))]
@@ -185,13 +186,15 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
             "counterparty.price_drop_extension_months": lock.price_drop_extension_months if lock else None,
             **copied,
         }
-        cpos = {name: at(base + (name.split(".", 1)[1],)) for name in values if name.startswith("counterparty.")}
+        cpos = {name: at(base + (name.split(".", 1)[1],))
+                for name in values if name.startswith("counterparty.")}
         cpos["counterparty.controller_related"] = at(base + ("relationship",))
-        cpos["counterparty.receives_shares"] = at(base + ("shares_received",)) if cp.shares_received is not None \
-            else at(base + ("receives_shares",))
+        shares_key = "shares_received" if cp.shares_received is not None else "receives_shares"
+        cpos["counterparty.receives_shares"] = at(base + (shares_key,))
         cpos["counterparty.lockup_months"] = at(base + ("lockup", "months"))
         cpos["counterparty.lockup_end"] = at(base + ("lockup", "start_date"))
-        cpos["counterparty.price_drop_extension_months"] = at(base + ("lockup", "price_drop_extension_months"))
+        cpos["counterparty.price_drop_extension_months"] = at(base + ("lockup",
+                                                                      "price_drop_extension_months"))
         for name in copied:
             cpos[name] = positions[name]
         facts.append(Fact("counterparty", f"c{i}", values, cpos, {}, f"{label} · {cp.name}", at(base)))

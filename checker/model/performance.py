@@ -11,11 +11,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 
 from .ipo import lax
 from .types import MAX_YUAN, Date, IssuePrice, Shares, Strict, Text, Yuan, _decimals, _number, _whole
-
 
 Year = Annotated[int, BeforeValidator(_whole), Field(ge=1990, le=2100)]
 ProfitYuan = Annotated[Decimal, BeforeValidator(_number), Field(ge=-MAX_YUAN, le=MAX_YUAN),
@@ -28,7 +27,7 @@ LongText = Annotated[str, Field(min_length=1, max_length=4000)]
 
 class Formula(StrEnum):
     cumulative_amount = "cumulative_amount"    # (CumC − CumA) / ΣC × V − paid (众信, 胜利精密 Y1)
-    cumulative_shares = "cumulative_shares"    # (CumC − CumA) / ΣC × S − shares paid (深桑达, 兴源, 久其, 省广)
+    cumulative_shares = "cumulative_shares"    # (CumC − CumA) / ΣC × S − paid (深桑达, 兴源, 久其, 省广)
     annual = "annual"                          # each year on its own
     dual_max = "dual_max"                      # annual test plus a final cumulative test, the higher (新宙邦)
     max_cumulative_annual = "max_cumulative_annual"   # max(cumulative, per-period) each year (胜利精密)
@@ -73,17 +72,22 @@ class Schedule(Strict):
     years: list[Year] = Field(min_length=1, max_length=20)
     committed_profit: list[Yuan] = Field(min_length=1, max_length=20)
 
-    @model_validator(mode="after")
-    def _aligned(self):
-        _check_years(self.years, self.committed_profit, "committed_profit")
-        return self
+    _years = field_validator("years")(lambda cls, v: _consecutive(v))
+    _committed = field_validator("committed_profit")(
+        lambda cls, v, info: _per_year(v, info, "committed_profit"))
 
 
-def _check_years(years, values, name):
+def _consecutive(years):
     if any(b != a + 1 for a, b in zip(years, years[1:], strict=False)):
         raise ValueError(f"years must be consecutive and increasing, got {years}")
-    if values is not None and len(values) != len(years):
+    return years
+
+
+def _per_year(values, info: ValidationInfo, name):
+    years = info.data.get("years")
+    if values is not None and years is not None and len(values) != len(years):
         raise ValueError(f"{name} has {len(values)} figures for {len(years)} years")
+    return values
 
 
 class Performance(Strict):
@@ -91,7 +95,7 @@ class Performance(Strict):
     committed_profit: list[Yuan] | None = Field(None, description="承诺净利润 per year, yuan")
     actual_profit: list[ProfitYuan | None] | None = Field(
         None, description="实际净利润 per year, yuan; null for a year not yet reported")
-    profit_basis: Text | None = Field(None, description="利润口径 as written, e.g. 扣除非经常性损益后归属于母公司的净利润")
+    profit_basis: Text | None = Field(None, description="利润口径 as written, e.g. 扣非归母净利润")
     formula: lax(Formula) | None = None
     formula_text: LongText | None = Field(None, description="the formula as written (Chinese)")
     valued_price: Yuan | None = Field(None, description="V: 标的资产(股权)的交易价格 the formula uses, yuan")
@@ -110,17 +114,22 @@ class Performance(Strict):
     inconsistencies: list[LongText] = Field(default_factory=list, max_length=20,
                                             description="where the source contradicts itself, as found")
 
-    @model_validator(mode="after")
-    def _aligned(self):
-        _check_years(self.years, self.committed_profit, "committed_profit")
-        _check_years(self.years, self.actual_profit, "actual_profit")
-        stray = [d.year for d in self.declared if d.year not in self.years]
+    _years = field_validator("years")(lambda cls, v: _consecutive(v))
+    _committed = field_validator("committed_profit")(
+        lambda cls, v, info: _per_year(v, info, "committed_profit"))
+    _actual = field_validator("actual_profit")(lambda cls, v, info: _per_year(v, info, "actual_profit"))
+
+    @field_validator("declared")
+    @classmethod
+    def _declared_years(cls, declared, info: ValidationInfo):
+        years = info.data.get("years") or []
+        stray = [d.year for d in declared if d.year not in years]
         if stray:
-            raise ValueError(f"declared compensation for {stray[0]}, outside the commitment years {self.years}")
-        years = [d.year for d in self.declared]
-        if len(set(years)) != len(years):
+            raise ValueError(f"declared compensation for {stray[0]}, outside the commitment years {years}")
+        listed = [d.year for d in declared]
+        if len(set(listed)) != len(listed):
             raise ValueError("declared compensation lists a year twice")
-        return self
+        return declared
 
 
 class Reward(Strict):

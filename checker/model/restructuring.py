@@ -21,7 +21,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .ipo import Board, lax
 from .performance import LongText, Performance, Reward
@@ -137,13 +137,14 @@ class RestructuringCase(Strict):
     case_type: Literal["restructuring"]
     id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.\-]{1,80}$",
                            description="case id; default: the file name")
-    sources: list[Text] = Field(default_factory=list, max_length=20, description="where the figures come from")
+    sources: list[Text] = Field(default_factory=list, max_length=20,
+                                description="where the figures come from")
     acquirer: Acquirer
     targets: list[Target] = Field(min_length=1, max_length=50)
     announcement_date: Date | None = Field(None, description="首次披露 (预案/报告书) date: the rules date")
     approval_date: Date | None = Field(None, description="证监会审核通过/核准 date")
-    rules_date: Date | None = Field(None, description="the date whose rules apply, when not the announcement's")
     rules_date_note: Text | None = Field(None, description="why rules_date is used")
+    rules_date: Date | None = Field(None, description="the date whose rules apply (not the announcement's)")
     consideration: Consideration = Consideration()
     valuation_method: lax(ValuationMethod) | None = Field(
         None, description="income / hypothetical_development / market / asset_based (定价参考的评估方法)")
@@ -156,16 +157,21 @@ class RestructuringCase(Strict):
 
     as_of_path: ClassVar[tuple[str, ...]] = ("announcement_date",)   # where an error about the date points
 
+    @field_validator("rules_date")
+    @classmethod
+    def _explained(cls, value, info: ValidationInfo):
+        if value is not None and info.data.get("rules_date_note") is None:
+            raise ValueError("rules_date needs rules_date_note saying why it is not the announcement date")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self):
-        if self.rules_date is not None and self.rules_date_note is None:
-            raise ValueError("rules_date needs rules_date_note saying why it is not the announcement date")
         p = self.performance
         c = self.consideration
         if p is not None and p.issue_price is not None and c.issue_price is not None \
                 and p.issue_price != c.issue_price:
-            raise ValueError(f"performance.issue_price {p.issue_price} differs from consideration.issue_price "
-                             f"{c.issue_price}")
+            raise ValueError(f"performance.issue_price {p.issue_price} differs from "
+                             f"consideration.issue_price {c.issue_price}")
         return self
 
     @property
