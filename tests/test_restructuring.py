@@ -230,3 +230,11 @@ def test_control_change_from_a_counterparty_gaining_control(tmp_path):
     path = edited(tmp_path, "    gains_control: false\n    asset_held_months: 60",
                   "    gains_control: true\n    asset_held_months: 60", path, name="c2.yaml")
     assert rd.control_change(case_of(path)) is True
+
+
+def test_controller_side_compensating_in_cash_only_is_caught(checker):
+    path = os.path.join(ROOT, "cases", "violations", "ma-controller-cash-compensation.yaml")
+    result = checker.check_file(path)
+    assert {f.rule_id: f.status for f in result.findings} == {
+        "ma.comp.controller_shares_and_cash": "violation", "ma.comp.shares_first": "violation"}
+    assert all(f.position.line == line_of(path, "method: cash") for f in result.findings)
