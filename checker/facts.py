@@ -210,8 +210,69 @@ SUBSCRIPTION_FIELDS = _specs(
               "the abandonment report dates in the 12 months that triggered it"),
 )
 
+# Restructuring (checker/derive/restructuring.py): one `deal` fact, one `counterparty` fact per line.
+_YUAN = dict(type="dec", unit="yuan", scale=2, hi=10**14)
+
+DEAL_FIELDS = _specs(
+    FieldSpec("acquirer.board", "str", "text", "上市公司所在板块 (recorded; rules apply on every board)"),
+    FieldSpec("deal.price", doc="交易作价 (consideration.total), yuan", **_YUAN),
+    FieldSpec("deal.earnings_valuation", "bool", "flag",
+              "以收益法、假设开发法等基于未来收益预期的方法评估作为定价依据"),
+    FieldSpec("deal.control_change", "bool", "flag",
+              "本次交易导致控制权变更 (stated, or a counterparty gains control)"),
+    FieldSpec("deal.reorg_listing", "bool", "flag", "构成重组上市"),
+    FieldSpec("comp.has_commitment", "bool", "flag", "有业绩承诺及补偿安排 (a performance block)"),
+    FieldSpec("comp.period_years", "int", "count", "业绩承诺期年数", hi=100),
+    FieldSpec("comp.method", "str", "text", "补偿方式 cash / shares / shares_first / cash_first / both"),
+    FieldSpec("comp.declared_count", "int", "count", "已申报补偿的年度数", hi=100),
+    FieldSpec("comp.declared_shares", doc="已申报补偿股份合计", **_SH),
+    FieldSpec("comp.declared_cash", doc="已申报补偿现金合计, yuan", **_YUAN),
+    FieldSpec("comp.declared_value", doc="已申报补偿总额 = 补偿股份 × 发行价格 + 补偿现金, yuan", **_YUAN),
+    FieldSpec("comp.issue_price", "dec", "price", "发行股份价格 P", scale=2, hi=10**5),
+    FieldSpec("comp.obligor_shares", doc="补偿义务人取得的股份合计", **_SH),
+    FieldSpec("comp.obligor_consideration",
+              doc="补偿义务人取得的对价合计 (股份 × 发行价格 + 现金; or the whole price when every "
+                  "counterparty is an obligor), yuan", **_YUAN),
+    FieldSpec("reward.has_reward", "bool", "flag", "有业绩奖励安排"),
+    FieldSpec("reward.base", "str", "text", "奖励基数 excess / price_adjustment / other"),
+    FieldSpec("reward.ratio", "dec", "ratio", "奖励比例 (of the base)", scale=6, hi=100),
+    FieldSpec("reward.price_cap_pct", "dec", "percent", "约定的奖励上限占交易作价的比例 (%)", scale=4,
+              hi=1000),
+    FieldSpec("reward.excess", doc="超额业绩 = Σ实际净利润 − Σ承诺净利润 (all years reported), yuan",
+              lo=-10**14, **_YUAN),
+    FieldSpec("reward.amount_known", "bool", "flag", "the reward amount is known (declared, or computable)"),
+    FieldSpec("reward.amount", doc="奖励金额: declared, else ratio × max(excess, 0) for an excess base "
+                                   "(to the fen, half up), yuan", **_YUAN),
+)
+
+COUNTERPARTY_FIELDS = _specs(
+    FieldSpec("counterparty.name", "str", "text", "交易对方"),
+    FieldSpec("counterparty.relationship", "str", "text",
+              "controlling_holder / actual_controller / controller_related / third_party"),
+    FieldSpec("counterparty.controller_related", "bool", "flag", "控股股东、实际控制人或者其控制的关联人"),
+    FieldSpec("counterparty.gains_control", "bool", "flag", "通过认购本次发行的股份取得实际控制权"),
+    FieldSpec("counterparty.asset_held_months", "int", "months", "对用于认购股份的资产持续拥有权益的月数",
+              hi=1200),
+    FieldSpec("counterparty.private_fund", "bool", "flag", "私募投资基金"),
+    FieldSpec("counterparty.fund_holding_months", "int", "months", "私募基金投资期限 (months)", hi=1200),
+    FieldSpec("counterparty.receives_shares", "bool", "flag", "以资产认购取得上市公司股份"),
+    FieldSpec("counterparty.shares_received", doc="取得的股份数", **_SH),
+    FieldSpec("counterparty.obligor", "bool", "flag", "业绩补偿义务人"),
+    FieldSpec("counterparty.lockup_months", "int", "months", "锁定期 (months)", hi=1200),
+    FieldSpec("counterparty.lockup_end", "date", "date",
+              "锁定期最后一日 (start_date + months − 1 day), when the start date is known", hi=DATE_HI),
+    FieldSpec("counterparty.price_drop_extension_months", "int", "months",
+              "股价低于发行价时锁定期自动延长的月数 (0: none)", hi=1200),
+    FieldSpec("deal.earnings_valuation", "bool", "flag", "基于未来收益预期的估值 (copied from the deal)"),
+    FieldSpec("deal.control_change", "bool", "flag", "本次交易导致控制权变更 (copied from the deal)"),
+    FieldSpec("deal.reorg_listing", "bool", "flag", "构成重组上市 (copied from the deal)"),
+    FieldSpec("comp.has_commitment", "bool", "flag", "有业绩承诺及补偿安排 (copied from the deal)"),
+    FieldSpec("comp.method", "str", "text", "补偿方式 (copied from the deal)"),
+)
+
 FACT_KINDS: dict[str, dict[str, dict[str, FieldSpec]]] = {
     "ipo": {"offering": OFFERING_FIELDS, "strategic_investor": INVESTOR_FIELDS,
             "placing_object": PLACING_OBJECT_FIELDS, "placing_default": PLACING_DEFAULT_FIELDS},
     "investor": {"account": ACCOUNT_FIELDS, "subscription": SUBSCRIPTION_FIELDS},
+    "restructuring": {"deal": DEAL_FIELDS, "counterparty": COUNTERPARTY_FIELDS},
 }

@@ -65,6 +65,9 @@ class Applies(_Strict):
                 raise ValueError("give the boards either in `boards` or as the keys of `from`, not both")
             if not self.from_:
                 raise ValueError("`from` needs at least one board")
+        if self.case != "ipo" and self.board_set is not None:
+            raise ValueError(f"{self.case} rules apply on every board: leave out applies.boards "
+                             "(see checker/model/restructuring.py)")
         if self.until is not None and self.until <= self.first:
             raise ValueError("applies.until must be after applies.from")
         return self

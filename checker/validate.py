@@ -11,8 +11,10 @@ from .errors import InputError
 from .loading import Document
 from .model.investor import InvestorCase
 from .model.ipo import IpoCase
+from .model.restructuring import RestructuringCase
 
-CASE_MODELS: dict[str, type[BaseModel]] = {"ipo": IpoCase, "investor": InvestorCase}
+CASE_MODELS: dict[str, type[BaseModel]] = {"ipo": IpoCase, "investor": InvestorCase,
+                                            "restructuring": RestructuringCase}
 
 
 def _short(value, limit: int = 40):

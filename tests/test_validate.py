@@ -268,16 +268,16 @@ def test_case_type_missing(tmp_path):
     path, text = edited(tmp_path, ("case_type: ipo\n", ""))
     err = invalid(path)
     assert err.field == "case_type"
-    assert err.message == "missing 'case_type' (one of: ipo, investor)"
+    assert err.message == "missing 'case_type' (one of: ipo, investor, restructuring)"
     assert at(err) == where(text, "\nid: dapuwei-2026", at="id")  # the document's first key
 
 
 def test_case_type_unknown(tmp_path):
-    path, text = edited(tmp_path, ("case_type: ipo", "case_type: restructuring"))
+    path, text = edited(tmp_path, ("case_type: ipo", "case_type: merger"))
     err = invalid(path)
     assert err.field == "case_type"
-    assert err.message == "unknown case_type 'restructuring' (one of: ipo, investor)"
-    assert at(err) == where(text, "case_type: restructuring", at="restructuring")
+    assert err.message == "unknown case_type 'merger' (one of: ipo, investor, restructuring)"
+    assert at(err) == where(text, "case_type: merger", at="merger")
 
 
 def test_document_that_is_not_a_mapping(tmp_path):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ..facts import Fact
 from ..loading import Document
-from . import investor, ipo
+from . import investor, ipo, restructuring
 
-DERIVERS = {"ipo": ipo.derive, "investor": investor.derive}
+DERIVERS = {"ipo": ipo.derive, "investor": investor.derive, "restructuring": restructuring.derive}
 NOTICES = {"investor": investor.notices}   # figures a case states even without a finding
 
 

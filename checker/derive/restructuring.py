@@ -1,0 +1,201 @@
+"""Facts of a restructuring: one `deal` fact, one `counterparty` fact per counterparty line.
+
+Figures only: totals of the declared compensation and of what the obligors received, the reward
+amount, lock-up end dates and the controller-side flag. Every comparison with a limit is a rule's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..facts import Fact
+from ..loading import Document
+from ..model.restructuring import EARNINGS_BASED, RestructuringCase
+from .dates import add_months
+
+FEN = Decimal("0.01")
+
+
+def earnings_valuation(case: RestructuringCase) -> bool | None:
+    """Valued on future earnings (收益法, 假设开发法); None when the method is not stated."""
+    m = case.valuation_method
+    return None if m is None else m in EARNINGS_BASED
+
+
+def control_change(case: RestructuringCase) -> bool | None:
+    """Stated, else true when a counterparty gains control; None when neither says."""
+    if case.control_change is not None:
+        return case.control_change
+    return True if any(c.gains_control for c in case.counterparties) else None
+
+
+def receives_shares(cp) -> bool | None:
+    if cp.shares_received is not None:
+        return cp.shares_received > 0
+    return cp.receives_shares
+
+
+def lockup_end(cp) -> dt.date | None:
+    """Last locked day: N months from the start date end the day before the same date N months on."""
+    lock = cp.lockup
+    if lock is None or lock.start_date is None or lock.months is None:
+        return None
+    return add_months(lock.start_date, lock.months) - dt.timedelta(days=1)
+
+
+def _total(values):
+    return None if any(v is None for v in values) else sum(values)
+
+
+def declared_totals(case: RestructuringCase):
+    """(count, shares, cash, value) of the declared compensation; a part is None when any year
+    leaves it out, the value also when the issue price is unknown."""
+    p = case.performance
+    declared = p.declared if p is not None else []
+    shares = _total([d.shares for d in declared])
+    cash = _total([d.cash for d in declared])
+    price = case.issue_price
+    value = None
+    if shares is not None and cash is not None and (price is not None or shares == 0):
+        value = Decimal(shares) * (price or 0) + cash
+    return len(declared), shares, cash, value
+
+
+def obligor_totals(case: RestructuringCase):
+    """(shares, consideration) the obligors received; None when any obligor's figure is unknown.
+
+    The consideration is each obligor's shares × issue price + cash, or the whole price when every
+    counterparty is an obligor and the per-line figures are not stated."""
+    obligors = [c for c in case.counterparties if c.obligor]
+    if not obligors:
+        return None, None
+    shares = _total([c.shares_received for c in obligors])
+    price = case.issue_price
+    parts = [None if c.shares_received is None or c.cash_received is None or price is None
+             else Decimal(c.shares_received) * price + c.cash_received for c in obligors]
+    value = _total(parts)
+    if value is None and all(c.obligor for c in case.counterparties):
+        value = case.consideration.total
+    if shares is None and all(c.obligor for c in case.counterparties):
+        shares = case.consideration.shares_issued
+    return shares, value
+
+
+def reward_figures(case: RestructuringCase):
+    """(excess, amount): Σ actual − Σ committed when every year is reported; the reward declared,
+    else ratio × max(excess, 0) for a reward on the excess."""
+    p, r = case.performance, case.reward
+    excess = None
+    if p is not None and p.committed_profit is not None and p.actual_profit is not None \
+            and all(a is not None for a in p.actual_profit):
+        excess = sum(p.actual_profit) - sum(p.committed_profit)
+    if r is None:
+        return excess, None
+    if r.amount is not None:
+        return excess, r.amount
+    if r.base.value == "excess" and excess is not None:
+        return excess, (r.ratio * max(excess, Decimal(0))).quantize(FEN, ROUND_HALF_UP)
+    return excess, None
+
+
+def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
+    p, r = case.performance, case.reward
+    count, d_shares, d_cash, d_value = declared_totals(case)
+    o_shares, o_value = obligor_totals(case)
+    excess, amount = reward_figures(case)
+    method = p.method.value if p is not None and p.method is not None else None
+    deal = {
+        "acquirer.board": case.acquirer.board.value if case.acquirer.board else None,
+        "deal.price": case.consideration.total,
+        "deal.earnings_valuation": earnings_valuation(case),
+        "deal.control_change": control_change(case),
+        "deal.reorg_listing": case.reorg_listing,
+        "comp.has_commitment": p is not None,
+        "comp.period_years": len(p.years) if p is not None else None,
+        "comp.method": method,
+        "comp.declared_count": count,
+        "comp.declared_shares": d_shares,
+        "comp.declared_cash": d_cash,
+        "comp.declared_value": d_value,
+        "comp.issue_price": case.issue_price,
+        "comp.obligor_shares": o_shares,
+        "comp.obligor_consideration": o_value,
+        "reward.has_reward": r is not None,
+        "reward.base": r.base.value if r is not None else None,
+        "reward.ratio": r.ratio if r is not None else None,
+        "reward.price_cap_pct": r.price_cap_pct if r is not None else None,
+        "reward.excess": excess,
+        "reward.amount": amount,
+        "reward.amount_known": amount is not None if r is not None else None,
+    }
+    at = doc.position
+    positions = {
+        "acquirer.board": at(("acquirer", "board")),
+        "deal.price": at(("consideration", "total")),
+        "deal.earnings_valuation": at(("valuation_method",)),
+        "deal.control_change": at(("control_change",)),
+        "deal.reorg_listing": at(("reorg_listing",)),
+        "comp.has_commitment": at(("performance",)),
+        "comp.period_years": at(("performance", "years")),
+        "comp.method": at(("performance", "method")),
+        "comp.issue_price": at(("performance", "issue_price")) if p is not None and p.issue_price
+        else at(("consideration", "issue_price")),
+        "comp.obligor_shares": doc.key_position(("counterparties",)),
+        "comp.obligor_consideration": doc.key_position(("counterparties",)),
+        "reward.has_reward": at(("reward",)),
+        "reward.base": at(("reward", "base")),
+        "reward.ratio": at(("reward", "ratio")),
+        "reward.price_cap_pct": at(("reward", "price_cap_pct")),
+        "reward.amount_known": at(("reward",)),
+        "reward.excess": at(("performance", "actual_profit")),
+        "reward.amount": at(("reward", "amount")) if r is not None and r.amount is not None
+        else at(("reward",)),
+    }
+    for name in ("comp.declared_count", "comp.declared_shares", "comp.declared_cash", "comp.declared_value"):
+        positions[name] = doc.key_position(("performance", "declared"))
+    related = {}
+    if p is not None and p.declared:
+        lines = [(f"{d.year} 年补偿", at(("performance", "declared", i))) for i, d in enumerate(p.declared)]
+        for name in ("comp.declared_shares", "comp.declared_cash", "comp.declared_value"):
+            related[name] = lines
+    obligor_lines = [(c.name, at(("counterparties", i)))
+                     for i, c in enumerate(case.counterparties) if c.obligor]
+    related["comp.obligor_shares"] = related["comp.obligor_consideration"] = obligor_lines
+    label = f"{case.acquirer.short_name or case.acquirer.name} · {'、'.join(t.name for t in case.targets)}"
+    facts = [Fact("deal", "d0", deal, positions, related, label, at(("acquirer",)))]
+
+    copied = {k: deal[k] for k in ("deal.earnings_valuation", "deal.control_change", "deal.reorg_listing",
+                                   "comp.has_commitment", "comp.method")}
+    for i, cp in enumerate(case.counterparties):
+        base = ("counterparties", i)
+        lock = cp.lockup
+        values = {
+            "counterparty.name": cp.name,
+            "counterparty.relationship": cp.relationship.value if cp.relationship else None,
+            "counterparty.controller_related": cp.controller_related,
+            "counterparty.gains_control": cp.gains_control,
+            "counterparty.asset_held_months": cp.asset_held_months,
+            "counterparty.private_fund": cp.private_fund,
+            "counterparty.fund_holding_months": cp.fund_holding_months,
+            "counterparty.receives_shares": receives_shares(cp),
+            "counterparty.shares_received": cp.shares_received,
+            "counterparty.obligor": cp.obligor,
+            "counterparty.lockup_months": lock.months if lock else None,
+            "counterparty.lockup_end": lockup_end(cp),
+            "counterparty.price_drop_extension_months": lock.price_drop_extension_months if lock else None,
+            **copied,
+        }
+        cpos = {name: at(base + (name.split(".", 1)[1],))
+                for name in values if name.startswith("counterparty.")}
+        cpos["counterparty.controller_related"] = at(base + ("relationship",))
+        shares_key = "shares_received" if cp.shares_received is not None else "receives_shares"
+        cpos["counterparty.receives_shares"] = at(base + (shares_key,))
+        cpos["counterparty.lockup_months"] = at(base + ("lockup", "months"))
+        cpos["counterparty.lockup_end"] = at(base + ("lockup", "start_date"))
+        cpos["counterparty.price_drop_extension_months"] = at(base + ("lockup",
+                                                                      "price_drop_extension_months"))
+        for name in copied:
+            cpos[name] = positions[name]
+        facts.append(Fact("counterparty", f"c{i}", values, cpos, {}, f"{label} · {cp.name}", at(base)))
+    return facts

@@ -1,0 +1,146 @@
+"""A restructuring's performance commitment (业绩承诺), its compensation terms and the reward.
+
+The fields are the terms of the compensation formula (checker/compensation/ computes what is owed
+from them) and the compensation declared each year. Profits are yuan; an actual profit may be a
+loss (negative). `None` in `actual_profit` is a year not yet reported.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
+
+from .ipo import lax
+from .types import MAX_YUAN, Date, IssuePrice, Shares, Strict, Text, Yuan, _decimals, _number, _whole
+
+Year = Annotated[int, BeforeValidator(_whole), Field(ge=1990, le=2100)]
+ProfitYuan = Annotated[Decimal, BeforeValidator(_number), Field(ge=-MAX_YUAN, le=MAX_YUAN),
+                       AfterValidator(_decimals(2))]
+RewardRatio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_decimals(6))]
+"""A reward's share of its base: 0.30 for 30%. Above 1 is allowed, so that a reward of more than
+the whole excess is reported by the rule rather than refused as input."""
+LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class Formula(StrEnum):
+    cumulative_amount = "cumulative_amount"    # (CumC − CumA) / ΣC × V − paid (众信, 胜利精密 Y1)
+    cumulative_shares = "cumulative_shares"    # (CumC − CumA) / ΣC × S − paid (深桑达, 兴源, 久其, 省广)
+    annual = "annual"                          # each year on its own
+    dual_max = "dual_max"                      # annual test plus a final cumulative test, the higher (新宙邦)
+    max_cumulative_annual = "max_cumulative_annual"   # max(cumulative, per-period) each year (胜利精密)
+
+
+class Method(StrEnum):
+    cash = "cash"
+    shares = "shares"
+    shares_first = "shares_first"   # 先股份, 不足部分现金
+    cash_first = "cash_first"       # 先现金, 不足部分股份
+    both = "both"                   # 同时以股份和现金
+
+
+class Rounding(StrEnum):
+    up = "up"
+    down = "down"
+    half_up = "half_up"
+    none = "none"
+
+
+class RewardBase(StrEnum):
+    excess = "excess"                      # 实际净利润超过承诺净利润的部分
+    price_adjustment = "price_adjustment"  # 对价调整: a price increase tied to the excess (省广)
+    other = "other"
+
+
+class Declared(Strict):
+    year: Year = Field(description="the commitment year the compensation is for")
+    shares: Shares | None = Field(None, description="补偿股份数 declared for the year")
+    cash: Yuan | None = Field(None, description="补偿现金 declared for the year, yuan")
+
+
+class Impairment(Strict):
+    amount: Yuan | None = Field(None, description="期末减值额, yuan")
+    tested_at: Date | None = Field(None, description="减值测试基准日")
+
+
+class Schedule(Strict):
+    """Another commitment schedule that replaces the main one on a condition (e.g. later completion)."""
+
+    condition: Text = Field(description="when it applies, as written (e.g. 如于2015年实施完毕)")
+    years: list[Year] = Field(min_length=1, max_length=20)
+    committed_profit: list[Yuan] = Field(min_length=1, max_length=20)
+
+    _years = field_validator("years")(lambda cls, v: _consecutive(v))
+    _committed = field_validator("committed_profit")(
+        lambda cls, v, info: _per_year(v, info, "committed_profit"))
+
+
+def _consecutive(years):
+    if any(b != a + 1 for a, b in zip(years, years[1:], strict=False)):
+        raise ValueError(f"years must be consecutive and increasing, got {years}")
+    return years
+
+
+def _per_year(values, info: ValidationInfo, name):
+    years = info.data.get("years")
+    if values is not None and years is not None and len(values) != len(years):
+        raise ValueError(f"{name} has {len(values)} figures for {len(years)} years")
+    return values
+
+
+class Performance(Strict):
+    years: list[Year] = Field(min_length=1, max_length=20, description="业绩承诺期 (commitment years)")
+    committed_profit: list[Yuan] | None = Field(None, description="承诺净利润 per year, yuan")
+    actual_profit: list[ProfitYuan | None] | None = Field(
+        None, description="实际净利润 per year, yuan; null for a year not yet reported")
+    profit_basis: Text | None = Field(None, description="利润口径 as written, e.g. 扣非归母净利润")
+    formula: lax(Formula) | None = None
+    formula_text: LongText | None = Field(None, description="the formula as written (Chinese)")
+    valued_price: Yuan | None = Field(None, description="V: 标的资产(股权)的交易价格 the formula uses, yuan")
+    issue_price: IssuePrice | None = Field(None, description="P: 发行股份价格, yuan per share")
+    base_shares: Shares | None = Field(None, description="S: 认购股份总数 the formula uses")
+    denominator: Yuan | None = Field(
+        None, description="the formula's denominator when it is not Σ committed (新宙邦: 200,000,000)")
+    method: lax(Method) | None = Field(None, description="cash / shares / shares_first / cash_first / both")
+    share_rounding: lax(Rounding) | None = None
+    obligor_shares_held: Shares | None = Field(None, description="补偿义务人持有的股份 (for the cash top-up)")
+    cap_text: Text | None = Field(None, description="补偿上限 as written")
+    declared: list[Declared] = Field(default_factory=list, max_length=20,
+                                     description="compensation declared per year")
+    impairment: Impairment | None = None
+    conditional_schedules: list[Schedule] = Field(default_factory=list, max_length=5)
+    inconsistencies: list[LongText] = Field(default_factory=list, max_length=20,
+                                            description="where the source contradicts itself, as found")
+
+    _years = field_validator("years")(lambda cls, v: _consecutive(v))
+    _committed = field_validator("committed_profit")(
+        lambda cls, v, info: _per_year(v, info, "committed_profit"))
+    _actual = field_validator("actual_profit")(lambda cls, v, info: _per_year(v, info, "actual_profit"))
+
+    @field_validator("declared")
+    @classmethod
+    def _declared_years(cls, declared, info: ValidationInfo):
+        years = info.data.get("years") or []
+        stray = [d.year for d in declared if d.year not in years]
+        if stray:
+            raise ValueError(f"declared compensation for {stray[0]}, outside the commitment years {years}")
+        listed = [d.year for d in declared]
+        if len(set(listed)) != len(listed):
+            raise ValueError("declared compensation lists a year twice")
+        return declared
+
+
+class Reward(Strict):
+    """业绩奖励: what the acquirer pays if the target beats its commitment."""
+
+    ratio: RewardRatio = Field(description="share of the base paid, 0.30 for 30%")
+    base: lax(RewardBase) = Field(description="excess / price_adjustment / other")
+    recipients: Text | None = Field(None, description="who is rewarded, as written")
+    cap_text: Text | None = Field(None, description="the reward's cap as written")
+    price_cap_pct: Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1000),
+                             AfterValidator(_decimals(4))] | None = Field(
+        None, description="the terms cap the reward at this percentage of the transaction price (20 for 20%)")
+    amount: Yuan | None = Field(None, description="奖励金额 declared or paid, yuan")
+    formula_text: LongText | None = None

@@ -1,0 +1,240 @@
+"""The restructuring case type: the seed's seven deals, the violators, input errors and versions."""
+
+import datetime as dt
+import glob
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from checker.check import Checker, Options
+from checker.derive import restructuring as rd
+from checker.errors import RulePackError
+from checker.loading import load_file
+from checker.rulepack import load_pack
+from checker.validate import validate
+
+from .conftest import ROOT, edited, line_of
+
+SEED = "../shared/seeds/ma-performance-compensation-cases.txt"
+DEALS = sorted(glob.glob(os.path.join(ROOT, "cases", "restructuring", "*.yaml")))
+LOCKUP_12M = os.path.join(ROOT, "cases", "violations", "ma-controller-lockup-12m.yaml")
+REWARD_25 = os.path.join(ROOT, "cases", "violations", "ma-reward-25pct.yaml")
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "checker", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def case_of(path):
+    return validate(load_file(path))
+
+
+def statuses(result, rule_id):
+    return {f.status for f in result.findings if f.rule_id == rule_id}
+
+
+# ---- the seven seed deals ------------------------------------------------------------------------
+
+def test_seven_seed_deals_each_traceable_to_the_seed():
+    assert len(DEALS) == 7
+    for path in DEALS:
+        text = Path(path).read_text(encoding="utf-8")
+        assert SEED in text, path
+        assert "# L" in text or "  # L" in text or " L1" in text, f"{path} quotes no seed line"
+        assert any(s.startswith(SEED) for s in case_of(path).sources), path
+
+
+@pytest.mark.parametrize("path", DEALS, ids=[os.path.basename(p) for p in DEALS])
+def test_seed_deals_show_no_violation_and_no_error(checker, path):
+    result = checker.check_file(path)
+    assert result.error is None, result.error
+    assert not [f.rule_id for f in result.findings if f.status == "violation"]
+    assert result.case_type == "restructuring" and result.board is None
+
+
+def test_a_figure_the_seed_does_not_give_is_not_evaluated_never_passed(checker):
+    # 众信: 郭洪斌 is locked 12 months; whether he is on the controller side or held his stake 12 months is unknown
+    result = checker.check_file(os.path.join(ROOT, "cases", "restructuring", "zhongxin-zhuyuan.yaml"))
+    f = next(f for f in result.findings if f.rule_id == "ma.lockup.36m_cases")
+    assert f.status == "not_evaluated" and "郭洪斌" in f.subject
+    assert "counterparty.asset_held_months" in f.missing
+
+
+def test_deal_approved_before_2014_11_23_gets_not_covered_for_the_2014_compensation_rules(checker):
+    result = checker.check_file(os.path.join(ROOT, "cases", "restructuring", "shengguang-yarun.yaml"))
+    assert statuses(result, "ma.comp.required") == {"not_covered"}
+    assert statuses(result, "ma.lockup.base") == {"not_evaluated"}   # in force since 2011, no lock-up in the seed
+
+
+# ---- acceptance: the violators --------------------------------------------------------------------
+
+def test_controller_related_seller_locked_12_months_is_caught_with_the_line(checker):
+    result = checker.check_file(LOCKUP_12M)
+    violations = [f for f in result.findings if f.status == "violation"]
+    assert [f.rule_id for f in violations] == ["ma.lockup.36m_cases"]
+    f = violations[0]
+    assert f.position.line == line_of(LOCKUP_12M, "months: 12                        # VIOLATION")
+    assert "示例控股有限公司" in f.subject and f.actual["en"].startswith("12")
+    assert f.citation["source"] == "上市公司重大资产重组管理办法"
+
+
+def test_reward_of_25_percent_of_the_price_is_caught_with_the_line(checker):
+    result = checker.check_file(REWARD_25)
+    violations = [f for f in result.findings if f.status == "violation"]
+    assert [f.rule_id for f in violations] == ["ma.reward.cap.price"]
+    assert violations[0].position.line == line_of(REWARD_25, "amount: 100000000")
+    assert "25.0000%" in violations[0].message["zh"]
+
+
+def test_cli_exit_codes_for_a_violator_and_a_seed_deal():
+    assert run(LOCKUP_12M).returncode == 1
+    proc = run(DEALS[0], "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    case = json.loads(proc.stdout)["cases"][0]
+    assert case["case_type"] == "restructuring"
+
+
+def test_reward_computed_from_reported_profits_when_no_amount_is_declared(tmp_path, checker):
+    path = edited(tmp_path, "  amount: 100000000", "  # no amount declared", REWARD_25)
+    result = checker.check_file(path)
+    f = next(f for f in result.findings if f.rule_id == "ma.reward.cap.price")
+    assert f.status == "violation" and "100,000,000.00" in f.actual["zh"]   # 0.50 × 200,000,000
+
+
+def test_declared_compensation_above_what_the_obligors_received_is_a_warning(tmp_path, checker):
+    path = edited(tmp_path, "  share_rounding: up\n",
+                  "  share_rounding: up\n  declared:\n    - {year: 2024, shares: 24000000, cash: 120000000.01}\n",
+                  LOCKUP_12M)
+    result = checker.check_file(path)
+    f = next(f for f in result.findings if f.rule_id == "ma.comp.cap.value")
+    assert f.status == "violation" and f.severity == "warning"
+    assert f.position.line == line_of(path, "declared:")
+    assert [r["label"] for r in f.related] == ["2024 年补偿"]
+    assert f.related[0]["line"] == line_of(path, "- {year: 2024")
+
+
+# ---- input errors ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old,new,needle,words", [
+    ("committed_profit: [40000000, 48000000, 56000000]", "committed_profit: [40000000, 48000000]",
+     "committed_profit: [40000000, 48000000]", "2 figures for 3 years"),
+    ("    relationship: controlling_holder", "    relationship: parent_company",
+     "relationship: parent_company", "controlling_holder"),
+    ("    obligor: true\n    lockup:\n      months: 12", "    obliger: true\n    lockup:\n      months: 12",
+     "obliger: true", "did you mean 'obligor'"),
+    ("    shares_received: 18000000", "    shares_received: 18,000,000", "shares_received: 18,000,000",
+     "whole number"),
+    ("announcement_date: 2024-06-14", "announcement_date: 2024-06-14\nrules_date: 2024-06-01",
+     "rules_date: 2024-06-01", "rules_date_note"),
+])
+def test_bad_input_names_file_line_and_field(tmp_path, old, new, needle, words):
+    path = edited(tmp_path, old, new, LOCKUP_12M)
+    proc = run(path, "--format", "json")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    error = json.loads(proc.stdout)["cases"][0]["error"]
+    assert words in error["message"], error
+    assert error["location"]["file"].endswith("case.yaml")
+    assert error["location"]["line"] == line_of(path, needle), error
+
+
+def test_unknown_case_type_is_a_clear_input_error(tmp_path):
+    path = edited(tmp_path, "case_type: restructuring", "case_type: merger", LOCKUP_12M)
+    proc = run(path, "--format", "json")
+    assert proc.returncode == 2
+    error = json.loads(proc.stdout)["cases"][0]["error"]
+    assert "unknown case_type 'merger'" in error["message"] and "restructuring" in error["message"]
+    assert error["location"]["line"] == line_of(path, "case_type: merger")
+
+
+def test_a_deal_without_a_date_asks_for_one(tmp_path):
+    path = edited(tmp_path, "announcement_date: 2024-06-14\n", "", LOCKUP_12M)
+    proc = run(path)
+    assert proc.returncode == 2 and "announcement_date" in proc.stdout + proc.stderr
+    assert run(path, "--as-of", "2024-06-14").returncode == 1
+
+
+def test_a_restructuring_rule_with_boards_is_refused(tmp_path):
+    text = Path(ROOT, "rules", "restructuring", "rewards.yaml").read_text(encoding="utf-8")
+    pack = tmp_path / "rewards.yaml"
+    pack.write_text(text.replace("applies: {case: restructuring, from: 2016-01-15}",
+                                 "applies: {case: restructuring, boards: [sse_main], from: 2016-01-15}", 1),
+                    encoding="utf-8")
+    with pytest.raises(RulePackError, match="leave out applies.boards"):
+        load_pack(str(pack))
+
+
+# ---- versions: the same deal on either side of a change --------------------------------------------
+
+def test_private_fund_six_month_lockup_before_and_after_the_2025_revision(tmp_path, catalogue):
+    path = edited(tmp_path, "fund_holding_months: 40", "fund_holding_months: 50", LOCKUP_12M)
+    path = edited(tmp_path, "    lockup: {months: 12, starts: issuance_end, start_date: 2024-09-30, "
+                            "price_drop_extension_months: 0}",
+                  "    lockup: {months: 6, starts: issuance_end, start_date: 2024-09-30, "
+                  "price_drop_extension_months: 0}", path, name="case6.yaml")
+    before = Checker(catalogue, Options(as_of=dt.date(2025, 5, 15))).check_file(path)
+    after = Checker(catalogue, Options(as_of=dt.date(2025, 5, 16))).check_file(path)
+    assert statuses(before, "ma.lockup.pe_fund_reverse_link") == {"violation"}
+    f = next(f for f in before.findings if f.rule_id == "ma.lockup.pe_fund_reverse_link")
+    assert f.version.endswith("2025-05-16")
+    assert statuses(after, "ma.lockup.pe_fund_reverse_link") == set()
+    assert statuses(after, "ma.lockup.base") == set()   # a fund held 48+ months is left to the fund rule
+
+
+def test_reward_cap_starts_with_the_2016_qa(catalogue):
+    before = Checker(catalogue, Options(as_of=dt.date(2016, 1, 14))).check_file(REWARD_25)
+    after = Checker(catalogue, Options(as_of=dt.date(2016, 1, 15))).check_file(REWARD_25)
+    assert statuses(before, "ma.reward.cap") == {"not_covered"}
+    assert statuses(before, "ma.reward.cap.price") == set()
+    assert statuses(after, "ma.reward.cap.price") == {"violation"}
+
+
+def test_cli_as_of_selects_the_rules():
+    assert run(REWARD_25, "--as-of", "2016-01-14").returncode == 0
+    assert run(REWARD_25, "--as-of", "2016-01-15").returncode == 1
+
+
+# ---- derive -----------------------------------------------------------------------------------
+
+def test_lockup_end_is_the_day_before_the_same_date_n_months_on():
+    case = case_of(LOCKUP_12M)
+    assert rd.lockup_end(case.counterparties[0]) == dt.date(2025, 9, 29)
+
+
+def test_obligor_totals_and_declared_value():
+    case = case_of(LOCKUP_12M)
+    assert rd.obligor_totals(case) == (24000000, Decimal("600000000.00"))
+    assert rd.declared_totals(case) == (0, 0, 0, Decimal(0))
+
+
+def test_obligor_consideration_falls_back_to_the_price_only_when_every_counterparty_is_an_obligor():
+    jiuqi = case_of(os.path.join(ROOT, "cases", "restructuring", "jiuqi-yiqilian.yaml"))
+    assert rd.obligor_totals(jiuqi) == (None, Decimal(480000000))
+    zhongxin = case_of(os.path.join(ROOT, "cases", "restructuring", "zhongxin-zhuyuan.yaml"))
+    assert rd.obligor_totals(zhongxin) == (None, None)   # the two funds are not obligors
+
+
+def test_reward_excess_and_amount():
+    case = case_of(REWARD_25)
+    assert rd.reward_figures(case) == (Decimal(200000000), Decimal(100000000))
+
+
+def test_control_change_from_a_counterparty_gaining_control(tmp_path):
+    path = edited(tmp_path, "control_change: false\n", "", LOCKUP_12M)
+    assert rd.control_change(case_of(path)) is None
+    path = edited(tmp_path, "    gains_control: false\n    asset_held_months: 60",
+                  "    gains_control: true\n    asset_held_months: 60", path, name="c2.yaml")
+    assert rd.control_change(case_of(path)) is True
+
+
+def test_controller_side_compensating_in_cash_only_is_caught(checker):
+    path = os.path.join(ROOT, "cases", "violations", "ma-controller-cash-compensation.yaml")
+    result = checker.check_file(path)
+    assert {f.rule_id: f.status for f in result.findings} == {
+        "ma.comp.controller_shares_and_cash": "violation", "ma.comp.shares_first": "violation"}
+    assert all(f.position.line == line_of(path, "method: cash") for f in result.findings)
