@@ -1,4 +1,4 @@
-"""Command line: `offering-check [check] PATH…`, `offering-check rules`, `offering-check explain ID`."""
+"""Command line: `offering-check [check] PATH…`, `rules`, `explain ID`, `compensate CASE`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from . import __version__
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 
-COMMANDS = ("check", "rules", "explain")
+COMMANDS = ("check", "rules", "explain", "compensate")
 
 
 def _date(text: str) -> dt.date:
@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule_id")
     explain.add_argument("--lang", choices=("zh", "en"), default="zh")
     explain.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
+
+    comp = sub.add_parser("compensate",
+                          help="year-by-year performance-compensation schedule of a restructuring case")
+    comp.add_argument("case", metavar="CASE", help="a restructuring case file")
+    comp.add_argument("--format", choices=("console", "json"), default="console")
+    comp.add_argument("--output", metavar="FILE", help="write the JSON here instead of stdout")
+    comp.add_argument("--lang", choices=("zh", "en"), default="zh")
     return parser
 
 

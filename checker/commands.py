@@ -169,3 +169,30 @@ def _explain_version(out: Console, rule, lang: str) -> None:
         changes = ", ".join(f"{k} = {v}" for k, v in e.get("set", {}).items())
         out.print(f"    {e['expect']:<14} {e['case']}" + (f"  with {changes}" if changes else "")
                   + (f"  ({e['note']})" if e.get("note") else ""))
+
+
+def run_compensate(args) -> int:
+    """The year-by-year compensation schedule of one restructuring case (table or JSON)."""
+    from .compensation import schedule
+    from .derive.compensation import NotComputable, terms_of
+    from .errors import InputError
+    from .loading import load_file
+    from .report import schedule as schedule_report
+    from .validate import validate
+
+    doc = load_file(args.case)
+    case = validate(doc)
+    if case.case_type != "restructuring":
+        raise InputError(f"compensate takes a restructuring case; this file is case_type {case.case_type}",
+                         doc.position(("case_type",)))
+    try:
+        terms = terms_of(case)
+    except NotComputable as exc:
+        raise InputError(f"no schedule: {exc.reason['en']}", doc.position(("performance",))) from None
+    result = schedule(terms)
+    if args.format == "json":
+        _write(schedule_report.to_json(result), args.output)
+    else:
+        wide = None if sys.stdout.isatty() else 200   # piped: do not squeeze the table to 80 columns
+        schedule_report.render(result, args.lang, Console(soft_wrap=True, highlight=False, width=wide))
+    return EXIT_OK

@@ -270,9 +270,19 @@ COUNTERPARTY_FIELDS = _specs(
     FieldSpec("comp.method", "str", "text", "补偿方式 (copied from the deal)"),
 )
 
+COMP_YEAR_FIELDS = _specs(
+    FieldSpec("comp_year.year", "int", "year", "the commitment year a compensation is declared for", hi=2100),
+    FieldSpec("comp_year.declared_shares", doc="补偿股份数 declared for the year", **_SH),
+    FieldSpec("comp_year.declared_cash", "dec", "yuan", "补偿现金 declared for the year", scale=2, hi=10**14),
+    FieldSpec("comp_year.formula_shares", doc="shares the agreed formula gives for the year", **_SH),
+    FieldSpec("comp_year.formula_cash", "dec", "yuan", "cash the agreed formula gives for the year",
+              scale=2, hi=10**14),
+)
+
 FACT_KINDS: dict[str, dict[str, dict[str, FieldSpec]]] = {
     "ipo": {"offering": OFFERING_FIELDS, "strategic_investor": INVESTOR_FIELDS,
             "placing_object": PLACING_OBJECT_FIELDS, "placing_default": PLACING_DEFAULT_FIELDS},
     "investor": {"account": ACCOUNT_FIELDS, "subscription": SUBSCRIPTION_FIELDS},
-    "restructuring": {"deal": DEAL_FIELDS, "counterparty": COUNTERPARTY_FIELDS},
+    "restructuring": {"deal": DEAL_FIELDS, "counterparty": COUNTERPARTY_FIELDS,
+                      "comp_year": COMP_YEAR_FIELDS},
 }

@@ -110,6 +110,8 @@ def by_unit(value, unit: str | None, lang: str) -> str:
         return months(value, lang)
     if unit == "multiple":
         return multiple(value, lang)
+    if unit == "year":
+        return str(int(value))
     if unit == "clock":
         return f"{int(value) // 60:02d}:{int(value) % 60:02d}"
     if unit == "date":

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..facts import Fact
 from ..loading import Document
 from ..model.restructuring import EARNINGS_BASED, RestructuringCase
+from . import compensation
 from .dates import add_months
 
 FEN = Decimal("0.01")
@@ -198,4 +199,4 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         for name in copied:
             cpos[name] = positions[name]
         facts.append(Fact("counterparty", f"c{i}", values, cpos, {}, f"{label} · {cp.name}", at(base)))
-    return facts
+    return facts + compensation.facts(case, doc, label)

@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 
 from .ipo import lax
-from .types import MAX_YUAN, Date, IssuePrice, Shares, Strict, Text, Yuan, _decimals, _number, _whole
+from .types import MAX_YUAN, Date, IssuePrice, Ratio, Shares, Strict, Text, Yuan, _decimals, _number, _whole
 
 Year = Annotated[int, BeforeValidator(_whole), Field(ge=1990, le=2100)]
 ProfitYuan = Annotated[Decimal, BeforeValidator(_number), Field(ge=-MAX_YUAN, le=MAX_YUAN),
@@ -90,6 +90,23 @@ def _per_year(values, info: ValidationInfo, name):
     return values
 
 
+class DualTestTerms(Strict):
+    """§3.3 新宙邦's two tests, as the contract states them (see checker/compensation/terms.py)."""
+
+    annual_years: list[Year] = Field(min_length=1, max_length=20, description="years of the annual test")
+    annual_floor: Yuan = Field(description="the annual test fires when the year's profit is below this")
+    annual_base: Yuan = Field(description="(base − profit) / base × S × fraction")
+    annual_share_divisor: Annotated[int, BeforeValidator(_whole), Field(ge=1, le=100)] = Field(
+        description="each annual test uses S / divisor (新宙邦: 3)")
+    profit_threshold: Yuan
+    profit_denominator: Yuan = Field(description="as written (新宙邦: 20,000万, not 26,000万)")
+    profit_netted_years: list[Year] = Field(default_factory=list, max_length=20)
+    cash_flow_years: list[Year] = Field(min_length=1, max_length=20)
+    cash_flow_threshold: Yuan
+    cash_flow_denominator: Yuan
+    cash_flow_netted_years: list[Year] = Field(default_factory=list, max_length=20)
+
+
 class Performance(Strict):
     years: list[Year] = Field(min_length=1, max_length=20, description="业绩承诺期 (commitment years)")
     committed_profit: list[Yuan] | None = Field(None, description="承诺净利润 per year, yuan")
@@ -106,6 +123,15 @@ class Performance(Strict):
     method: lax(Method) | None = Field(None, description="cash / shares / shares_first / cash_first / both")
     share_rounding: lax(Rounding) | None = None
     obligor_shares_held: Shares | None = Field(None, description="补偿义务人持有的股份 (for the cash top-up)")
+    money_rounding: lax(Rounding) | None = Field(None, description="cash to the fen: the rounding (half_up)")
+    cash_ratio: Ratio | None = Field(None, description="method both: the part of each amount paid in cash")
+    value_cap: Yuan | None = Field(None, description="补偿上限 as a figure: total value (shares × P + cash)")
+    shares_cap: Shares | None = Field(None, description="补偿股份上限 as a figure")
+    periodic_trigger: Ratio | None = Field(
+        None, description="max_cumulative_annual: the per-period formula applies below this × C_t (0.80)")
+    operating_cash_flow: list[ProfitYuan | None] | None = Field(
+        None, description="经营性净现金流 per year (dual_max's cash-flow test)")
+    dual_test: DualTestTerms | None = None
     cap_text: Text | None = Field(None, description="补偿上限 as written")
     declared: list[Declared] = Field(default_factory=list, max_length=20,
                                      description="compensation declared per year")
@@ -118,6 +144,8 @@ class Performance(Strict):
     _committed = field_validator("committed_profit")(
         lambda cls, v, info: _per_year(v, info, "committed_profit"))
     _actual = field_validator("actual_profit")(lambda cls, v, info: _per_year(v, info, "actual_profit"))
+    _ocf = field_validator("operating_cash_flow")(
+        lambda cls, v, info: _per_year(v, info, "operating_cash_flow"))
 
     @field_validator("declared")
     @classmethod

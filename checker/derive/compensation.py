@@ -1,0 +1,121 @@
+"""The compensation the agreed formula gives, for each year a restructuring declares one.
+
+Maps a case's `performance` block onto checker/compensation's terms, runs the schedule, and puts
+formula and declared figures side by side on one `comp_year` fact per declared year; the rule
+(rules/restructuring/compensation.yaml) compares them. A figure the formula cannot give (a term
+missing from the case, the contract's share rounding not stated, a cut-off formula) stays absent
+with the reason, so the rule is not_evaluated rather than passed.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..compensation import CompensationTerms, DualTest, Reward, YearFigures, schedule
+from ..facts import Fact
+from ..loading import Document
+from ..model.restructuring import RestructuringCase
+
+
+class NotComputable(Exception):
+    """The case lacks a term the formula needs; `reason` is {zh, en}."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.reason = {"zh": zh, "en": en}
+
+
+def _dual(d) -> DualTest | None:
+    if d is None:
+        return None
+    return DualTest(annual_years=d.annual_years, annual_floor=d.annual_floor, annual_base=d.annual_base,
+                    annual_share_fraction=Fraction(1, d.annual_share_divisor),
+                    profit_threshold=d.profit_threshold, profit_denominator=d.profit_denominator,
+                    profit_netted_years=d.profit_netted_years, cash_flow_years=d.cash_flow_years,
+                    cash_flow_threshold=d.cash_flow_threshold, cash_flow_denominator=d.cash_flow_denominator,
+                    cash_flow_netted_years=d.cash_flow_netted_years)
+
+
+def terms_of(case: RestructuringCase) -> CompensationTerms:
+    """The case's compensation terms; NotComputable names what is missing."""
+    p = case.performance
+    if p is None:
+        raise NotComputable("案例没有业绩承诺（performance）", "the case has no performance commitment")
+    if p.formula is None:
+        raise NotComputable("未给出补偿公式类型（performance.formula）",
+                            "no formula kind (performance.formula)")
+    if p.committed_profit is None:
+        raise NotComputable("未给出各年承诺净利润（performance.committed_profit）",
+                            "no committed profit per year (performance.committed_profit)")
+    actual = p.actual_profit or [None] * len(p.years)
+    ocf = p.operating_cash_flow or [None] * len(p.years)
+    rows = zip(p.years, p.committed_profit, actual, ocf, strict=True)
+    years = [YearFigures(y, c, a, f) for y, c, a, f in rows]
+    optional = {"value": p.valued_price, "issue_price": p.issue_price or case.consideration.issue_price,
+                "base_shares": p.base_shares, "denominator": p.denominator, "cash_ratio": p.cash_ratio,
+                "value_cap": p.value_cap, "shares_cap": p.shares_cap, "shares_held": p.obligor_shares_held,
+                "impairment": p.impairment.amount if p.impairment else None,
+                "periodic_trigger": p.periodic_trigger, "dual": _dual(p.dual_test)}
+    r = case.reward
+    if r is not None and r.base.value == "excess":
+        optional["reward"] = Reward(ratio=r.ratio)
+    named = {k: v for k, v in optional.items() if v is not None}
+    if p.method is not None:
+        named["method"] = p.method.value
+    if p.share_rounding is not None:
+        named["share_rounding"] = p.share_rounding.value
+    if p.money_rounding is not None:
+        named["money_rounding"] = p.money_rounding.value
+    try:
+        return CompensationTerms(formula=p.formula.value, years=tuple(years), **named)
+    except ValueError as exc:
+        raise NotComputable(f"补偿条款不完整：{exc}", f"incomplete compensation terms: {exc}") from None
+
+
+def _year_figures(case: RestructuringCase):
+    """{year: (formula shares, formula cash)} and {year: reason} for the years it cannot give."""
+    p = case.performance
+    try:
+        s = schedule(terms_of(case))
+    except NotComputable as exc:
+        return {}, dict.fromkeys(p.years if p else [], exc.reason)
+    figures, reasons = {}, {}
+    for row in s.rows:
+        if row.status != "computed":
+            reasons[row.year] = {"zh": f"{row.year} 年公式结果无法得出（{row.status}）",
+                                 "en": f"the formula gives nothing for {row.year} ({row.status})"}
+            continue
+        shares, cash = row.shares_delivered, row.cash
+        if p.share_rounding is None and shares is not None and Fraction(shares).denominator != 1:
+            reasons[row.year] = {"zh": "合同的股份取整方式未在案例中说明（performance.share_rounding）",
+                                 "en": "the contract's share rounding is not stated "
+                                       "(performance.share_rounding)"}
+            continue
+        figures[row.year] = (None if shares is None else int(shares), cash)
+    return figures, reasons
+
+
+def facts(case: RestructuringCase, doc: Document, label: str) -> list[Fact]:
+    """One `comp_year` fact per declared year."""
+    p = case.performance
+    if p is None or not p.declared:
+        return []
+    figures, reasons = _year_figures(case)
+    out = []
+    for i, d in enumerate(p.declared):
+        base = ("performance", "declared", i)
+        shares, cash = figures.get(d.year, (None, None))
+        values = {"comp_year.year": d.year, "comp_year.declared_shares": d.shares,
+                  "comp_year.declared_cash": d.cash, "comp_year.formula_shares": shares,
+                  "comp_year.formula_cash": cash}
+        positions = {"comp_year.year": doc.position(base + ("year",)),
+                     "comp_year.declared_shares": doc.position(base + ("shares",)),
+                     "comp_year.declared_cash": doc.position(base + ("cash",)),
+                     "comp_year.formula_shares": doc.position(("performance", "formula")),
+                     "comp_year.formula_cash": doc.position(("performance", "formula"))}
+        absent = {}
+        if d.year in reasons:
+            absent = {"comp_year.formula_shares": reasons[d.year], "comp_year.formula_cash": reasons[d.year]}
+        out.append(Fact("comp_year", f"y{i}", values, positions, {}, f"{label} · {d.year}",
+                        doc.position(base), absent))
+    return out
