@@ -64,7 +64,8 @@ def ipo_facts(draw):
         "offering.price": draw(maybe(st.just(price))),
         "offering.gross_proceeds": None,
         "offering.net_public_shares": net,
-        "pricing.ceiling": draw(maybe(st.sampled_from([price, price + Decimal("0.0001"), price - Decimal("0.0001")]))),
+        "pricing.ceiling": draw(maybe(st.sampled_from(  # within the field's bound of ¥100,000
+            [c for c in (price, price + Decimal("0.0001"), price - Decimal("0.0001")) if c <= 10**5]))),
         "pricing.valid_bidder_count": draw(maybe(st.integers(0, 40))),
         "pricing.total_bid_shares": None,
         "pricing.excluded_bid_shares": None,
