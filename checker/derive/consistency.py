@@ -10,11 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from math import gcd
 
+from ..facts import MAX_ABS
 from ..model.ipo import InvestorType, IpoCase, StrategicInvestor
 
 WAN_YUAN_CENTS = Decimal(100)   # 万元 with two decimals: the stated gross is a multiple of ¥100
 MIN_STEP_EXPONENT = -4          # percentages are carried to four decimals
-RATIO_TERMS_BOUND = 10**12      # the facts' default bound (checker/facts.py MAX_ABS)
 
 
 def stated_step(value: Decimal | None) -> Decimal | None:
@@ -92,7 +92,7 @@ def offering_values(case: IpoCase) -> dict:
         "outcome.regulator_order": case.outcome.regulator_order,
     }
     values["pricing.excluded_ratio_num"], values["pricing.excluded_ratio_den"] = lowest_terms(
-        p.excluded_bid_shares, p.total_bid_shares, RATIO_TERMS_BOUND)
+        p.excluded_bid_shares, p.total_bid_shares, MAX_ABS)
     _pct(values, "offering.issue_pct", o.issue_pct)
     _pct(values, "pricing.excluded_bid_pct", p.excluded_bid_pct)
     _pct(values, "strategic.initial_pct", s.initial_pct)
