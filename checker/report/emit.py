@@ -11,9 +11,14 @@ import sys
 
 from rich.console import Console
 
+from ..errors import CheckerError
 from . import atomic, html, json_report, junit, markdown, sarif
 from . import console as console_report
 from .targets import STDOUT
+
+
+class ReportWriteError(CheckerError):
+    """A report file that cannot be written (missing folder, no permission, disk full)."""
 
 
 def render(name: str, results, header: dict, summary: dict, lang: str) -> str:
@@ -39,11 +44,16 @@ def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, l
     rendered = []
     for name, dest in targets:
         live_console = name == "console" and dest == STDOUT
-        rendered.append((dest, None if live_console else render(name, results, header, summary, lang)))
-    for dest, text in rendered:
-        if dest != STDOUT:
+        rendered.append((name, dest, None if live_console else render(name, results, header, summary, lang)))
+    for name, dest, text in rendered:
+        if dest == STDOUT:
+            continue
+        try:
             atomic.write_text(dest, text)
-    for dest, text in rendered:
+        except OSError as exc:
+            raise ReportWriteError(f"cannot write the {name} report to {dest}: "
+                                   f"{exc.strerror or exc}") from exc
+    for _, dest, text in rendered:
         if dest != STDOUT:
             continue
         if text is None:   # the terminal report, with colour when stdout is a terminal
