@@ -77,7 +77,7 @@ def png_pixels(path):
 
 
 def count(histogram: Counter, colour, tolerance=6) -> int:
-    return sum(n for px, n in histogram.items() if all(abs(a - b) <= tolerance for a, b in zip(px, colour)))
+    return sum(n for px, n in histogram.items() if all(abs(a - b) <= tolerance for a, b in zip(px, colour, strict=True)))
 
 
 @pytest.fixture(scope="module")
