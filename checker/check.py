@@ -112,6 +112,7 @@ class Checker:
                  if r.spec.applies.start(board) is not None]
         in_force = [r for r in rules if r.spec.applies.in_force(as_of, board)]
         in_force_ids = {r.id for r in in_force}
+        result.rules_checked = sorted(in_force_ids)
         result.notices.extend(n for n in notices(case.case_type, case, doc) if n["rule_id"] in in_force_ids)
         covered = {r.spec.topic for r in in_force}
         for topic in sorted({r.spec.topic for r in rules} - covered):

@@ -33,8 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check case files or folders (the default command)")
     check.add_argument("paths", nargs="+", metavar="PATH",
                        help="case files, folders (searched for *.yaml/*.yml) or glob patterns")
-    check.add_argument("--format", choices=("console", "json"), default="console")
-    check.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--format", default="console", metavar="FORMAT[=FILE][,…]",
+                       help="console (default), json, sarif, junit, markdown or html; several at once as "
+                            "NAME=FILE,NAME=FILE (FILE - is stdout; at most one format there)")
+    check.add_argument("--output", metavar="FILE", help="write the (single) report here instead of stdout")
     check.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     check.add_argument("--as-of", type=_date, metavar="DATE",
                        help="check against the rules in force on DATE instead of each case's T day")
@@ -102,6 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_INPUT
+    if args.command == "check":
+        from .report.targets import UsageError, parse
+        try:
+            args.targets = parse(args.format, args.output)
+        except UsageError as exc:
+            print(f"offering-check: --format: {exc}", file=sys.stderr)
+            return EXIT_INPUT
     try:
         from . import commands
         return getattr(commands, f"run_{args.command}")(args)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -14,8 +13,9 @@ from . import __version__
 from .check import Checker, Options
 from .errors import EXIT_INPUT, EXIT_OK, RulePackError
 from .policy import exit_code, summary
-from .report import console as console_report
-from .report import json_report
+from .report import audit
+from .report.emit import emit
+from .report.targets import parse as parse_targets
 from .rulepack import load_catalogue, pack_files, rules_dir
 
 
@@ -55,21 +55,10 @@ def run_check(args) -> int:
     code = exit_code(results, args.fail_on)
     if unmatched:
         code = max(code, EXIT_INPUT)
-    if args.format == "json":
-        header = {"tool": {"name": "offering-check", "version": __version__},
-                  "rules_hash": rules_hash(root),
-                  "as_of": args.as_of.isoformat() if args.as_of else "case T day",
-                  "run_date": dt.date.today().isoformat(), "fail_on": args.fail_on,
-                  "waivers_applied": not args.no_waivers, "exit_code": code}
-        _write(json_report.render(results, header, stats), args.output)
-    else:
-        if args.output:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                console_report.render(results, stats, args.lang,
-                                      Console(file=fh, width=200, soft_wrap=True, highlight=False))
-        else:
-            console_report.render(results, stats, args.lang,
-                                  Console(soft_wrap=True, highlight=False))
+    header = audit.header(results, version=__version__, rules_hash=rules_hash(root), as_of=args.as_of,
+                          fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code)
+    targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
+    emit(targets, results, header, stats, args.lang)
     return code
 
 

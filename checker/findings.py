@@ -46,6 +46,7 @@ class CaseResult:
     findings: list[Finding] = field(default_factory=list)
     notices: list[dict] = field(default_factory=list)   # expired / unused waivers, …
     error: dict | None = None                            # input_error / engine_error, with location
+    rules_checked: list[str] = field(default_factory=list)  # ids of the rules in force on the case
 
     @property
     def status(self) -> str:
@@ -63,4 +64,5 @@ class CaseResult:
             "board": self.board, "as_of": self.as_of, "status": self.status,
             "error": self.error, "notices": self.notices,
             "findings": [f.to_dict() for f in self.findings],
+            "rules_checked": self.rules_checked,
         }

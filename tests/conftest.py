@@ -35,3 +35,10 @@ def line_of(path: str, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.fixture(scope="session")
+def report_run(tmp_path_factory):
+    """One batch over the bundled cases (plus a hostile, a waived and a broken case) in every format."""
+    from .reports import run_all
+    return run_all(tmp_path_factory.mktemp("reports"))

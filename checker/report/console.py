@@ -28,8 +28,12 @@ def _where(loc: dict) -> str:
     return f"{loc['file']}:{loc['line']}:{loc['col']}"
 
 
-def render(results, summary: dict, lang: str, console: Console) -> None:
+def render(results, summary: dict, lang: str, console: Console, header: dict | None = None) -> None:
     t = L[lang]
+    if header is not None:
+        from .audit import rows
+        console.print("[dim]" + escape(" · ".join(f"{k} {v}" for k, v in rows(header, lang))) + "[/]")
+        console.print()
     for result in results:
         head = f"[bold]{escape(result.case_id)}[/] · {escape(result.file)}"
         if result.board:

@@ -1,8 +1,12 @@
 """The JSON report (schema version 1): audit header, summary, and every case with its findings.
 
-    {"schema_version": 1, "tool": {"name", "version"}, "rules_hash", "as_of", "run_date",
-     "fail_on", "waivers_applied", "summary": {...},
+    {"schema_version": 1, "tool": {"name", "version"}, "rules_hash" (SHA-256 of the rule packs),
+     "as_of" (a date, or "case T day"), "run_date", "fail_on", "waivers_applied" (false with
+     --no-waivers), "waivers": [{"case_id", "file", "rule_id", "subject", "reason", "approver",
+     "expires", "location"}] (the waivers that turned a violation into `waived`), "exit_code",
+     "summary": {...},
      "cases": [{"file", "case_id", "case_type", "board", "as_of", "status", "error", "notices",
+                "rules_checked": [ids of the rules in force on the case],
                 "findings": [{"case_id", "rule_id", "topic", "title": {zh, en}, "severity",
                               "confidence", "status", "message": {zh, en}, "expected": {zh, en},
                               "actual": {zh, en}, "citation": {source, article, version, urls, note},
@@ -13,6 +17,9 @@
     waiver_unknown_rule (with "reason", "approver"), online_ban_window (with "message": {zh, en}
     and "window": {"start", "end", "reports": [report dates]}: an investor's online ban, stated
     whether or not a subscription falls in it).
+
+    Within schema version 1 fields are only added, never renamed or removed ("waivers" and
+    "rules_checked" were added so); a change that breaks a reader bumps the version.
 """
 
 from __future__ import annotations

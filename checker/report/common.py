@@ -1,0 +1,82 @@
+"""Small pieces the text formats share: words, citation text, locations, tallies (counting only)."""
+
+from __future__ import annotations
+
+STATUSES = ("violation", "waived", "not_evaluated", "not_covered")
+CASE_STATUSES = ("violations", "not_evaluable", "clean", "input_error", "engine_error")
+
+WORDS = {
+    "zh": {"violation": "违规", "waived": "已豁免", "not_evaluated": "无法评估", "not_covered": "未覆盖",
+           "violations": "有违规", "not_evaluable": "部分无法评估", "clean": "无违规",
+           "input_error": "输入错误", "engine_error": "引擎错误",
+           "cases": "案例", "findings": "发现", "rule": "规则", "board": "板块", "status": "状态",
+           "severity": "级别", "location": "位置", "expected": "应为", "actual": "实际", "cite": "依据",
+           "message": "说明", "as_of": "适用日期", "subject": "对象", "waiver": "豁免", "approver": "批准人",
+           "expires": "到期", "notices": "提示", "title": "发行合规检查报告", "summary": "概览",
+           "by_rule": "按规则统计的发现", "by_board": "按板块统计的发现", "details": "各案例明细",
+           "no_board": "（无板块）", "search": "搜索", "filters": "筛选", "all": "全部",
+           "no_findings": "未发现违规", "confidence": "可信度", "missing": "缺少",
+           "error_at": "错误位置", "total": "合计", "others": "其他", "audit": "审计信息", "value": "内容",
+           "findings_total": "发现总数", "show": "显示", "related": "相关行"},
+    "en": {"violation": "violation", "waived": "waived", "not_evaluated": "not evaluated",
+           "not_covered": "not covered", "violations": "with violations",
+           "not_evaluable": "not fully evaluable",
+           "clean": "clean", "input_error": "input error", "engine_error": "engine error",
+           "cases": "Cases", "findings": "Findings", "rule": "Rule", "board": "Board", "status": "Status",
+           "severity": "Severity", "location": "Location", "expected": "Expected", "actual": "Actual",
+           "cite": "Source", "message": "Message", "as_of": "as of", "subject": "Subject", "waiver": "Waiver",
+           "approver": "approver", "expires": "expires", "notices": "Notices",
+           "title": "Offering compliance report", "summary": "Summary", "by_rule": "Findings by rule",
+           "by_board": "Findings by board", "details": "Cases in detail", "no_board": "(no board)",
+           "search": "Search", "filters": "Filters", "all": "all", "no_findings": "no violations",
+           "confidence": "confidence", "missing": "missing", "error_at": "error at", "total": "Total",
+           "others": "others", "audit": "Audit header", "value": "Value", "findings_total": "Findings",
+           "show": "Show", "related": "lines"},
+}
+
+
+def where(loc: dict) -> str:
+    return f"{loc['file']}:{loc['line']}:{loc['col']}"
+
+
+def cite_text(c: dict) -> str:
+    return " ".join(x for x in (c["source"], c.get("article") or "", f"({c['version']})") if x)
+
+
+def web_urls(c: dict) -> list[str]:
+    """The citation's addresses that carry a web scheme (others are shown as text only)."""
+    return [u for u in c.get("urls") or [] if u.startswith(("https://", "http://"))]
+
+
+def status_counts(results) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for r in results:
+        for f in r.findings:
+            counts[f.status] += 1
+    return counts
+
+
+def by_rule(results) -> list[tuple[str, dict[str, int]]]:
+    """Findings per rule id and status; rules with violations first, then by total."""
+    table: dict[str, dict[str, int]] = {}
+    for r in results:
+        for f in r.findings:
+            table.setdefault(f.rule_id, dict.fromkeys(STATUSES, 0))[f.status] += 1
+    return sorted(table.items(), key=lambda kv: (-kv[1]["violation"], -kv[1]["waived"],
+                                                 -sum(kv[1].values()), kv[0]))
+
+
+def by_board(results) -> list[tuple[str | None, dict[str, int]]]:
+    table: dict[str | None, dict[str, int]] = {}
+    for r in results:
+        row = table.setdefault(r.board, dict.fromkeys(STATUSES, 0))
+        for f in r.findings:
+            row[f.status] += 1
+    return sorted(table.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+
+def notice_text(n: dict, lang: str) -> str:
+    if n.get("message"):
+        return n["message"][lang]
+    extra = " · ".join(str(n[k]) for k in ("reason", "approver", "expires") if n.get(k))
+    return f"{n['kind']} {n['rule_id']}" + (f" ({extra})" if extra else "")

@@ -1,0 +1,118 @@
+"""JUnit XML for CI: one <testsuite> per case file, one <testcase> per case × rule.
+
+The rules of a case are the rules in force on it (`rules_checked`) plus any other id a finding
+names (a `not_covered` finding names its topic). A testcase fails when the rule has a violation
+(of any severity; `type` says which); it is skipped when the rule could not be evaluated or is
+not covered; waived violations pass, with the waiver in <system-out>. A case that could not be
+loaded or checked is one testcase with an <error>. The audit header opens the file as a comment
+and is repeated as each suite's <properties>.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from .audit import fields, rows, waiver_line
+from .common import WORDS, cite_text, where
+
+_INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(text) -> str:
+    return _INVALID_XML.sub("\ufffd", str(text))
+
+
+def _line(f, lang: str) -> str:
+    w = WORDS[lang]
+    d = f.to_dict()
+    parts = [f"[{w[f.status]}] {where(d['location'])}",
+             (f"{f.subject}: " if f.subject else "") + f.message[lang]]
+    if f.status in ("violation", "waived"):
+        parts.append(f"{w['expected']} {f.expected[lang]}; {w['actual']} {f.actual[lang]}")
+    parts.append(f"{w['cite']} {cite_text(f.citation)}")
+    if f.waiver:
+        parts.append(f"{w['waiver']}: {f.waiver['reason']} · {w['approver']} {f.waiver['approver']} · "
+                     f"{w['expires']} {f.waiver['expires'] or '—'}")
+    return "\n  ".join(parts)
+
+
+def case_rules(case) -> list[str]:
+    return sorted(set(case.rules_checked) | {f.rule_id for f in case.findings})
+
+
+def _testcase(suite: ET.Element, case, rule_id: str, lang: str) -> str:
+    """Add one testcase; returns its outcome: passed | failure | skipped."""
+    findings = [f for f in case.findings if f.rule_id == rule_id]
+    first = findings[0].to_dict()["location"] if findings else None
+    attrs = {"classname": _clean(case.case_id), "name": _clean(rule_id), "time": "0",
+             "file": _clean(case.file)}
+    if first:
+        attrs["line"] = str(first["line"])
+    tc = ET.SubElement(suite, "testcase", attrs)
+    violations = [f for f in findings if f.status == "violation"]
+    details = "\n".join(_line(f, lang) for f in findings)
+    if violations:
+        severity = "error" if any(f.severity == "error" for f in violations) else violations[0].severity
+        head = violations[0]
+        el = ET.SubElement(tc, "failure", {"type": severity, "message": _clean(
+            (f"{head.subject}: " if head.subject else "") + head.message[lang])})
+        el.text = _clean(details)
+        return "failure"
+    open_ = [f for f in findings if f.status in ("not_evaluated", "not_covered")]
+    if open_:
+        el = ET.SubElement(tc, "skipped", {"message": _clean(open_[0].message[lang])})
+        el.text = _clean(details)
+        return "skipped"
+    if findings:   # waived only
+        ET.SubElement(tc, "system-out").text = _clean(details)
+    return "passed"
+
+
+def _error_case(suite: ET.Element, case) -> None:
+    err = case.error
+    tc = ET.SubElement(suite, "testcase", {"classname": _clean(case.case_id), "name": err["kind"],
+                                           "time": "0", "file": _clean(case.file),
+                                           "line": str(err["location"]["line"])})
+    el = ET.SubElement(tc, "error", {"type": err["kind"], "message": _clean(err["message"])})
+    el.text = _clean("\n".join(f"{where(x['location'])}: {x['message']}"
+                               for x in (err, *err.get("more", []))))
+
+
+def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
+    root = ET.Element("testsuites", {"name": header["tool"]["name"]})
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    audit = rows(header, lang)
+    for case in results:
+        suite = ET.SubElement(root, "testsuite", {"name": _clean(case.case_id)})
+        props = ET.SubElement(suite, "properties")
+        for key, value in (("file", case.file), ("board", case.board or ""), ("as_of", case.as_of or ""),
+                           ("status", case.status), *fields(header)):
+            ET.SubElement(props, "property", {"name": _clean(key), "value": _clean(value)})
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        if case.error:
+            _error_case(suite, case)
+            counts.update(tests=1, errors=1)
+        else:
+            for rule_id in case_rules(case):
+                outcome = _testcase(suite, case, rule_id, lang)
+                counts["tests"] += 1
+                if outcome != "passed":
+                    counts["failures" if outcome == "failure" else "skipped"] += 1
+        notices = [f"{n['kind']} {n['rule_id']} {where(n['location'])}" for n in case.notices]
+        if notices:
+            ET.SubElement(suite, "system-out").text = _clean("\n".join(notices))
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("time", "0")
+        suite.set("timestamp", f"{header['run_date']}T00:00:00")
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("time", "0")
+    ET.indent(root)
+    comment = " · ".join(f"{k}: {v}" for k, v in audit)
+    comment += "".join(f"\n  {waiver_line(w, lang)}" for w in header["waivers"])
+    comment = _clean(comment).replace("--", "- -")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' f"<!-- {comment} -->\n"
+            + ET.tostring(root, encoding="unicode") + "\n")

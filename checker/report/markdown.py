@@ -1,0 +1,86 @@
+"""Markdown for a review or a pull-request comment: audit header, summary tables, violations
+per case; findings not evaluated or not covered folded in <details>. Case text is escaped
+(Markdown specials, and <, >, & so that nothing renders as HTML)."""
+
+from __future__ import annotations
+
+import re
+
+from .audit import rows, waiver_line
+from .common import CASE_STATUSES, STATUSES, WORDS, by_rule, cite_text, notice_text, status_counts, where
+
+_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+MARK = {"violations": "✗", "not_evaluable": "…", "clean": "✓", "input_error": "⚠", "engine_error": "⚠"}
+
+
+def esc(text) -> str:
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"\r?\n", "<br>", text)
+
+
+def _table(head: list[str], body: list[list[str]], align: str = "---") -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join(align for _ in head) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in body]
+    return out + [""]
+
+
+def _finding_row(f, lang: str) -> list[str]:
+    w = WORDS[lang]
+    d = f.to_dict()
+    message = (f"{f.subject}: " if f.subject else "") + f.message[lang]
+    if f.waiver:
+        message += f" ({w['waiver']}: {f.waiver['reason']} · {w['approver']} {f.waiver['approver']})"
+    return [esc(w[f.status]), esc(f.rule_id), esc(f.severity), esc(where(d["location"])), esc(message),
+            esc(f.expected[lang]), esc(f.actual[lang]), esc(cite_text(f.citation))]
+
+
+def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
+    w = WORDS[lang]
+    out = [f"# {esc(w['title'])}", ""]
+    out += _table([esc(w["audit"]), esc(w["value"])], [[esc(k), esc(v)] for k, v in rows(header, lang)])
+    if header["waivers"]:
+        out += [f"- {esc(waiver_line(x, lang))}" for x in header["waivers"]] + [""]
+
+    out += [f"## {esc(w['summary'])}", ""]
+    out += _table([w["cases"], *(w[s] for s in CASE_STATUSES)],
+                  [[str(summary["cases"]), *(str(summary.get(s, 0)) for s in CASE_STATUSES)]], "---:")
+    counts = status_counts(results)
+    out += _table([w["findings"], *(w[s] for s in STATUSES)],
+                  [[str(sum(counts.values())), *(str(counts[s]) for s in STATUSES)]], "---:")
+    ranked = [(rule, c) for rule, c in by_rule(results) if c["violation"] or c["waived"]]
+    if ranked:
+        out += [f"## {esc(w['by_rule'])}", ""]
+        out += _table([w["rule"], w["violation"], w["waived"]],
+                      [[esc(rule), str(c["violation"]), str(c["waived"])] for rule, c in ranked])
+
+    out += [f"## {esc(w['details'])}", ""]
+    head = [w["status"], w["rule"], w["severity"], w["location"], w["message"], w["expected"], w["actual"],
+            w["cite"]]
+    for case in results:
+        as_of = f"{w['as_of']} {case.as_of}" if case.as_of else ""
+        meta = " · ".join(x for x in (case.board or "", as_of) if x)
+        out += [f"### {MARK[case.status]} {esc(case.case_id)} — {esc(w[case.status])}", "",
+                f"{esc(case.file)}" + (f" · {esc(meta)}" if meta else ""), ""]
+        if case.error:
+            err = case.error
+            out += [f"- **{esc(w[err['kind']])}** {esc(where(err['location']))}: {esc(err['message'])}"]
+            out += [f"- {esc(where(m['location']))}: {esc(m['message'])}" for m in err.get("more", [])]
+            out.append("")
+            continue
+        shown = [f for f in case.findings if f.status in ("violation", "waived")]
+        folded = [f for f in case.findings if f.status not in ("violation", "waived")]
+        if shown:
+            out += _table(head, [_finding_row(f, lang) for f in shown])
+        else:
+            out += [esc(w["no_findings"]), ""]
+        if folded:
+            label = ", ".join(f"{sum(f.status == s for f in folded)} {w[s]}" for s in STATUSES
+                              if any(f.status == s for f in folded))
+            out += ["<details>", f"<summary>{esc(label)}</summary>", ""]
+            out += _table(head, [_finding_row(f, lang) for f in folded])
+            out += ["</details>", ""]
+        if case.notices:
+            out += [f"- {esc(w['notices'])}: {esc(notice_text(n, lang))} ({esc(where(n['location']))})"
+                    for n in case.notices] + [""]
+    return "\n".join(out).rstrip("\n") + "\n"

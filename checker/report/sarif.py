@@ -1,0 +1,153 @@
+"""SARIF 2.1.0 (the OASIS errata-01 schema; tests validate against the official JSON Schema).
+
+One run. tool.driver.rules: one reportingDescriptor per rule id found (title, citation as help,
+helpUri when the citation has a web address, default level from the severity). Results: one per
+finding, at file/line/column: violation → kind "fail" with the rule's level; waived → "fail" with
+an accepted external suppression; not_evaluated / not_covered → kind "review", level "none".
+Input and engine errors, and notices (waivers expired or unused, online ban windows), are
+tool-execution notifications of the invocation. The log's own `properties.audit` (first in the
+file) is the audit header; run.properties.summary the summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from urllib.parse import quote
+
+from .common import cite_text, notice_text, web_urls, where
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+KIND = {"violation": "fail", "waived": "fail", "not_evaluated": "review", "not_covered": "review"}
+LANGUAGE = {"zh": "zh-CN", "en": "en-US"}
+
+
+def uri(path: str) -> str:
+    """A file path as a URI reference: relative paths stay relative (to the checked repository)."""
+    posix = path.replace(os.sep, "/")
+    if os.path.isabs(path):
+        return "file://" + quote(posix if posix.startswith("/") else "/" + posix)
+    return quote(posix)
+
+
+def _physical(file: str, line: int, col: int) -> dict:
+    return {"artifactLocation": {"uri": uri(file)},
+            "region": {"startLine": max(1, line), "startColumn": max(1, col)}}
+
+
+def _help(f) -> dict:
+    c = f.citation
+    text = f"{f.title['zh']} / {f.title['en']}\n{cite_text(c)}"
+    md = f"**{f.title['zh']}** / {f.title['en']}\n\n{cite_text(c)}"
+    if c.get("note"):
+        text += f"\n{c['note']}"
+        md += f"\n\n{c['note']}"
+    if c.get("urls"):
+        text += "\n" + "\n".join(c["urls"])
+        md += "\n\n" + "\n".join(f"- {u}" for u in c["urls"])
+    return {"text": text, "markdown": md}
+
+
+def _rule(f) -> dict:
+    desc = {"id": f.rule_id, "shortDescription": {"text": f.title["en"]},
+            "fullDescription": {"text": f"{f.title['zh']} / {f.title['en']}"}, "help": _help(f),
+            "defaultConfiguration": {"level": LEVEL.get(f.severity, "warning")},
+            "properties": {"topic": f.topic, "severity": f.severity, "confidence": f.confidence,
+                           "citations": [f.citation], "tags": sorted({f.topic, f.confidence, "compliance"})}}
+    urls = web_urls(f.citation)
+    if urls:
+        desc["helpUri"] = urls[0]
+    return desc
+
+
+def _message(f, lang: str) -> str:
+    text = f.message[lang]
+    if f.subject:
+        text = f"{f.subject}: {text}"
+    if f.status in ("violation", "waived"):
+        text += (f"（应为 {f.expected['zh']}；实际 {f.actual['zh']}）" if lang == "zh" else
+                 f" (expected {f.expected['en']}; actual {f.actual['en']})")
+    return f"{text} [{cite_text(f.citation)}]"
+
+
+def _fingerprint(result, f) -> str:
+    key = "\x1f".join((result.file, result.case_id, f.rule_id, f.subject, f.status))
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _result(case, f, index: int, lang: str) -> dict:
+    d = f.to_dict()
+    out = {"ruleId": f.rule_id, "ruleIndex": index, "kind": KIND[f.status],
+           "level": LEVEL.get(f.severity, "warning") if KIND[f.status] == "fail" else "none",
+           "message": {"text": _message(f, lang)},
+           "locations": [{"physicalLocation": _physical(**d["location"]),
+                          "logicalLocations": [{"name": case.case_id, "fullyQualifiedName": case.case_id}]}],
+           "partialFingerprints": {"offeringCheckFinding/v1": _fingerprint(case, f)},
+           "properties": {"status": f.status, "case_id": case.case_id, "board": case.board,
+                          "as_of": case.as_of, "severity": f.severity, "confidence": f.confidence,
+                          "topic": f.topic, "subject": f.subject, "title": f.title, "message": f.message,
+                          "expected": f.expected, "actual": f.actual, "citation": f.citation,
+                          "version": f.version, "missing": f.missing}}
+    if f.related:
+        out["relatedLocations"] = [{"id": i, "physicalLocation": _physical(r["file"], r["line"], r["col"]),
+                                    "message": {"text": r["label"]}} for i, r in enumerate(f.related, 1)]
+    if f.status == "waived" and f.waiver:
+        w = f.waiver
+        out["suppressions"] = [{"kind": "external", "status": "accepted",
+                                "justification": f"{w['reason']} (approver {w['approver']}, expires "
+                                                 f"{w['expires'] or '—'})",
+                                "location": {"physicalLocation": _physical(**w["location"])}}]
+    return out
+
+
+def _notifications(case, lang: str) -> list[dict]:
+    out = []
+    if case.error:
+        err = case.error
+        for e in (err, *err.get("more", [])):
+            out.append({"level": "error", "descriptor": {"id": err["kind"]},
+                        "message": {"text": f"{case.case_id}: {err['kind']}: {e['message']}"},
+                        "locations": [{"physicalLocation": _physical(**e["location"])}],
+                        "properties": {"case_id": case.case_id, "file": case.file,
+                                       "at": where(e["location"])}})
+    for n in case.notices:
+        level = "warning" if n["kind"] in ("waiver_expired", "waiver_unknown_rule") else "note"
+        out.append({"level": level, "descriptor": {"id": n["kind"]}, "associatedRule": {"id": n["rule_id"]},
+                    "message": {"text": f"{case.case_id}: {notice_text(n, lang)}"},
+                    "locations": [{"physicalLocation": _physical(**n["location"])}],
+                    "properties": {"case_id": case.case_id, "notice": n}})
+    return out
+
+
+def to_dict(results, header: dict, summary: dict, lang: str = "zh") -> dict:
+    rules: list[dict] = []
+    index: dict[str, int] = {}
+    out_results, notes = [], []
+    for case in results:
+        notes += _notifications(case, lang)
+        for f in case.findings:
+            if f.rule_id not in index:
+                index[f.rule_id] = len(rules)
+                rules.append(_rule(f))
+            elif f.citation not in rules[index[f.rule_id]]["properties"]["citations"]:
+                rules[index[f.rule_id]]["properties"]["citations"].append(f.citation)   # another version
+            out_results.append(_result(case, f, index[f.rule_id], lang))
+    tool = header["tool"]
+    driver = {"name": tool["name"], "version": tool["version"], "semanticVersion": tool["version"],
+              "rules": rules, "properties": {"rules_hash": header["rules_hash"]}}
+    engine_failed = any(c.error and c.error["kind"] == "engine_error" for c in results)
+    invocation = {"executionSuccessful": not engine_failed,
+                  "exitCode": header["exit_code"], "toolExecutionNotifications": notes,
+                  "properties": {"as_of": header["as_of"], "run_date": header["run_date"],
+                                 "fail_on": header["fail_on"], "waivers_applied": header["waivers_applied"]}}
+    run = {"tool": {"driver": driver}, "invocations": [invocation], "language": LANGUAGE[lang],
+           "columnKind": "unicodeCodePoints", "results": out_results,
+           "properties": {"summary": summary}}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "properties": {"audit": header}, "runs": [run]}
+
+
+def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
+    doc = to_dict(results, header, summary, lang)
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"

@@ -1,0 +1,93 @@
+"""JUnit XML: parses with the standard library, one testcase per case × rule, counts equal the JSON's."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from .reports import SCRIPT, WAIVED_RULE
+
+
+@pytest.fixture(scope="module")
+def tree(report_run):
+    return ET.parse(report_run["paths"]["junit"]).getroot()
+
+
+def counts_from_json(doc):
+    """What the JSON says: per case, the rules in force plus any id a finding names."""
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for case in doc["cases"]:
+        if case["error"]:
+            totals["tests"] += 1
+            totals["errors"] += 1
+            continue
+        ids = set(case["rules_checked"]) | {f["rule_id"] for f in case["findings"]}
+        for rule_id in ids:
+            statuses = {f["status"] for f in case["findings"] if f["rule_id"] == rule_id}
+            totals["tests"] += 1
+            if "violation" in statuses:
+                totals["failures"] += 1
+            elif statuses & {"not_evaluated", "not_covered"}:
+                totals["skipped"] += 1
+    return totals
+
+
+def test_totals_equal_the_json(report_run, tree):
+    doc = report_run["json"]
+    expected = counts_from_json(doc)
+    assert {k: int(tree.get(k)) for k in expected} == expected
+    violating_pairs = {(c["case_id"], f["rule_id"]) for c in doc["cases"] for f in c["findings"]
+                       if f["status"] == "violation"}
+    assert expected["failures"] == len(violating_pairs) > 10
+    assert expected["errors"] == doc["summary"]["input_error"] + doc["summary"]["engine_error"] == 1
+
+
+def test_every_suite_counts_its_own_testcases(report_run, tree):
+    suites = tree.findall("testsuite")
+    assert [s.get("name") for s in suites] == [c["case_id"] for c in report_run["json"]["cases"]]
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests")) == len(cases)
+        assert int(suite.get("failures")) == sum(tc.find("failure") is not None for tc in cases)
+        assert int(suite.get("skipped")) == sum(tc.find("skipped") is not None for tc in cases)
+        assert int(suite.get("errors")) == sum(tc.find("error") is not None for tc in cases)
+        names = [tc.get("name") for tc in cases]
+        assert len(names) == len(set(names))          # one testcase per case × rule
+
+
+def test_a_violation_is_a_failure_with_expected_actual_and_citation(tree):
+    suite = tree.find("testsuite[@name='strategic-over-20pct']")
+    tc = suite.find(f"testcase[@name='{WAIVED_RULE}']")
+    failure = tc.find("failure")
+    assert failure.get("type") == "error"
+    assert "应为" in failure.text and "实际" in failure.text and "依据" in failure.text
+    assert tc.get("file") == "cases/violations/strategic-over-20pct.yaml" and int(tc.get("line")) > 1
+
+
+def test_waived_passes_and_says_why(tree):
+    tc = tree.find(f"testsuite[@name='waived-cap']/testcase[@name='{WAIVED_RULE}']")
+    assert tc.find("failure") is None and tc.find("skipped") is None
+    assert "监管已书面同意 <b>例外</b>" in tc.find("system-out").text
+
+
+def test_a_rule_that_passed_is_a_passing_testcase(report_run, tree):
+    case = next(c for c in report_run["json"]["cases"] if c["case_id"] == "strategic-over-20pct")
+    quiet = sorted(set(case["rules_checked"]) - {f["rule_id"] for f in case["findings"]})
+    assert quiet
+    tc = tree.find(f"testsuite[@name='strategic-over-20pct']/testcase[@name='{quiet[0]}']")
+    assert list(tc) == []
+
+
+def test_broken_file_is_an_error_and_audit_header_is_there(report_run, tree):
+    error = tree.find(".//testcase/error")
+    assert error.get("type") == "input_error" and "broken.yaml" in error.text
+    text = report_run["text"]["junit"]
+    assert text.splitlines()[1].startswith("<!--") and report_run["json"]["rules_hash"] in text.splitlines()[1]
+    props = {p.get("name"): p.get("value") for p in tree.find("testsuite/properties")}
+    assert props["rules_hash"] == report_run["json"]["rules_hash"]
+    assert props["tool"].endswith(report_run["json"]["tool"]["version"]) and props["waivers"] == "1"
+
+
+def test_case_text_survives_as_text(report_run, tree):
+    suite = tree.find("testsuite[@name='hostile-names']")
+    assert any(SCRIPT in (f.get("message") or "") for f in suite.iter("failure"))
+    assert "<script>" not in report_run["text"]["junit"]
