@@ -21,6 +21,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="offering-check",
@@ -47,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="what makes the exit code 1: error violations (default), also warnings, "
                             "or also findings that could not be evaluated")
     check.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
+    check.add_argument("--jobs", "-j", type=_positive, metavar="N",
+                       help="worker processes (default: all cores; one file or -j 1 runs in this process)")
+    check.add_argument("--timeout", type=_positive, default=120, metavar="SECONDS",
+                       help="per case, in worker processes: a case running longer is stopped and "
+                            "reported as an engine error (default 120)")
 
     rules = sub.add_parser("rules", help="list the rule catalogue")
     rules.add_argument("--format", choices=("console", "json"), default="console")

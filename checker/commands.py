@@ -10,6 +10,8 @@ import sys
 from rich.console import Console
 
 from . import __version__
+from .batch import run_batch
+from .batch.progress import progress
 from .check import Checker, Options
 from .errors import EXIT_INPUT, EXIT_OK, RulePackError
 from .policy import exit_code, summary
@@ -38,6 +40,22 @@ def _write(text: str, output: str | None) -> None:
     os.replace(tmp, output)
 
 
+class CheckerFactory:
+    """Builds the run's checker; pickled for a spawned worker without the catalogue, which that
+    worker then loads again from `root`."""
+
+    def __init__(self, root: str, options: Options, catalogue=None):
+        self.root, self.options, self.catalogue = root, options, catalogue
+
+    def __call__(self) -> Checker:
+        if self.catalogue is None:
+            self.catalogue = load_catalogue(self.root)
+        return Checker(self.catalogue, self.options)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "catalogue": None}
+
+
 def run_check(args) -> int:
     from .cli import expand_paths
     root = args.rules or rules_dir()
@@ -48,9 +66,11 @@ def run_check(args) -> int:
     if not files and not unmatched:
         print("offering-check: no case files (*.yaml, *.yml) found", file=sys.stderr)
         return EXIT_INPUT
-    checker = Checker(catalogue, Options(as_of=args.as_of, today=args.today,
-                                         use_waivers=not args.no_waivers))
-    results = [checker.check_file(f) for f in files]
+    options = Options(as_of=args.as_of, today=args.today, use_waivers=not args.no_waivers)
+    make_checker = CheckerFactory(root, options, catalogue)
+    with progress(len(files), args.lang) as advance:
+        results = run_batch(files, make_checker, jobs=args.jobs, on_result=advance,
+                            timeout=args.timeout)
     stats = summary(results)
     code = exit_code(results, args.fail_on)
     if unmatched:

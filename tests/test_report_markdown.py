@@ -54,7 +54,7 @@ def test_summary_tables_match_the_json(report_run, md):
     cases, findings = tables(md)[1], tables(md)[2]
     s = doc["summary"]
     assert cases[2] == [str(s[k]) for k in ("cases", "violations", "not_evaluable", "clean", "input_error",
-                                            "engine_error")]
+                                            "engine_error", "internal_error")]
     statuses = [f["status"] for c in doc["cases"] for f in c["findings"]]
     assert findings[2] == [str(len(statuses))] + [str(statuses.count(k)) for k in
                                                   ("violation", "waived", "not_evaluated", "not_covered")]

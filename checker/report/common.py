@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 STATUSES = ("violation", "waived", "not_evaluated", "not_covered")
-CASE_STATUSES = ("violations", "not_evaluable", "clean", "input_error", "engine_error")
+CASE_STATUSES = ("violations", "not_evaluable", "clean", "input_error", "engine_error", "internal_error")
 
 WORDS = {
     "zh": {"violation": "违规", "waived": "已豁免", "not_evaluated": "无法评估", "not_covered": "未覆盖",
            "violations": "有违规", "not_evaluable": "部分无法评估", "clean": "无违规",
-           "input_error": "输入错误", "engine_error": "引擎错误",
+           "input_error": "输入错误", "engine_error": "引擎错误", "internal_error": "内部错误",
            "cases": "案例", "findings": "发现", "rule": "规则", "board": "板块", "status": "状态",
            "severity": "级别", "location": "位置", "expected": "应为", "actual": "实际", "cite": "依据",
            "message": "说明", "as_of": "适用日期", "subject": "对象", "waiver": "豁免", "approver": "批准人",
@@ -22,6 +22,7 @@ WORDS = {
            "not_covered": "not covered", "violations": "with violations",
            "not_evaluable": "not fully evaluable",
            "clean": "clean", "input_error": "input error", "engine_error": "engine error",
+           "internal_error": "internal error",
            "cases": "Cases", "findings": "Findings", "rule": "Rule", "board": "Board", "status": "Status",
            "severity": "Severity", "location": "Location", "expected": "Expected", "actual": "Actual",
            "cite": "Source", "message": "Message", "as_of": "as of", "subject": "Subject", "waiver": "Waiver",

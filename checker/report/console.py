@@ -9,17 +9,25 @@ L = {
     "zh": {"violation": "违规", "waived": "已豁免", "not_evaluated": "无法评估", "not_covered": "未覆盖",
            "expected": "应为", "actual": "实际", "cite": "依据", "related": "相关行", "as_of": "适用日期",
            "clean": "未发现违规", "input_error": "输入错误", "engine_error": "引擎错误",
+           "internal_error": "内部错误",
            "waiver": "豁免", "approver": "批准人", "expires": "到期", "notice": "提示",
            "summary": "共检查 {cases} 个案例：{clean} 个无违规，{violations} 个有违规，"
-                      "{not_evaluable} 个部分无法评估，{input_error} 个输入错误，{engine_error} 个引擎错误"},
+                      "{not_evaluable} 个部分无法评估，{input_error} 个输入错误，{engine_error} 个引擎错误，"
+                      "{internal_error} 个内部错误",
+           "top_rules": "违规最多的规则", "by_board": "按板块",
+           "board_row": "{board} {cases} 个（{violations} 个有违规）",
+           "no_board": "无板块"},
     "en": {"violation": "violation", "waived": "waived", "not_evaluated": "not evaluated",
            "not_covered": "not covered", "expected": "expected", "actual": "actual", "cite": "source",
            "related": "lines", "as_of": "as of", "clean": "no violations", "input_error": "input error",
-           "engine_error": "engine error", "waiver": "waiver", "approver": "approver",
+           "engine_error": "engine error", "internal_error": "internal error", "waiver": "waiver",
+           "approver": "approver",
            "expires": "expires", "notice": "notice",
            "summary": "{cases} case(s) checked: {clean} clean, {violations} with violations, "
                       "{not_evaluable} not fully evaluable, {input_error} input errors, "
-                      "{engine_error} engine errors"},
+                      "{engine_error} engine errors, {internal_error} internal errors",
+           "top_rules": "most violated rules", "by_board": "by board",
+           "board_row": "{board} {cases} ({violations} with violations)", "no_board": "no board"},
 }
 STYLE = {"violation": "bold red", "waived": "yellow", "not_evaluated": "cyan", "not_covered": "dim"}
 
@@ -81,4 +89,11 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
             if n.get("message"):
                 console.print(f"      {escape(n['message'][lang])}")
         console.print()
-    console.print(t["summary"].format(**summary))
+    console.print(t["summary"].format(**{"internal_error": 0, **summary}))
+    if len(results) > 1 and summary.get("top_rules"):
+        top = ", ".join(f"{rule} ×{n}" for rule, n in summary["top_rules"])
+        console.print(f"{t['top_rules']}: " + escape(top))
+    if len(results) > 1 and summary.get("by_board"):
+        console.print(f"{t['by_board']}: " + escape(", ".join(
+            t["board_row"].format(board=t["no_board"] if board == "-" else board, **row)
+            for board, row in summary["by_board"].items())))

@@ -4,8 +4,12 @@
      "as_of" (a date, or "case T day"), "run_date", "fail_on", "waivers_applied" (false with
      --no-waivers), "waivers": [{"case_id", "file", "rule_id", "subject", "reason", "approver",
      "expires", "location"}] (the waivers that turned a violation into `waived`), "exit_code",
-     "summary": {...},
+     "summary": {"cases", "clean", "violations", "not_evaluable", "input_error", "engine_error",
+                 "internal_error" (counts of cases by status), "top_rules": [[rule_id, violations]]
+                 (at most ten), "by_board": {board or case type: {"cases", "violations"}}},
      "cases": [{"file", "case_id", "case_type", "board", "as_of", "status", "error", "notices",
+                (status: clean | violations | not_evaluable | input_error | engine_error |
+                 internal_error; "error": {"kind", "message", "field", "location"} for the last three),
                 "rules_checked": [ids of the rules in force on the case],
                 "findings": [{"case_id", "rule_id", "topic", "title": {zh, en}, "severity",
                               "confidence", "status", "message": {zh, en}, "expected": {zh, en},
@@ -18,8 +22,9 @@
     and "window": {"start", "end", "reports": [report dates]}: an investor's online ban, stated
     whether or not a subscription falls in it).
 
-    Within schema version 1 fields are only added, never renamed or removed ("waivers" and
-    "rules_checked" were added so); a change that breaks a reader bumps the version.
+    Within schema version 1 fields are only added, never renamed or removed ("waivers",
+    "rules_checked", "internal_error" and "by_board" were added so); a change that breaks a
+    reader bumps the version.
 """
 
 from __future__ import annotations

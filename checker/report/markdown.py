@@ -10,7 +10,8 @@ from .audit import rows, waiver_line
 from .common import CASE_STATUSES, STATUSES, WORDS, by_rule, cite_text, notice_text, status_counts, where
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
-MARK = {"violations": "✗", "not_evaluable": "…", "clean": "✓", "input_error": "⚠", "engine_error": "⚠"}
+MARK = {"violations": "✗", "not_evaluable": "…", "clean": "✓", "input_error": "⚠", "engine_error": "⚠",
+        "internal_error": "⚠"}
 
 
 def esc(text) -> str:

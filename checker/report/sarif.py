@@ -137,7 +137,7 @@ def to_dict(results, header: dict, summary: dict, lang: str = "zh") -> dict:
     tool = header["tool"]
     driver = {"name": tool["name"], "version": tool["version"], "semanticVersion": tool["version"],
               "rules": rules, "properties": {"rules_hash": header["rules_hash"]}}
-    engine_failed = any(c.error and c.error["kind"] == "engine_error" for c in results)
+    engine_failed = any(c.error and c.error["kind"] in ("engine_error", "internal_error") for c in results)
     invocation = {"executionSuccessful": not engine_failed,
                   "exitCode": header["exit_code"], "toolExecutionNotifications": notes,
                   "properties": {"as_of": header["as_of"], "run_date": header["run_date"],

@@ -1,0 +1,182 @@
+"""Worker processes that survive the death of any one of them.
+
+`concurrent.futures.ProcessPoolExecutor` marks the whole pool broken when one worker dies, failing
+every pending future, and `multiprocessing.Pool` waits forever for the lost task. Here each worker
+has its own pipe and is given one case at a time, so the parent always knows which case a worker
+was on: when its process sentinel fires without a result, that case (and only that one) becomes an
+`engine_error` naming the signal or exit status, a fresh worker takes its place, and the batch goes
+on. A case that runs past `timeout` seconds is treated the same way after its worker is killed.
+
+Workers are forked where the platform allows it (they inherit the loaded rule catalogue; the parent
+runs no threads, so forking is safe) and spawned elsewhere (each then builds its own checker).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import signal
+import time
+from collections import deque
+from collections.abc import Callable
+from multiprocessing.connection import wait
+
+from ..check import Checker
+from ..findings import CaseResult
+from .safe import check_safely, failed
+
+_inherited: Checker | None = None   # the parent's checker, seen by forked workers
+
+
+def _worker(conn, make_checker) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    checker = _inherited if _inherited is not None else make_checker()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, path = task
+        conn.send((index, check_safely(checker, path)))
+
+
+def death_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        how = f"was killed by {name}"
+        if name == "SIGSEGV":
+            how += " (segmentation fault in the engine's C code)"
+    else:
+        how = f"exited with status {exitcode}"
+    return f"the worker process checking this case {how}; the case was not checked"
+
+
+class _Worker:
+    def __init__(self, context, make_checker):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker, args=(child, make_checker), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: tuple[int, str] | None = None
+        self.started = 0.0
+        self.done = 0
+
+    def give(self, task: tuple[int, str]) -> None:
+        self.task, self.started = task, time.monotonic()
+        with contextlib.suppress(OSError):   # died before taking it: its sentinel reports the case
+            self.conn.send(task)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class WorkerPool:
+    def __init__(self, make_checker: Callable[[], Checker], jobs: int, timeout: float | None = None,
+                 max_tasks: int | None = None):
+        self.make_checker = make_checker
+        self.jobs = jobs
+        self.timeout = timeout
+        self.max_tasks = max_tasks
+        fork = "fork" in mp.get_all_start_methods()
+        self.context = mp.get_context("fork" if fork else "spawn")
+        self.fork = fork
+
+    def run(self, files: list[str], on_result: Callable[[CaseResult], None] | None = None
+            ) -> list[CaseResult]:
+        global _inherited
+        results: list[CaseResult | None] = [None] * len(files)
+        todo = deque(enumerate(files))
+        if self.fork:
+            _inherited = self.make_checker()
+        workers: list[_Worker] = []
+
+        def finish(index: int, result: CaseResult) -> None:
+            results[index] = result
+            if on_result:
+                on_result(result)
+
+        def start() -> _Worker:
+            worker = _Worker(self.context, self.make_checker)
+            workers.append(worker)
+            return worker
+
+        def feed(worker: _Worker) -> None:
+            if todo:
+                worker.give(todo.popleft())
+
+        def replace(worker: _Worker, kill: bool) -> None:
+            worker.stop(kill=kill)
+            workers.remove(worker)
+            if todo:
+                feed(start())
+
+        try:
+            for _ in range(min(self.jobs, len(files))):
+                feed(start())
+            while any(w.task for w in workers):
+                busy = [w for w in workers if w.task]
+                handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+                ready = set(wait(handles, timeout=self._wait_time(busy)))
+                for worker in busy:
+                    if worker.conn in ready or worker.process.sentinel in ready:
+                        self._collect(worker, finish, feed, replace)
+                    elif self.timeout and time.monotonic() - worker.started > self.timeout:
+                        index, path = worker.task
+                        finish(index, failed(path, "engine_error",
+                                             f"the case took longer than {self.timeout:g} s; "
+                                             "its worker process was stopped and the case was not checked"))
+                        worker.task = None
+                        replace(worker, kill=True)
+        finally:
+            for worker in list(workers):
+                worker.stop(kill=any(w.task for w in workers))
+            _inherited = None
+        lost = [files[i] for i, r in enumerate(results) if r is None]
+        if lost:
+            raise RuntimeError(f"the worker pool lost {len(lost)} case(s), first {lost[0]}")
+        return results
+
+    def _wait_time(self, busy: list[_Worker]) -> float | None:
+        if not self.timeout:
+            return None
+        oldest = min(w.started for w in busy)
+        return max(0.0, oldest + self.timeout - time.monotonic()) + 0.01
+
+    def _collect(self, worker: _Worker, finish, feed, replace) -> None:
+        index, path = worker.task
+        received = None
+        try:
+            if worker.conn.poll():
+                received = worker.conn.recv()
+        except Exception:   # EOF, or a result cut short by the worker's death
+            received = None
+        if received is not None and received[0] == index:
+            worker.task = None
+            worker.done += 1
+            finish(index, received[1])
+            if not worker.process.is_alive() or (self.max_tasks and worker.done >= self.max_tasks):
+                replace(worker, kill=False)
+            else:
+                feed(worker)
+            return
+        worker.process.join(5)
+        if worker.process.is_alive():   # the pipe broke but the process lingers: end it
+            worker.process.kill()
+            worker.process.join()
+        worker.task = None
+        finish(index, failed(path, "engine_error", death_message(worker.process.exitcode)))
+        replace(worker, kill=False)
