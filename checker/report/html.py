@@ -44,7 +44,7 @@ table{border-collapse:collapse}
 .card .n{font-size:26px;font-weight:700}.card .l{color:#566573}
 .card.violations,.card.violation{border-top-color:#c0392b}.card.clean{border-top-color:#1e8449}
 .card.not_evaluable,.card.not_evaluated{border-top-color:#2e86c1}.card.waived{border-top-color:#d68910}
-.card.input_error,.card.engine_error{border-top-color:#7d3c98}.card.not_covered{border-top-color:#95a5a6}
+.card.input_error,.card.engine_error,.card.internal_error{border-top-color:#7d3c98}.card.not_covered{border-top-color:#95a5a6}
 .charts{display:flex;flex-wrap:wrap;gap:16px}
 .chart{background:#fff;border-radius:8px;padding:12px;box-shadow:0 1px 2px #0002}
 .chart h2{margin:0 0 8px}
@@ -62,7 +62,7 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 .badge{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:12px;white-space:nowrap}
 .badge.violation,.badge.violations{background:#c0392b}.badge.waived{background:#d68910}
 .badge.not_evaluated,.badge.not_evaluable{background:#2e86c1}.badge.not_covered{background:#95a5a6}
-.badge.clean{background:#1e8449}.badge.input_error,.badge.engine_error{background:#7d3c98}
+.badge.clean{background:#1e8449}.badge.input_error,.badge.engine_error,.badge.internal_error{background:#7d3c98}
 .muted{color:#566573;font-size:12px}.err{color:#7d3c98;padding:0 14px 10px}
 .notices{padding:0 14px 10px;color:#6e2c00}
 """
@@ -112,13 +112,15 @@ def csp() -> str:
             "img-src data:; base-uri 'none'; form-action 'none'")
 
 
-def bar_chart(chart_id: str, title: str, data: list[tuple[str, dict[str, int]]], lang: str) -> str:
-    """Stacked horizontal bars, one per row, a segment per finding status."""
+def bar_chart(chart_id: str, title: str, data: list[tuple[str, dict[str, int]]], lang: str,
+              rest: tuple[str, int] | None = None) -> str:
+    """Stacked horizontal bars, one per row, a segment per finding status; `rest` (label, total)
+    is a last line of text for the rows left out, so they do not dwarf the bars shown."""
     w = WORDS[lang]
     longest = max([len(label) for label, _ in data] + [8])
     label_w, bar_w, row_h, top = min(24 + 7 * longest, 460), 420, 24, 8
     peak = max([sum(c.values()) for _, c in data] + [1])
-    height = top * 2 + row_h * max(len(data), 1)
+    height = top * 2 + row_h * (max(len(data), 1) + (rest is not None))
     parts = [f'<svg id="{e(chart_id)}" class="bars" xmlns="http://www.w3.org/2000/svg" '
              f'width="{label_w + bar_w + 60}" height="{height}" role="img" aria-label="{e(title)}">']
     for i, (label, counts) in enumerate(data):
@@ -137,6 +139,11 @@ def bar_chart(chart_id: str, title: str, data: list[tuple[str, dict[str, int]]],
             x += width
         parts.append(f'<text x="{x + 6:.1f}" y="{y + 16}" font-size="12" fill="#1c2833">'
                      f'{sum(counts.values())}</text>')
+    if rest is not None:
+        y = top + len(data) * row_h
+        parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="12" '
+                     f'fill="#566573">{e(rest[0])}</text><text x="{label_w}" y="{y + 16}" font-size="12" '
+                     f'fill="#566573">{rest[1]} {e(w["findings_total"])}</text>')
     if not data:
         parts.append(f'<text x="8" y="{top + 16}" font-size="12" fill="#566573">{e(w["no_findings"])}</text>')
     parts.append("</svg>")
@@ -149,16 +156,13 @@ def _legend(lang: str) -> str:
         f'<span><i style="background:{COLOUR[s]}"></i>{e(w[s])}</span>' for s in STATUSES) + "</div>"
 
 
-def _rule_rows(results, lang: str) -> list[tuple[str, dict[str, int]]]:
+def _rule_rows(results, lang: str) -> tuple[list[tuple[str, dict[str, int]]], tuple[str, int] | None]:
+    """The rules ranked first, and (label, findings) for all the others together."""
     ranked = by_rule(results)
     head, rest = ranked[:TOP_RULES], ranked[TOP_RULES:]
-    if rest:
-        other = dict.fromkeys(STATUSES, 0)
-        for _, c in rest:
-            for s in STATUSES:
-                other[s] += c[s]
-        head.append((f"{WORDS[lang]['others']} ({len(rest)})", other))
-    return head
+    if not rest:
+        return head, None
+    return head, (f"{WORDS[lang]['others']} ({len(rest)})", sum(sum(c.values()) for _, c in rest))
 
 
 def _citation(c: dict) -> str:
@@ -202,7 +206,7 @@ def _case(case, lang: str) -> str:
     key = f"{case.case_id} {case.file}".lower()
     as_of = f"{w['as_of']} {case.as_of}" if case.as_of else ""
     meta = " · ".join(x for x in (case.board or "", as_of) if x)
-    is_open = " open" if case.status in ("violations", "input_error", "engine_error") else ""
+    is_open = " open" if case.status in ("violations", *CASE_STATUSES[3:]) else ""
     out = [f'<section class="case" data-status="{case.status}" data-board="{e(case.board or "")}" '
            f'data-key="{e(key)}"><details{is_open}><summary><span class="badge {case.status}">'
            f'{e(w[case.status])}</span> <b>{e(case.case_id)}</b> <span class="file">{e(case.file)}</span>'
@@ -238,6 +242,7 @@ def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
     cards += [("findings-total", w["findings_total"], sum(counts.values()))]
     cards += [(s, w[s], counts[s]) for s in STATUSES]
     board_rows = [(b or w["no_board"], c) for b, c in by_board(results)]
+    rule_rows, rule_rest = _rule_rows(results, lang)
     status_boxes = "".join(f'<label><input type="checkbox" name="status" value="{s}" checked> '
                            f'{e(w[s])}</label> ' for s in STATUSES)
     board_opts = "".join(f'<option value="{e(b)}">{e(b)}</option>' for b in boards)
@@ -254,7 +259,7 @@ def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
             for cls, label, n in cards) + "</div>",
         '<div class="charts">',
         f'<div class="chart"><h2>{e(w["by_rule"])}</h2>{_legend(lang)}'
-        f'{bar_chart("chart-rules", w["by_rule"], _rule_rows(results, lang), lang)}</div>',
+        f'{bar_chart("chart-rules", w["by_rule"], rule_rows, lang, rule_rest)}</div>',
         f'<div class="chart"><h2>{e(w["by_board"])}</h2>{_legend(lang)}'
         f'{bar_chart("chart-boards", w["by_board"], board_rows, lang)}</div>',
         "</div>",
