@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 
 from . import evaluate as ev
+from . import waivers
 from .derive import derive, notices
 from .engine import Engine, EngineError
 from .errors import CheckerError, InputError, Position
@@ -32,8 +33,12 @@ _OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
 @dataclass
 class Options:
     as_of: dt.date | None = None
-    today: dt.date | None = None
+    today: dt.date | None = None   # waiver expiry is judged on it; None: the real date, fixed here
     use_waivers: bool = True
+
+    def __post_init__(self):
+        if self.today is None:
+            self.today = dt.date.today()
 
 
 def engine_value(value, spec: FieldSpec):
@@ -146,44 +151,9 @@ class Checker:
                 continue
             result.findings.append(_violation(rule, by_id[fact_id], kinds[rule.kind], result))
 
-        self._apply_waivers(case, doc, result)
+        waivers.apply(case, doc, result, self.catalogue, self.options)
         order = {"violation": 0, "waived": 1, "not_evaluated": 2, "not_covered": 3}
         result.findings.sort(key=lambda f: (order[f.status], f.position.line, f.position.col, f.rule_id))
-
-    def _apply_waivers(self, case, doc, result: CaseResult) -> None:
-        waivers = list(enumerate(getattr(case, "waivers", [])))
-        if not waivers:
-            return
-        today = self.options.today or dt.date.today()
-        used: set[int] = set()
-        for finding in result.findings:
-            if finding.status != "violation":
-                continue
-            for i, w in waivers:
-                if w.rule != finding.rule_id:
-                    continue
-                used.add(i)
-                where = doc.position(("waivers", i))
-                info = {"reason": w.reason, "approver": w.approver,
-                        "expires": w.expires.isoformat() if w.expires else None,
-                        "location": {"file": where.file, "line": where.line, "col": where.col}}
-                if not self.options.use_waivers:
-                    continue
-                if w.expires is not None and w.expires < today:
-                    result.notices.append({"kind": "waiver_expired", "rule_id": w.rule, **info})
-                    continue
-                finding.status = "waived"
-                finding.waiver = info
-                break
-        known = {r.id for r in self.catalogue.rules}
-        for i, w in waivers:
-            if i in used:
-                continue
-            where = doc.position(("waivers", i))
-            kind = "waiver_unknown_rule" if w.rule not in known else "waiver_unused"
-            result.notices.append({"kind": kind, "rule_id": w.rule, "reason": w.reason,
-                                   "approver": w.approver,
-                                   "location": {"file": where.file, "line": where.line, "col": where.col}})
 
 
 def error_dict(exc: CheckerError) -> dict:
@@ -222,7 +192,7 @@ def _base(rule: Rule, fact: Fact, result: CaseResult, status: str, position: Pos
                    title={"zh": s.title.zh, "en": s.title.en}, severity=s.severity,
                    confidence=s.confidence, status=status, message={}, expected={}, actual={},
                    citation=_citation(rule), position=position, subject=fact.label,
-                   version=rule.window)
+                   item=waivers.item_of(fact), version=rule.window)
 
 
 def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:

@@ -51,8 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_date, metavar="DATE",
                        help="check against the rules in force on DATE instead of each case's T day")
     check.add_argument("--today", type=_date, metavar="DATE",
-                       help="the date waiver expiry is judged against (default: today)")
-    check.add_argument("--no-waivers", action="store_true", help="ignore waivers (for auditors)")
+                       help="the date waiver expiry is judged against: a waiver applies through its "
+                            "`expires` day (default: the real date)")
+    check.add_argument("--no-waivers", action="store_true",
+                       help="apply no waiver: every violation stands; the reports say waivers were "
+                            "not applied (for auditors)")
+    from .select import board_list, severity_list
+    check.add_argument("--rule", action="append", metavar="PATTERN",
+                       help="report only these rules: an id or topic, a prefix ending in '.' or a glob "
+                            "such as 'ipo.strategic.*'; repeatable")
+    check.add_argument("--severity", action="extend", type=severity_list, metavar="LEVEL[,LEVEL]",
+                       help="report only findings of these rule severities: error, warning, info; "
+                            "repeatable or a comma list")
+    check.add_argument("--board", action="extend", type=board_list, metavar="BOARD[,BOARD]",
+                       help="report only cases on these boards: main (SSE and SZSE main boards), "
+                            "sse_main, szse_main, chinext, star, bse; restructuring and investor "
+                            "cases have no board and are left out; repeatable or a comma list")
     check.add_argument("--fail-on", choices=("error", "warning", "not-evaluated"), default="error",
                        help="what makes the exit code 1: error violations (default), also warnings, "
                             "or also findings that could not be evaluated")
@@ -126,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         except UsageError as exc:
             print(f"offering-check: --format: {exc}", file=sys.stderr)
             return EXIT_INPUT
+        args.today = args.today or dt.date.today()   # resolved once: waiver expiry is judged on it
     try:
         from . import commands
         return getattr(commands, f"run_{args.command}")(args)

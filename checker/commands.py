@@ -9,7 +9,7 @@ import sys
 
 from rich.console import Console
 
-from . import __version__
+from . import __version__, select
 from .batch import run_batch
 from .batch.progress import progress
 from .check import Checker, Options
@@ -60,6 +60,7 @@ def run_check(args) -> int:
     from .cli import expand_paths
     root = args.rules or rules_dir()
     catalogue = load_catalogue(root)
+    selection = select.from_args(args, catalogue)   # filters: a bad --rule pattern fails before checking
     files, unmatched = expand_paths(args.paths)
     for path in unmatched:
         print(f"offering-check: {path}: no such file, folder or matching pattern", file=sys.stderr)
@@ -71,12 +72,14 @@ def run_check(args) -> int:
     with progress(len(files), args.lang) as advance:
         results = run_batch(files, make_checker, jobs=args.jobs, on_result=advance,
                             timeout=args.timeout)
+    results, filters = selection.apply(results)      # after checking: the engine sees every rule
     stats = summary(results)
     code = exit_code(results, args.fail_on)
     if unmatched:
         code = max(code, EXIT_INPUT)
     header = audit.header(results, version=__version__, rules_hash=rules_hash(root), as_of=args.as_of,
-                          fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code)
+                          fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
+                          today=args.today, filters=filters)
     targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
     emit(targets, results, header, stats, args.lang)
     return code

@@ -24,6 +24,7 @@ class Finding:
     citation: dict
     position: Position
     subject: str = ""                # the investor line or offering the finding is about
+    item: str | None = None          # the subject as the case names it, for a waiver's `item`
     missing: list[str] = field(default_factory=list)
     related: list[dict] = field(default_factory=list)
     waiver: dict | None = None

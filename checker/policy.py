@@ -1,4 +1,5 @@
-"""Exit codes from results: the gravest wins (3 engine error > 2 input error > 1 violations > 0)."""
+"""Exit codes from results: the gravest wins (3 engine error > 2 input error > 1 violations > 0).
+A notice of level "error" (a waiver naming an unknown rule) is bad input: exit 2 whatever --fail-on."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def exit_code(results: list[CaseResult], fail_on: str = "error") -> int:
             code = max(code, EXIT_INTERNAL if result.error["kind"] in INTERNAL else EXIT_INPUT)
         elif any(fails(f, fail_on) for f in result.findings):
             code = max(code, EXIT_VIOLATIONS)
+        if any(n.get("level") == "error" for n in result.notices):   # e.g. a waiver of an unknown rule
+            code = max(code, EXIT_INPUT)
     return code
 
 

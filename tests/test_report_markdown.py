@@ -36,7 +36,9 @@ def test_opens_with_the_audit_header(report_run, md):
     audit = dict(tables(md)[0][2:])
     assert audit["规则库哈希（SHA-256）"] == doc["rules_hash"]
     assert audit["工具版本"] == f"offering-check {doc['tool']['version']}"
-    assert audit["运行日期"] == doc["run_date"] and audit["已适用的豁免"] == "1"
+    assert audit["运行日期"] == doc["run_date"]
+    assert audit["豁免"] == "1 项已适用 · 0 项已到期 · 0 项未使用（按 2026-05-01 判断）"
+    assert audit["筛选"] == "无（完整审计）"
     head = md.split("## ")[0]
     assert "waived-cap" in head and "合规部 张三" in head
 

@@ -1,4 +1,5 @@
-"""The audit header every report opens with: tool version, rule-pack hash, dates, waivers applied."""
+"""The audit header every report opens with: tool version, rule-pack hash, dates, the waivers
+(applied, expired, unused) and the filters of the run."""
 
 from __future__ import annotations
 
@@ -10,55 +11,114 @@ TOOL = "offering-check"
 def applied_waivers(results) -> list[dict]:
     """Every waiver that turned a violation into `waived`, with its case and finding."""
     return [{"case_id": r.case_id, "file": r.file, "rule_id": f.rule_id, "subject": f.subject,
-             "reason": f.waiver["reason"], "approver": f.waiver["approver"],
+             "item": f.waiver.get("item"), "reason": f.waiver["reason"], "approver": f.waiver["approver"],
              "expires": f.waiver["expires"], "location": f.waiver["location"]}
             for r in results for f in r.findings if f.status == "waived" and f.waiver]
 
 
+def waiver_notices(results, kinds: tuple[str, ...]) -> list[dict]:
+    """The waivers that did not waive (expired, unused, unknown rule), with their case."""
+    return [{"case_id": r.case_id, "file": r.file, "kind": n["kind"], "rule_id": n["rule_id"],
+             "item": n.get("item"), "reason": n.get("reason"), "approver": n.get("approver"),
+             "expires": n.get("expires"), "location": n["location"]}
+            for r in results for n in r.notices if n["kind"] in kinds]
+
+
 def header(results, *, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str,
-           use_waivers: bool, exit_code: int, run_date: dt.date | None = None) -> dict:
+           use_waivers: bool, exit_code: int, run_date: dt.date | None = None,
+           today: dt.date | None = None, filters: dict | None = None) -> dict:
     return {"tool": {"name": TOOL, "version": version}, "rules_hash": rules_hash,
             "as_of": as_of.isoformat() if as_of else "case T day",
             "run_date": (run_date or dt.date.today()).isoformat(), "fail_on": fail_on,
             "waivers_applied": use_waivers, "waivers": applied_waivers(results),
-            "exit_code": exit_code}
+            "waivers_today": (today or run_date or dt.date.today()).isoformat(),
+            "waivers_expired": waiver_notices(results, ("waiver_expired",)),
+            "waivers_unused": waiver_notices(results, ("waiver_unused", "waiver_unknown_rule")),
+            "filters": filters, "exit_code": exit_code}
 
 
 LABELS = {
     "zh": {"tool": "工具版本", "rules_hash": "规则库哈希（SHA-256）", "as_of": "适用日期",
            "run_date": "运行日期",
-           "fail_on": "失败条件", "waivers": "已适用的豁免", "case_t_day": "各案例T日",
-           "waivers_off": "未适用（--no-waivers）", "none": "无"},
+           "fail_on": "失败条件", "waivers": "豁免", "case_t_day": "各案例T日",
+           "waivers_off": "未适用（--no-waivers）", "none": "无",
+           "waiver_count": "{applied} 项已适用 · {expired} 项已到期 · {unused} 项未使用（按 {today} 判断）",
+           "unknown": "（其中 {n} 项规则不存在）",
+           "filters": "筛选", "full_audit": "无（完整审计）", "rule": "规则", "severity": "级别",
+           "board": "板块", "excluded": "排除 {cases} 个案例、{findings} 项发现",
+           "expired": "已到期", "unused": "未使用", "waiver_unknown_rule": "规则不存在"},
     "en": {"tool": "Tool version", "rules_hash": "Rule packs hash (SHA-256)", "as_of": "As of",
-           "run_date": "Run date", "fail_on": "Fails on", "waivers": "Waivers applied",
-           "case_t_day": "each case's T day", "waivers_off": "not applied (--no-waivers)", "none": "none"},
+           "run_date": "Run date", "fail_on": "Fails on", "waivers": "Waivers",
+           "case_t_day": "each case's T day", "waivers_off": "not applied (--no-waivers)", "none": "none",
+           "waiver_count": "{applied} applied · {expired} expired · {unused} unused (judged on {today})",
+           "unknown": " ({n} naming an unknown rule)",
+           "filters": "Filters", "full_audit": "none (full audit)", "rule": "rule", "severity": "severity",
+           "board": "board", "excluded": "{cases} case(s) and {findings} finding(s) left out",
+           "expired": "expired", "unused": "unused", "waiver_unknown_rule": "unknown rule"},
 }
+
+
+def waivers_text(head: dict, lang: str) -> str:
+    t = LABELS[lang]
+    if not head["waivers_applied"]:
+        unknown = len(head.get("waivers_unused", []))
+        return t["waivers_off"] + (t["unknown"].format(n=unknown) if unknown else "")
+    expired, unused = head.get("waivers_expired", []), head.get("waivers_unused", [])
+    if not (head["waivers"] or expired or unused):
+        return t["none"]
+    text = t["waiver_count"].format(applied=len(head["waivers"]), expired=len(expired), unused=len(unused),
+                                    today=head.get("waivers_today", head["run_date"]))
+    unknown = sum(w["kind"] == "waiver_unknown_rule" for w in unused)
+    return text + (t["unknown"].format(n=unknown) if unknown else "")
+
+
+def filters_text(head: dict, lang: str) -> str:
+    t = LABELS[lang]
+    f = head.get("filters")
+    if not f:
+        return t["full_audit"]
+    parts = [f"{t[key]} {', '.join(f[key])}" for key in ("rule", "severity", "board") if f[key]]
+    parts.append(t["excluded"].format(cases=f["cases_excluded"], findings=f["findings_excluded"]))
+    return " · ".join(parts)
 
 
 def rows(head: dict, lang: str) -> list[tuple[str, str]]:
     """The header as (label, value) pairs for the text formats."""
     t = LABELS[lang]
     as_of = t["case_t_day"] if head["as_of"] == "case T day" else head["as_of"]
-    if not head["waivers_applied"]:
-        waivers = t["waivers_off"]
-    else:
-        waivers = str(len(head["waivers"])) if head["waivers"] else t["none"]
     return [(t["tool"], f"{head['tool']['name']} {head['tool']['version']}"),
             (t["rules_hash"], head["rules_hash"]), (t["as_of"], as_of), (t["run_date"], head["run_date"]),
-            (t["fail_on"], head["fail_on"]), (t["waivers"], waivers)]
+            (t["fail_on"], head["fail_on"]), (t["waivers"], waivers_text(head, lang)),
+            (t["filters"], filters_text(head, lang))]
 
 
 def fields(head: dict) -> list[tuple[str, str]]:
     """The header as stable (key, value) pairs for machine-read places (JUnit properties)."""
     return [("tool", f"{head['tool']['name']} {head['tool']['version']}"), ("rules_hash", head["rules_hash"]),
             ("as_of", head["as_of"]), ("run_date", head["run_date"]), ("fail_on", head["fail_on"]),
-            ("waivers_applied", str(head["waivers_applied"]).lower()), ("waivers", str(len(head["waivers"])))]
+            ("waivers_applied", str(head["waivers_applied"]).lower()), ("waivers", str(len(head["waivers"]))),
+            ("waivers_today", head.get("waivers_today", "")),
+            ("waivers_expired", str(len(head.get("waivers_expired", [])))),
+            ("waivers_unused", str(len(head.get("waivers_unused", [])))),
+            ("filters", filters_text(head, "en"))]
 
 
 def waiver_line(w: dict, lang: str) -> str:
+    """One waiver of the header: applied (no `kind`), or expired / unused / unknown rule."""
     expires = w["expires"] or "—"
+    t = LABELS[lang]
+    state = {"waiver_expired": t["expired"], "waiver_unused": t["unused"],
+             "waiver_unknown_rule": t["waiver_unknown_rule"]}.get(w.get("kind", ""))
+    rule = w["rule_id"] + (f" [{w['item']}]" if w.get("item") else "")
+    lead = f"{state}: " if state else ""
     if lang == "zh":
-        return (f"{w['case_id']} · {w['rule_id']} · {w['reason']} · 批准人 {w['approver']} · 到期 {expires} "
+        return (f"{lead}{w['case_id']} · {rule} · {w['reason']} · 批准人 {w['approver']} · 到期 {expires} "
                 f"({w['location']['file']}:{w['location']['line']})")
-    return (f"{w['case_id']} · {w['rule_id']} · {w['reason']} · approved by {w['approver']} · expires "
+    return (f"{lead}{w['case_id']} · {rule} · {w['reason']} · approved by {w['approver']} · expires "
             f"{expires} ({w['location']['file']}:{w['location']['line']})")
+
+
+def all_waiver_lines(head: dict, lang: str) -> list[str]:
+    """Applied, then expired, then unused waivers, one line each."""
+    return [waiver_line(w, lang) for key in ("waivers", "waivers_expired", "waivers_unused")
+            for w in head.get(key, [])]

@@ -39,8 +39,10 @@ def _where(loc: dict) -> str:
 def render(results, summary: dict, lang: str, console: Console, header: dict | None = None) -> None:
     t = L[lang]
     if header is not None:
-        from .audit import rows
+        from .audit import all_waiver_lines, rows
         console.print("[dim]" + escape(" · ".join(f"{k} {v}" for k, v in rows(header, lang))) + "[/]")
+        for line in all_waiver_lines(header, lang):
+            console.print("[dim]  " + escape(line) + "[/]")
         console.print()
     for result in results:
         head = f"[bold]{escape(result.case_id)}[/] · {escape(result.file)}"
@@ -84,7 +86,8 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
                 console.print(f"      [yellow]{t['waiver']}: {escape(w['reason'])} · {t['approver']} "
                               f"{escape(w['approver'])} · {t['expires']} {w['expires'] or '—'}[/]")
         for n in result.notices:
-            console.print(f"  [yellow]{t['notice']}[/] {n['kind']} {n['rule_id']} "
+            style = "bold red" if n.get("level") == "error" else "yellow"
+            console.print(f"  [{style}]{t['notice']}[/] {n['kind']} {escape(n['rule_id'])} "
                           f"{escape(_where(n['location']))}")
             if n.get("message"):
                 console.print(f"      {escape(n['message'][lang])}")

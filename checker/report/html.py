@@ -12,7 +12,7 @@ import base64
 import hashlib
 from html import escape
 
-from .audit import rows, waiver_line
+from .audit import all_waiver_lines, rows
 from .common import (
     CASE_STATUSES,
     STATUSES,
@@ -236,7 +236,7 @@ def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
     counts = status_counts(results)
     boards = sorted({r.board for r in results if r.board})
     audit = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows(header, lang))
-    audit += "".join(f'<tr><th></th><td>{e(waiver_line(x, lang))}</td></tr>' for x in header["waivers"])
+    audit += "".join(f'<tr><th></th><td>{e(line)}</td></tr>' for line in all_waiver_lines(header, lang))
     cards = [("cases", w["cases"], summary["cases"])]
     cards += [(s, w[s], summary.get(s, 0)) for s in CASE_STATUSES]
     cards += [("findings-total", w["findings_total"], sum(counts.values()))]

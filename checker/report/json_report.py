@@ -2,8 +2,13 @@
 
     {"schema_version": 1, "tool": {"name", "version"}, "rules_hash" (SHA-256 of the rule packs),
      "as_of" (a date, or "case T day"), "run_date", "fail_on", "waivers_applied" (false with
-     --no-waivers), "waivers": [{"case_id", "file", "rule_id", "subject", "reason", "approver",
-     "expires", "location"}] (the waivers that turned a violation into `waived`), "exit_code",
+     --no-waivers), "waivers": [{"case_id", "file", "rule_id", "subject", "item", "reason",
+     "approver", "expires", "location"}] (the waivers that turned a violation into `waived`),
+     "waivers_today" (the date expiry was judged on, --today), "waivers_expired" and
+     "waivers_unused": [{"case_id", "file", "kind", "rule_id", "item", "reason", "approver",
+     "expires", "location"}] (unused includes kind waiver_unknown_rule), "filters": null for a full
+     audit, else {"rule": [patterns], "severity": [...], "board": [...], "cases_excluded",
+     "findings_excluded"}, "exit_code",
      "summary": {"cases", "clean", "violations", "not_evaluable", "input_error", "engine_error",
                  "internal_error" (counts of cases by status), "top_rules": [[rule_id, violations]]
                  (at most ten), "by_board": {board or case type: {"cases", "violations"}}},
@@ -14,17 +19,21 @@
                 "findings": [{"case_id", "rule_id", "topic", "title": {zh, en}, "severity",
                               "confidence", "status", "message": {zh, en}, "expected": {zh, en},
                               "actual": {zh, en}, "citation": {source, article, version, urls, note},
-                              "location": {file, line, col}, "subject", "missing", "related",
-                              "waiver"}]}]}
+                              "location": {file, line, col}, "subject", "item" (the subject as
+                              the case names it, or null), "missing", "related",
+                              "waiver": {"rule_id", "item", "reason", "approver", "expires",
+                                         "location"} or null}]}]}
 
     A notice: {"kind", "rule_id", "location", …}; kinds: waiver_expired, waiver_unused,
-    waiver_unknown_rule (with "reason", "approver"), online_ban_window (with "message": {zh, en}
-    and "window": {"start", "end", "reports": [report dates]}: an investor's online ban, stated
-    whether or not a subscription falls in it).
+    waiver_unknown_rule (with "level" warning | error, "item", "reason", "approver", "expires",
+    "message": {zh, en}; expired adds "today" and "violations", unused "fired_on": [items],
+    unknown "did_you_mean"; level error fails the run with exit 2), online_ban_window (with
+    "message": {zh, en} and "window": {"start", "end", "reports": [report dates]}: an investor's
+    online ban, stated whether or not a subscription falls in it).
 
     Within schema version 1 fields are only added, never renamed or removed ("waivers",
-    "rules_checked", "internal_error" and "by_board" were added so); a change that breaks a
-    reader bumps the version.
+    "rules_checked", "item", "waivers_today", "waivers_expired", "waivers_unused", "filters",
+    "internal_error" and "by_board" were added so); a change that breaks a reader bumps the version.
 """
 
 from __future__ import annotations

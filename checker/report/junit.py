@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from .audit import fields, rows, waiver_line
+from .audit import all_waiver_lines, fields, rows
 from .common import WORDS, cite_text, where
 
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -112,7 +112,7 @@ def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
     root.set("time", "0")
     ET.indent(root)
     comment = " · ".join(f"{k}: {v}" for k, v in audit)
-    comment += "".join(f"\n  {waiver_line(w, lang)}" for w in header["waivers"])
+    comment += "".join(f"\n  {line}" for line in all_waiver_lines(header, lang))
     comment = _clean(comment).replace("--", "- -")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' f"<!-- {comment} -->\n"
             + ET.tostring(root, encoding="unicode") + "\n")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .audit import rows, waiver_line
+from .audit import all_waiver_lines, rows
 from .common import CASE_STATUSES, STATUSES, WORDS, by_rule, cite_text, notice_text, status_counts, where
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
@@ -31,7 +31,8 @@ def _finding_row(f, lang: str) -> list[str]:
     d = f.to_dict()
     message = (f"{f.subject}: " if f.subject else "") + f.message[lang]
     if f.waiver:
-        message += f" ({w['waiver']}: {f.waiver['reason']} · {w['approver']} {f.waiver['approver']})"
+        message += (f" ({w['waiver']}: {f.waiver['reason']} · {w['approver']} {f.waiver['approver']} · "
+                    f"{w['expires']} {f.waiver['expires']})")
     return [esc(w[f.status]), esc(f.rule_id), esc(f.severity), esc(where(d["location"])), esc(message),
             esc(f.expected[lang]), esc(f.actual[lang]), esc(cite_text(f.citation))]
 
@@ -40,8 +41,9 @@ def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
     w = WORDS[lang]
     out = [f"# {esc(w['title'])}", ""]
     out += _table([esc(w["audit"]), esc(w["value"])], [[esc(k), esc(v)] for k, v in rows(header, lang)])
-    if header["waivers"]:
-        out += [f"- {esc(waiver_line(x, lang))}" for x in header["waivers"]] + [""]
+    lines = all_waiver_lines(header, lang)
+    if lines:
+        out += [f"- {esc(x)}" for x in lines] + [""]
 
     out += [f"## {esc(w['summary'])}", ""]
     out += _table([w["cases"], *(w[s] for s in CASE_STATUSES)],

@@ -98,6 +98,8 @@ def _result(case, f, index: int, lang: str) -> dict:
         out["suppressions"] = [{"kind": "external", "status": "accepted",
                                 "justification": f"{w['reason']} (approver {w['approver']}, expires "
                                                  f"{w['expires'] or '—'})",
+                                "properties": {"reason": w["reason"], "approver": w["approver"],
+                                               "expires": w["expires"], "item": w.get("item")},
                                 "location": {"physicalLocation": _physical(**w["location"])}}]
     return out
 
@@ -113,7 +115,7 @@ def _notifications(case, lang: str) -> list[dict]:
                         "properties": {"case_id": case.case_id, "file": case.file,
                                        "at": where(e["location"])}})
     for n in case.notices:
-        level = "warning" if n["kind"] in ("waiver_expired", "waiver_unknown_rule") else "note"
+        level = n.get("level") or ("warning" if n["kind"].startswith("waiver_") else "note")
         out.append({"level": level, "descriptor": {"id": n["kind"]}, "associatedRule": {"id": n["rule_id"]},
                     "message": {"text": f"{case.case_id}: {notice_text(n, lang)}"},
                     "locations": [{"physicalLocation": _physical(**n["location"])}],
@@ -141,7 +143,8 @@ def to_dict(results, header: dict, summary: dict, lang: str = "zh") -> dict:
     invocation = {"executionSuccessful": not engine_failed,
                   "exitCode": header["exit_code"], "toolExecutionNotifications": notes,
                   "properties": {"as_of": header["as_of"], "run_date": header["run_date"],
-                                 "fail_on": header["fail_on"], "waivers_applied": header["waivers_applied"]}}
+                                 "fail_on": header["fail_on"], "waivers_applied": header["waivers_applied"],
+                                 "filters": header.get("filters")}}
     run = {"tool": {"driver": driver}, "invocations": [invocation], "language": LANGUAGE[lang],
            "columnKind": "unicodeCodePoints", "results": out_results,
            "properties": {"summary": summary}}
