@@ -33,9 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check case files or folders (the default command)")
     check.add_argument("paths", nargs="+", metavar="PATH",
                        help="case files, folders (searched for *.yaml/*.yml) or glob patterns")
-    check.add_argument("--format", default="console", metavar="FORMAT[=FILE][,…]",
-                       help="console (default), json, sarif, junit, markdown or html; several at once as "
-                            "NAME=FILE,NAME=FILE (FILE - is stdout; at most one format there)")
+    check.add_argument("--format", default="auto", metavar="FORMAT[=FILE][,…]",
+                       help="auto (default: console on a terminal, lines otherwise), console, lines "
+                            "(file:line:col: rule-id message), json, sarif, junit, markdown or html; "
+                            "several at once as NAME=FILE,NAME=FILE (FILE - is stdout; at most one there)")
     check.add_argument("--output", metavar="FILE", help="write the (single) report here instead of stdout")
     check.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     check.add_argument("--as-of", type=_date, metavar="DATE",
