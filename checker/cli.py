@@ -1,4 +1,4 @@
-"""Command line: `offering-check [check] PATH…`, `rules`, `explain ID`, `compensate CASE`."""
+"""Command line: `offering-check [check] PATH…`, `rules`, `explain ID`, `compensate CASE`, `schema TYPE`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from . import __version__
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 
-COMMANDS = ("check", "rules", "explain", "compensate")
+COMMANDS = ("check", "rules", "explain", "compensate", "schema")
 
 
 def _date(text: str) -> dt.date:
@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--format", choices=("console", "json"), default="console")
     comp.add_argument("--output", metavar="FILE", help="write the JSON here instead of stdout")
     comp.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+    schema = sub.add_parser("schema", help="the JSON Schema of a case type (for editors)")
+    schema.add_argument("case_type", choices=("ipo", "restructuring", "investor"))
+    schema.add_argument("--output", metavar="FILE", help="write the schema here instead of stdout")
     return parser
 
 
