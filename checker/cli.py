@@ -1,4 +1,4 @@
-"""Command line: `offering-check [check] PATH…`, `rules`, `explain ID`, `compensate CASE`."""
+"""Command line: `offering-check [check] PATH…`, `rules`, `explain ID`, `compensate CASE`, `schema TYPE`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from . import __version__
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 
-COMMANDS = ("check", "rules", "explain", "compensate")
+COMMANDS = ("check", "rules", "explain", "compensate", "schema")
 
 
 def _date(text: str) -> dt.date:
@@ -43,9 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check case files or folders (the default command)")
     check.add_argument("paths", nargs="+", metavar="PATH",
                        help="case files, folders (searched for *.yaml/*.yml) or glob patterns")
-    check.add_argument("--format", default="console", metavar="FORMAT[=FILE][,…]",
-                       help="console (default), json, sarif, junit, markdown or html; several at once as "
-                            "NAME=FILE,NAME=FILE (FILE - is stdout; at most one format there)")
+    check.add_argument("--format", default="auto", metavar="FORMAT[=FILE][,…]",
+                       help="auto (default: console on a terminal, lines otherwise), console, lines "
+                            "(file:line:col: rule-id message), json, sarif, junit, markdown or html; "
+                            "several at once as NAME=FILE,NAME=FILE (FILE - is stdout; at most one there)")
     check.add_argument("--output", metavar="FILE", help="write the (single) report here instead of stdout")
     check.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     check.add_argument("--as-of", type=_date, metavar="DATE",
@@ -95,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--format", choices=("console", "json"), default="console")
     comp.add_argument("--output", metavar="FILE", help="write the JSON here instead of stdout")
     comp.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+    schema = sub.add_parser("schema", help="the JSON Schema of a case type (for editors)")
+    schema.add_argument("case_type", choices=("ipo", "restructuring", "investor"))
+    schema.add_argument("--output", metavar="FILE", help="write the schema here instead of stdout")
     return parser
 
 

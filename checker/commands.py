@@ -1,4 +1,4 @@
-"""The three commands, wired from the CLI arguments to the checker and the reporters."""
+"""The commands, wired from the CLI arguments to the checker and the reporters."""
 
 from __future__ import annotations
 
@@ -207,4 +207,11 @@ def run_compensate(args) -> int:
     else:
         wide = None if sys.stdout.isatty() else 200   # piped: do not squeeze the table to 80 columns
         schedule_report.render(result, args.lang, Console(soft_wrap=True, highlight=False, width=wide))
+    return EXIT_OK
+
+
+def run_schema(args) -> int:
+    """The JSON Schema of one case type (checker/schema.py), to stdout or --output."""
+    from .schema import render
+    _write(render(args.case_type), args.output)
     return EXIT_OK

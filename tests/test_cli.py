@@ -15,13 +15,13 @@ def run(*args, cwd=ROOT):
 
 
 def test_bundled_cases_show_violations_and_exit_1():
-    proc = run("cases/")
+    proc = run("cases/", "--format", "console")
     assert proc.returncode == 1, proc.stderr
     assert "违规" in proc.stdout and "ipo.strategic.cap_ratio.lt100m" in proc.stdout
 
 
 def test_real_offering_exits_0():
-    proc = run(DAPUWEI, "--lang", "en")
+    proc = run(DAPUWEI, "--lang", "en", "--format", "console")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "no violations" in proc.stdout
 

@@ -83,7 +83,7 @@ def test_several_reports_on_one_day_give_one_window():
 # ---- the CLI states the window -------------------------------------------------------------
 
 def test_cli_states_the_window_when_nothing_violates_it():
-    proc = run(RESPECTED, "--lang", "en")
+    proc = run(RESPECTED, "--lang", "en", "--format", "console")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "no violations" in proc.stdout
     assert "no online subscription from 2025-11-21 to 2026-05-19 (180 calendar days)" in proc.stdout

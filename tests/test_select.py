@@ -151,7 +151,7 @@ def test_every_report_records_the_filters(tmp_path):
     sarif = json.loads((out / "sarif").read_text(encoding="utf-8"))
     assert sarif["properties"]["audit"]["filters"] == f
     assert sarif["runs"][0]["invocations"][0]["properties"]["filters"] == f
-    full = run(OVER_20, "--lang", "en").stdout
+    full = run(OVER_20, "--lang", "en", "--format", "console").stdout
     assert "Filters none (full audit)" in full
 
 
@@ -169,7 +169,8 @@ def test_the_policy_and_filter_options_have_help():
 def test_as_of_and_lang_work():
     _, doc = report(OVER_20, "--as-of", "2026-04-03")
     assert doc["as_of"] == "2026-04-03" and doc["cases"][0]["as_of"] == "2026-04-03"
-    zh, en = run(OVER_20).stdout, run(OVER_20, "--lang", "en").stdout
+    zh = run(OVER_20, "--format", "console").stdout
+    en = run(OVER_20, "--lang", "en", "--format", "console").stdout
     assert "✗ 违规 ipo.strategic.cap_ratio.lt100m" in zh and "✗ 违规" not in en
     assert "✗ violation ipo.strategic.cap_ratio.lt100m" in en
 

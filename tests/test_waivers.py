@@ -197,7 +197,7 @@ def test_no_waivers_waives_nothing_and_the_reports_say_so(tmp_path):
     case = doc["cases"][0]
     assert doc["waivers_applied"] is False and doc["waivers"] == [] and case["notices"] == []
     assert [f["status"] for f in case["findings"] if f["rule_id"] == RULE] == ["violation", "violation"]
-    text = run(path, "--today", "2026-05-01", "--no-waivers", "--lang", "en").stdout
+    text = run(path, "--today", "2026-05-01", "--no-waivers", "--lang", "en", "--format", "console").stdout
     assert "Waivers not applied (--no-waivers)" in text
 
 
@@ -211,7 +211,7 @@ def test_the_audit_header_counts_applied_expired_and_unused(tmp_path):
     assert [(w["rule_id"], w["item"]) for w in doc["waivers_expired"]] == [(RULE, EMPLOYEES)]
     assert [w["rule_id"] for w in doc["waivers_unused"]] == ["ipo.pricing.pe_notice"]
     assert doc["exit_code"] == 1   # the expired item's violation stands
-    text = run(path, "--today", "2026-05-01", "--lang", "en").stdout
+    text = run(path, "--today", "2026-05-01", "--lang", "en", "--format", "console").stdout
     assert "Waivers 1 applied · 1 expired · 1 unused (judged on 2026-05-01)" in text
 
 

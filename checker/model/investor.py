@@ -54,14 +54,17 @@ class Subscription(Strict):
 
 
 class InvestorCase(Strict):
-    case_type: Literal["investor"]
+    case_type: Literal["investor"] = Field(description="always investor for this case type")
     id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.\-]{1,80}$",
                            description="case id; default: the file name")
-    investor: Account
+    investor: Account = Field(description="the investor and its securities account")
     as_of: Date | None = Field(None, description="date of the review; default: the latest date in the case")
-    abandonments: list[Abandonment] = Field(default_factory=list, max_length=10000)
-    subscriptions: list[Subscription] = Field(default_factory=list, max_length=10000)
-    waivers: list[Waiver] = Field(default_factory=list)
+    abandonments: list[Abandonment] = Field(default_factory=list, max_length=10000,
+                                            description="allotments not paid for (放弃认购), as reported")
+    subscriptions: list[Subscription] = Field(default_factory=list, max_length=10000,
+                                              description="online subscriptions made")
+    waivers: list[Waiver] = Field(default_factory=list,
+                                  description="accepted findings: rule, reason, approver, expiry")
 
     @property
     def board(self) -> str | None:

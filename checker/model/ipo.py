@@ -119,7 +119,7 @@ class Benchmarks(Strict):
 class Pricing(Strict):
     total_bid_shares: BidShares | None = Field(None, description="剔除无效报价后拟申购总量")
     excluded_bid_shares: BidShares | None = Field(None, description="高价剔除的拟申购数量")
-    benchmarks: Benchmarks | None = None
+    benchmarks: Benchmarks | None = Field(None, description="the four benchmark prices as published")
     ceiling: Price | None = Field(None, description="四数孰低值 as published")
     valid_bidder_count: Count | None = Field(None, description="提供有效报价的投资者家数")
     cutoff_at_issue_price: bool | None = Field(
@@ -167,7 +167,8 @@ class Strategic(Strict):
     initial_pct: Percent | None = Field(None, description="初始战略配售占发行数量的比例 as stated, percent")
     final_shares: Shares | None = Field(None, description="最终战略配售数量 as stated (= sum of the lines)")
     final_pct: Percent | None = Field(None, description="最终战略配售占发行数量的比例 as stated, percent")
-    investors: list[StrategicInvestor] = Field(default_factory=list, max_length=500)
+    investors: list[StrategicInvestor] = Field(default_factory=list, max_length=500,
+                                               description="one line per strategic investor or group")
 
 
 class OfflineLockup(Strict):
@@ -187,7 +188,8 @@ class Allocation(Strict):
     offline_final_shares: Shares | None = Field(None, description="回拨后网下最终发行数量")
     online_final_shares: Shares | None = Field(None, description="回拨后网上最终发行数量")
     online_cap_shares: Shares | None = Field(None, description="网上单个账户申购上限, shares")
-    offline_lockup: OfflineLockup | None = None
+    offline_lockup: OfflineLockup | None = Field(
+        None, description="the offline tranche's proportional lock-up (ratio of each allotment, months)")
 
 
 class Restriction(StrEnum):
@@ -251,27 +253,33 @@ class Results(Strict):
 
 
 class Outcome(Strict):
-    status: lax(OutcomeStatus) = OutcomeStatus.planned
+    status: lax(OutcomeStatus) = Field(OutcomeStatus.planned,
+                                       description="planned / completed / aborted / suspended")
     reason: Text | None = Field(None, description="why the offering was aborted or suspended")
     regulator_order: bool = Field(
         False, description="证监会责令或交易所要求中止发行 (false when no order is recorded)")
 
 
 class IpoCase(Strict):
-    case_type: Literal["ipo"]
+    case_type: Literal["ipo"] = Field(description="always ipo for this case type")
     id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.\-]{1,80}$",
                            description="case id; default: the file name")
-    issuer: Issuer
-    timetable: Timetable = Timetable()
-    offering: Offering
-    pricing: Pricing = Pricing()
-    strategic: Strategic = Strategic()
-    allocation: Allocation = Allocation()
-    placing_objects: list[PlacingObject] = Field(default_factory=list, max_length=20000)
-    results: Results | None = None
-    outcome: Outcome = Outcome()
-    disclosures: list[lax(Disclosure)] = Field(default_factory=list)
-    waivers: list[Waiver] = Field(default_factory=list)
+    issuer: Issuer = Field(description="the issuer: name, board, profitability, voting rights, red chip")
+    timetable: Timetable = Field(Timetable(), description="T day and the other dates of the offering")
+    offering: Offering = Field(description="issue size, share capital after the issue, price, proceeds")
+    pricing: Pricing = Field(Pricing(), description="book-building figures: bids, exclusion, ceiling, P/E")
+    strategic: Strategic = Field(Strategic(), description="the strategic placement and its investors")
+    allocation: Allocation = Field(Allocation(), description="offline and online tranches, clawback, caps")
+    placing_objects: list[PlacingObject] = Field(
+        default_factory=list, max_length=20000,
+        description="offline placing objects a rule needs to see: bidders, defaulters, restricted ones")
+    results: Results | None = Field(None, description="subscription and payment results (none in a plan)")
+    outcome: Outcome = Field(Outcome(), description="whether the offering is planned, completed, aborted or "
+                                                    "suspended")
+    disclosures: list[lax(Disclosure)] = Field(default_factory=list,
+                                               description="risk notices the issuer published")
+    waivers: list[Waiver] = Field(default_factory=list,
+                                  description="accepted findings: rule, reason, approver, expiry")
 
     as_of_path: ClassVar[tuple[str, ...]] = ("timetable", "t_day")   # where an error about the date points
 

@@ -69,8 +69,9 @@ class Schedule(Strict):
     """Another commitment schedule that replaces the main one on a condition (e.g. later completion)."""
 
     condition: Text = Field(description="when it applies, as written (e.g. 如于2015年实施完毕)")
-    years: list[Year] = Field(min_length=1, max_length=20)
-    committed_profit: list[Yuan] = Field(min_length=1, max_length=20)
+    years: list[Year] = Field(min_length=1, max_length=20, description="commitment years of this schedule")
+    committed_profit: list[Yuan] = Field(min_length=1, max_length=20,
+                                         description="committed net profit per year, yuan")
 
     _years = field_validator("years")(lambda cls, v: _consecutive(v))
     _committed = field_validator("committed_profit")(
@@ -98,13 +99,18 @@ class DualTestTerms(Strict):
     annual_base: Yuan = Field(description="(base − profit) / base × S × fraction")
     annual_share_divisor: Annotated[int, BeforeValidator(_whole), Field(ge=1, le=100)] = Field(
         description="each annual test uses S / divisor (新宙邦: 3)")
-    profit_threshold: Yuan
+    profit_threshold: Yuan = Field(description="final profit test: cumulative profit target T, yuan")
     profit_denominator: Yuan = Field(description="as written (新宙邦: 20,000万, not 26,000万)")
-    profit_netted_years: list[Year] = Field(default_factory=list, max_length=20)
-    cash_flow_years: list[Year] = Field(min_length=1, max_length=20)
-    cash_flow_threshold: Yuan
-    cash_flow_denominator: Yuan
-    cash_flow_netted_years: list[Year] = Field(default_factory=list, max_length=20)
+    profit_netted_years: list[Year] = Field(
+        default_factory=list, max_length=20,
+        description="years whose compensated shares are deducted from the final profit test")
+    cash_flow_years: list[Year] = Field(min_length=1, max_length=20,
+                                        description="years summed by the final cash-flow test")
+    cash_flow_threshold: Yuan = Field(description="final cash-flow test: cumulative cash-flow target")
+    cash_flow_denominator: Yuan = Field(description="the final cash-flow test's denominator, as written")
+    cash_flow_netted_years: list[Year] = Field(
+        default_factory=list, max_length=20,
+        description="years whose compensated shares are deducted from the final cash-flow test")
 
 
 class Performance(Strict):
@@ -113,7 +119,8 @@ class Performance(Strict):
     actual_profit: list[ProfitYuan | None] | None = Field(
         None, description="实际净利润 per year, yuan; null for a year not yet reported")
     profit_basis: Text | None = Field(None, description="利润口径 as written, e.g. 扣非归母净利润")
-    formula: lax(Formula) | None = None
+    formula: lax(Formula) | None = Field(
+        None, description="cumulative_amount / cumulative_shares / annual / dual_max / max_cumulative_annual")
     formula_text: LongText | None = Field(None, description="the formula as written (Chinese)")
     valued_price: Yuan | None = Field(None, description="V: 标的资产(股权)的交易价格 the formula uses, yuan")
     issue_price: IssuePrice | None = Field(None, description="P: 发行股份价格, yuan per share")
@@ -121,7 +128,8 @@ class Performance(Strict):
     denominator: Yuan | None = Field(
         None, description="the formula's denominator when it is not Σ committed (新宙邦: 200,000,000)")
     method: lax(Method) | None = Field(None, description="cash / shares / shares_first / cash_first / both")
-    share_rounding: lax(Rounding) | None = None
+    share_rounding: lax(Rounding) | None = Field(
+        None, description="how the contract rounds compensation shares: up / down / half_up / none")
     obligor_shares_held: Shares | None = Field(None, description="补偿义务人持有的股份 (for the cash top-up)")
     money_rounding: lax(Rounding) | None = Field(None, description="cash to the fen: the rounding (half_up)")
     cash_ratio: Ratio | None = Field(None, description="method both: the part of each amount paid in cash")
@@ -131,12 +139,14 @@ class Performance(Strict):
         None, description="max_cumulative_annual: the per-period formula applies below this × C_t (0.80)")
     operating_cash_flow: list[ProfitYuan | None] | None = Field(
         None, description="经营性净现金流 per year (dual_max's cash-flow test)")
-    dual_test: DualTestTerms | None = None
+    dual_test: DualTestTerms | None = Field(None, description="dual_max: the annual and final tests' terms")
     cap_text: Text | None = Field(None, description="补偿上限 as written")
     declared: list[Declared] = Field(default_factory=list, max_length=20,
                                      description="compensation declared per year")
-    impairment: Impairment | None = None
-    conditional_schedules: list[Schedule] = Field(default_factory=list, max_length=5)
+    impairment: Impairment | None = Field(None, description="the period-end impairment test")
+    conditional_schedules: list[Schedule] = Field(
+        default_factory=list, max_length=5,
+        description="other commitment schedules that replace the main one on a condition")
     inconsistencies: list[LongText] = Field(default_factory=list, max_length=20,
                                             description="where the source contradicts itself, as found")
 
@@ -171,4 +181,4 @@ class Reward(Strict):
                              AfterValidator(_decimals(4))] | None = Field(
         None, description="the terms cap the reward at this percentage of the transaction price (20 for 20%)")
     amount: Yuan | None = Field(None, description="奖励金额 declared or paid, yuan")
-    formula_text: LongText | None = None
+    formula_text: LongText | None = Field(None, description="the reward formula as written")

@@ -57,8 +57,8 @@ class LockupStart(StrEnum):
 
 class Acquirer(Strict):
     name: Text = Field(description="上市公司名称")
-    short_name: Text | None = None
-    stock_code: str | None = Field(None, pattern=r"^\d{6}$")
+    short_name: Text | None = Field(None, description="the listed company's short name (证券简称)")
+    stock_code: str | None = Field(None, pattern=r"^\d{6}$", description="six-digit stock code")
     board: lax(Board) | None = Field(None, description="上市板块 (recorded; rules apply on every board)")
 
 
@@ -80,7 +80,7 @@ class Consideration(Strict):
 class Release(Strict):
     after_months: Months | None = Field(None, description="released this many months after the start")
     pct: Percent | None = Field(None, description="share of the counterparty's shares released, percent")
-    shares: Shares | None = None
+    shares: Shares | None = Field(None, description="shares released at this step")
     condition: Text | None = Field(None, description="解禁条件 as written")
 
 
@@ -112,8 +112,8 @@ class Counterparty(Strict):
     receives_shares: bool | None = Field(
         None, description="paid (partly) in shares, when shares_received is not stated")
     obligor: bool | None = Field(None, description="业绩补偿义务人")
-    lockup: Lockup | None = None
-    note: LongText | None = None
+    lockup: Lockup | None = Field(None, description="the lock-up of the shares this counterparty receives")
+    note: LongText | None = Field(None, description="anything else the source says about this counterparty")
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -134,26 +134,28 @@ class Counterparty(Strict):
 
 
 class RestructuringCase(Strict):
-    case_type: Literal["restructuring"]
+    case_type: Literal["restructuring"] = Field(description="always restructuring for this case type")
     id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.\-]{1,80}$",
                            description="case id; default: the file name")
     sources: list[Text] = Field(default_factory=list, max_length=20,
                                 description="where the figures come from")
-    acquirer: Acquirer
-    targets: list[Target] = Field(min_length=1, max_length=50)
+    acquirer: Acquirer = Field(description="the listed company that buys the assets")
+    targets: list[Target] = Field(min_length=1, max_length=50, description="the target companies bought")
     announcement_date: Date | None = Field(None, description="首次披露 (预案/报告书) date: the rules date")
     approval_date: Date | None = Field(None, description="证监会审核通过/核准 date")
     rules_date_note: Text | None = Field(None, description="why rules_date is used")
     rules_date: Date | None = Field(None, description="the date whose rules apply (not the announcement's)")
-    consideration: Consideration = Consideration()
+    consideration: Consideration = Field(Consideration(), description="the price and how it is paid")
     valuation_method: lax(ValuationMethod) | None = Field(
         None, description="income / hypothetical_development / market / asset_based (定价参考的评估方法)")
     control_change: bool | None = Field(None, description="本次交易导致上市公司控制权变更")
     reorg_listing: bool | None = Field(None, description="构成重组上市 (backdoor listing)")
-    counterparties: list[Counterparty] = Field(min_length=1, max_length=500)
-    performance: Performance | None = None
-    reward: Reward | None = None
-    waivers: list[Waiver] = Field(default_factory=list)
+    counterparties: list[Counterparty] = Field(min_length=1, max_length=500,
+                                               description="the sellers (交易对方), one line each or grouped")
+    performance: Performance | None = Field(None, description="the profit commitment and its compensation")
+    reward: Reward | None = Field(None, description="the performance reward (业绩奖励), if any")
+    waivers: list[Waiver] = Field(default_factory=list,
+                                  description="accepted findings: rule, reason, approver, expiry")
 
     as_of_path: ClassVar[tuple[str, ...]] = ("announcement_date",)   # where an error about the date points
 

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 MAX_SHARES = 10**12  # a trillion shares: far above any A-share company, far below engine int64 limits
 MAX_ISSUE_SHARES = 10**11  # the largest A-share IPO offered 2.2e10 shares
@@ -78,26 +78,46 @@ def _decimals(places: int):
     return check
 
 
-Shares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_SHARES)]
-IssueShares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_ISSUE_SHARES)]
+def _json(kind: str, lo=None, hi=None, *, above: bool = False, decimals: int | None = None) -> WithJsonSchema:
+    """What the YAML accepts, for `offering-check schema` (the validators decide; this describes them)."""
+    out: dict[str, Any] = {"type": kind}
+    if lo is not None:
+        out["exclusiveMinimum" if above else "minimum"] = lo
+    if hi is not None:
+        out["maximum"] = hi
+    if decimals is not None:
+        out["$comment"] = f"at most {decimals} decimal places"
+    return WithJsonSchema(out)
+
+
+def _whole_json(hi: int) -> WithJsonSchema:
+    return _json("integer", 0, hi)
+
+
+Shares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_SHARES), _whole_json(MAX_SHARES)]
+IssueShares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_ISSUE_SHARES),
+                        _whole_json(MAX_ISSUE_SHARES)]
 # bid books: 华电新能 (2025) drew 1,073,166,300,000 shares of valid bids
-BidShares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**14)]
-Count = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**7)]
-Months = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=1200)]
+BidShares = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**14), _whole_json(10**14)]
+Count = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**7), _whole_json(10**7)]
+Months = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=1200), _whole_json(1200)]
 Yuan = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=MAX_YUAN),
-                 AfterValidator(_decimals(2))]
+                 AfterValidator(_decimals(2)), _json("number", 0, MAX_YUAN, decimals=2)]
 Price = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=10**5),
-                  AfterValidator(_decimals(4))]
+                  AfterValidator(_decimals(4)), _json("number", 0, 10**5, above=True, decimals=4)]
 IssuePrice = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=10**5),
-                       AfterValidator(_decimals(2))]
-Ratio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1), AfterValidator(_decimals(6))]
+                       AfterValidator(_decimals(2)), _json("number", 0, 10**5, above=True, decimals=2)]
+Ratio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1), AfterValidator(_decimals(6)),
+                  _json("number", 0, 1, decimals=6)]
 Multiple = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10**9),
-                     AfterValidator(_decimals(4))]
+                     AfterValidator(_decimals(4)), _json("number", 0, 10**9, decimals=4)]
 PeRatio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10**6),
-                    AfterValidator(_decimals(2))]
-Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_decimals(4))]
+                    AfterValidator(_decimals(2)), _json("number", 0, 10**6, decimals=2)]
+Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_decimals(4)),
+                    _json("number", 0, 100, decimals=4)]
 """A percentage as an announcement states it (11.03 for 11.03%); its decimals, trailing zeros
 included, are the precision it was rounded to: 3.00 is checked to ±0.005 points, 20 to ±0.5."""
-Date = Annotated[dt.date, BeforeValidator(_date)]
+Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
-Clock = Annotated[str, BeforeValidator(_clock)]
+Clock = Annotated[str, BeforeValidator(_clock),
+                  WithJsonSchema({"type": "string", "pattern": f"^{_CLOCK.pattern}$"})]

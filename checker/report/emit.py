@@ -12,8 +12,7 @@ import sys
 from rich.console import Console
 
 from ..errors import CheckerError
-from . import atomic, html, json_report, junit, markdown, sarif
-from . import console as console_report
+from . import atomic
 from .targets import STDOUT
 
 
@@ -22,17 +21,27 @@ class ReportWriteError(CheckerError):
 
 
 def render(name: str, results, header: dict, summary: dict, lang: str) -> str:
+    # each reporter is imported when asked for: a one-file pre-commit run loads only its own
+    if name == "lines":
+        from . import lines
+        return lines.render(results, header, summary, lang)
     if name == "json":
+        from . import json_report
         return json_report.render(results, header, summary)
     if name == "sarif":
+        from . import sarif
         return sarif.render(results, header, summary, lang)
     if name == "junit":
+        from . import junit
         return junit.render(results, header, summary, lang)
     if name == "markdown":
+        from . import markdown
         return markdown.render(results, header, summary, lang)
     if name == "html":
+        from . import html
         return html.render(results, header, summary, lang)
     if name == "console":
+        from . import console as console_report
         buf = io.StringIO()
         plain = Console(file=buf, width=200, soft_wrap=True, highlight=False, color_system=None)
         console_report.render(results, summary, lang, plain, header)
@@ -53,11 +62,15 @@ def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, l
         except OSError as exc:
             raise ReportWriteError(f"cannot write the {name} report to {dest}: "
                                    f"{exc.strerror or exc}") from exc
-    for _, dest, text in rendered:
+    for name, dest, text in rendered:
         if dest != STDOUT:
             continue
         if text is None:   # the terminal report, with colour when stdout is a terminal
+            from . import console as console_report
             console_report.render(results, summary, lang, Console(soft_wrap=True, highlight=False), header)
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
+        if name == "lines":
+            from .lines import summary_line
+            print(summary_line(results, header), file=sys.stderr)

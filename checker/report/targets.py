@@ -1,13 +1,17 @@
 """`--format` parsing: one format (to --output or stdout), or several as NAME=FILE,NAME=FILE.
 
-`-` as a file means stdout; at most one format may go there.
+`-` as a file means stdout; at most one format may go there. `auto` (the default) is the rich
+`console` report when stdout is a terminal and the one-line-per-finding `lines` report otherwise
+(a pipe, pre-commit, an editor; to a file too), like yamllint's `--format auto`.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
-FORMATS = ("console", "json", "sarif", "junit", "markdown", "html")
+FORMATS = ("console", "lines", "json", "sarif", "junit", "markdown", "html")
+AUTO = "auto"
 STDOUT = "-"
 
 
@@ -15,8 +19,10 @@ class UsageError(ValueError):
     pass
 
 
-def parse(spec: str, output: str | None = None) -> list[tuple[str, str]]:
-    """[(format, destination)], destination a file path or STDOUT; UsageError when ambiguous."""
+def parse(spec: str, output: str | None = None, tty: bool | None = None) -> list[tuple[str, str]]:
+    """[(format, destination)], destination a file path or STDOUT; UsageError when ambiguous.
+
+    `tty`: whether stdout is a terminal, for `auto` (default: asked of sys.stdout)."""
     items = [part.strip() for part in spec.split(",")]
     if any(not part for part in items):
         raise UsageError(f"empty entry in {spec!r}; write NAME or NAME=FILE, separated by commas")
@@ -24,8 +30,8 @@ def parse(spec: str, output: str | None = None) -> list[tuple[str, str]]:
     for item in items:
         name, sep, dest = item.partition("=")
         name, dest = name.strip(), dest.strip()
-        if name not in FORMATS:
-            raise UsageError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
+        if name not in FORMATS and name != AUTO:
+            raise UsageError(f"unknown format {name!r}; choose from {AUTO}, {', '.join(FORMATS)}")
         if sep and not dest:
             raise UsageError(f"{item!r}: no file after '='; give a file name or - for stdout")
         targets.append((name, dest or None))
@@ -35,6 +41,9 @@ def parse(spec: str, output: str | None = None) -> list[tuple[str, str]]:
                              "--format NAME=FILE,NAME=FILE")
         targets = [(targets[0][0], output)]
     resolved = [(name, dest or STDOUT) for name, dest in targets]
+    if any(name == AUTO for name, _ in resolved):
+        on_tty = _stdout_is_terminal() if tty is None else tty
+        resolved = [(_auto(dest, on_tty) if name == AUTO else name, dest) for name, dest in resolved]
     if sum(dest == STDOUT for _, dest in resolved) > 1:
         raise UsageError("only one format can go to stdout; give the others a file (NAME=FILE)")
     seen: set[str] = set()
@@ -51,3 +60,14 @@ def parse(spec: str, output: str | None = None) -> list[tuple[str, str]]:
         if not os.path.isdir(folder):
             raise UsageError(f"{dest}: folder {folder} does not exist")
     return resolved
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):   # replaced or closed stdout
+        return False
+
+
+def _auto(dest: str, on_tty: bool) -> str:
+    return "console" if dest == STDOUT and on_tty else "lines"

@@ -1,0 +1,103 @@
+"""One line per actionable finding, `file:line:col: rule-id [tag] message`, for pre-commit and editors.
+
+Which findings get a line (short output, every line something to act on, like ruff or yamllint):
+- `violation`, whatever its severity: `[error]` or `[warning]` (a warning does not fail the
+  default policy, but it is a figure in the file to look at, like a yamllint warning);
+- `waived`, tagged `[error waived]`, with the waiver's reason, approver and expiry: a waived
+  violation is still in the file, and the line shows who accepted it until when;
+- `not_evaluated` only under `--fail-on not-evaluated`, where it fails the run (tagged
+  `[error not-evaluated]`, naming the missing fields); otherwise it is counted in the summary
+  line only (the console and JSON reports list it);
+- `not_covered` never: it says what the rule packs do not model, nothing the case file can fix.
+Within a case the lines are in file order. Input and engine errors are
+`file:line:col: input-error message` (each further error its own line); waiver notices (expired,
+unused, unknown rule) are `file:line:col: waiver-expired rule-id (reason · approver · expiry)`.
+Informative notices (an investor's ban window) are not listed. No markup, no colour, no wrapping;
+paths exactly as the case was named on the command line. One summary line goes to stderr.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .common import WORDS
+
+_SPACE = re.compile(r"\s+")
+
+
+def _one_line(text: str) -> str:
+    return _SPACE.sub(" ", str(text)).strip()
+
+
+def _where(loc: dict) -> str:
+    return f"{loc['file']}:{loc['line']}:{loc['col']}"
+
+
+def shown(finding, fail_on: str) -> bool:
+    if finding.status in ("violation", "waived"):
+        return True
+    return finding.status == "not_evaluated" and fail_on == "not-evaluated"
+
+
+def _finding_line(f, lang: str) -> str:
+    w = WORDS[lang]
+    tag = f.severity if f.status == "violation" else f"{f.severity} {f.status.replace('_', '-')}"
+    text = f.message[lang]
+    if f.subject:
+        text = f"{f.subject}: {text}"
+    if f.waiver:
+        expires = f.waiver["expires"] or "—"
+        text += (f" ({w['waived']}: {f.waiver['reason']} · {w['approver']} {f.waiver['approver']}"
+                 f" · {w['expires']} {expires})")
+    d = f.to_dict()
+    return f"{_where(d['location'])}: {f.rule_id} [{tag}] {_one_line(text)}"
+
+
+def _error_lines(err: dict) -> list[str]:
+    kind = err["kind"].replace("_", "-")
+    out = [f"{_where(err['location'])}: {kind} {_one_line(err['message'])}"]
+    for more in err.get("more", []):
+        out.extend(_error_lines({**more, "kind": err["kind"]}))
+    return out
+
+
+def _notice_line(n: dict, lang: str) -> str:
+    w = WORDS[lang]
+    extra = " · ".join(x for x in (n.get("reason"),
+                                   f"{w['approver']} {n['approver']}" if n.get("approver") else "",
+                                   f"{w['expires']} {n['expires']}" if n.get("expires") else "") if x)
+    kind = n["kind"].replace("_", "-")
+    return f"{_where(n['location'])}: {kind} {n['rule_id']}" + (f" ({_one_line(extra)})" if extra else "")
+
+
+def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
+    fail_on = header.get("fail_on", "error")
+    out: list[str] = []
+    for case in results:
+        if case.error:
+            out.extend(_error_lines(case.error))
+            continue
+        keyed = [((f.position.line, f.position.col, f.rule_id), _finding_line(f, lang))
+                 for f in case.findings if shown(f, fail_on)]
+        keyed += [((n["location"]["line"], n["location"]["col"], n["rule_id"]), _notice_line(n, lang))
+                  for n in case.notices if n["kind"].startswith("waiver_")]
+        out.extend(line for _, line in sorted(keyed))   # in file order, as an editor lists them
+    return "".join(line + "\n" for line in out)
+
+
+def summary_line(results, header: dict) -> str:
+    """One line for stderr: what was checked, what was listed, what was left out and why."""
+    fail_on = header.get("fail_on", "error")
+    counts = {"violation": 0, "waived": 0, "not_evaluated": 0, "not_covered": 0}
+    for case in results:
+        for f in case.findings:
+            counts[f.status] += 1
+    errors = sum(1 for case in results if case.error)
+    parts = [f"{len(results)} file(s) checked", f"{counts['violation']} violation(s)",
+             f"{counts['waived']} waived"]
+    if errors:
+        parts.append(f"{errors} file(s) with errors")
+    if counts["not_evaluated"]:
+        listed = "listed" if fail_on == "not-evaluated" else "not listed; --fail-on not-evaluated lists them"
+        parts.append(f"{counts['not_evaluated']} not evaluated ({listed})")
+    return "offering-check: " + ", ".join(parts) + f"; exit code {header.get('exit_code', 0)}"

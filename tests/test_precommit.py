@@ -1,0 +1,112 @@
+"""The real `pre-commit` runs this repository's hook (.pre-commit-hooks.yaml) on a temporary repository.
+
+`pre-commit try-repo` exercises the manifest as another repository would see it (it uses this
+repository's HEAD plus uncommitted changes to tracked files); an installed hook then blocks a
+commit of a violating case and lets a clean one through. Each try-repo builds the hook's
+environment in a store of its own (pip-installs this package: about 35 s each on a warm pip cache);
+the installed hook builds it once in the module's PRE_COMMIT_HOME.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import DAPUWEI, ROOT, line_of
+
+VIOLATOR = os.path.join(ROOT, "cases", "violations", "strategic-over-20pct.yaml")
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+
+
+def _env(home: Path) -> dict:
+    # a clean git environment (no GIT_DIR/GIT_INDEX_FILE from an enclosing hook), a fixed identity
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(PRE_COMMIT_HOME=str(home), GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.com",
+               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.com",
+               GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    return env
+
+
+class Repo:
+    def __init__(self, path: Path, home: Path):
+        self.path, self.env = path, _env(home)
+
+    def run(self, *cmd, timeout=900) -> subprocess.CompletedProcess:
+        return subprocess.run(list(cmd), cwd=self.path, env=self.env, capture_output=True, text=True,
+                              timeout=timeout)
+
+    def git(self, *args) -> subprocess.CompletedProcess:
+        proc = self.run("git", *args)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    base = tmp_path_factory.mktemp("precommit")
+    r = Repo(base / "repo", base / "pre-commit-home")
+    (r.path / "cases" / "ipo").mkdir(parents=True)
+    r.git("init", "-q")
+    shutil.copy(DAPUWEI, r.path / "cases" / "ipo" / "clean.yaml")
+    shutil.copy(VIOLATOR, r.path / "cases" / "ipo" / "violating.yaml")
+    (r.path / "README.txt").write_text("not a case\n", encoding="utf-8")
+    r.git("add", "README.txt")
+    r.git("commit", "-q", "-m", "start")
+    return r
+
+
+def _try_repo(repo: Repo, case: str) -> subprocess.CompletedProcess:
+    repo.git("add", case)   # try-repo, like a commit, sees staged files
+    return repo.run(*PRE_COMMIT, "try-repo", ROOT, "offering-check", "--files", case)
+
+
+def test_try_repo_passes_a_clean_case(repo):
+    proc = _try_repo(repo, "cases/ipo/clean.yaml")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "offering-check" in out and "Passed" in out
+
+
+def test_try_repo_fails_a_violating_case_with_file_line_col(repo):
+    proc = _try_repo(repo, "cases/ipo/violating.yaml")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "Failed" in out and "exit code: 1" in out
+    line = line_of(str(repo.path / "cases" / "ipo" / "violating.yaml"), "  investors:")
+    expected = f"cases/ipo/violating.yaml:{line}:3: ipo.strategic.cap_ratio.lt100m [error] "
+    assert expected in out, out
+    assert "cases/ipo/clean.yaml" not in out
+
+
+def _head(path: str) -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=path, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_installed_hook_blocks_a_violating_commit_and_passes_a_clean_one(repo):
+    config = (f"repos:\n  - repo: {ROOT}\n    rev: {_head(ROOT)}\n"
+              "    hooks:\n      - id: offering-check\n")
+    (repo.path / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    repo.git("reset", "-q")   # nothing staged from the try-repo tests
+    installed = repo.run(*PRE_COMMIT, "install")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    repo.git("add", ".pre-commit-config.yaml")
+    repo.git("commit", "-q", "-m", "hook config")   # no case staged: the hook has nothing to check
+
+    repo.git("add", "cases/ipo/violating.yaml")
+    blocked = repo.run("git", "commit", "-m", "violating case")
+    out = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, out
+    assert "cases/ipo/violating.yaml:" in out and "ipo.strategic.cap_ratio.lt100m" in out
+    assert repo.run("git", "log", "--format=%s").stdout.split("\n")[0] == "hook config"
+
+    repo.git("reset", "-q")
+    repo.git("add", "cases/ipo/clean.yaml")
+    passed = repo.run("git", "commit", "-m", "clean case")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert repo.run("git", "log", "--format=%s").stdout.split("\n")[0] == "clean case"
+    tracked = repo.git("ls-files").stdout.split()
+    assert "cases/ipo/clean.yaml" in tracked and "cases/ipo/violating.yaml" not in tracked
