@@ -118,3 +118,12 @@ def test_json_to_a_file_is_written_whole(tmp_path):
     assert proc.returncode == 0 and proc.stdout == ""
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["cases"] == 1
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_the_readme_sample_finding_is_what_the_checker_prints():
+    import re
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    sample = re.search(r"\*\*A finding\*\*.*?```\n(.*?)```", readme, re.S).group(1)
+    proc = subprocess.run([sys.executable, "-m", "checker", "cases/violations/strategic-over-20pct.yaml",
+                           "--format", "console"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert sample.strip() and sample in proc.stdout
