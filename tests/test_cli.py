@@ -122,7 +122,7 @@ def test_json_to_a_file_is_written_whole(tmp_path):
 
 def test_the_readme_sample_finding_is_what_the_checker_prints():
     import re
-    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    readme = Path(ROOT, "README.md").read_text(encoding="utf-8")
     sample = re.search(r"\*\*A finding\*\*.*?```\n(.*?)```", readme, re.S).group(1)
     proc = subprocess.run([sys.executable, "-m", "checker", "cases/violations/strategic-over-20pct.yaml",
                            "--format", "console"], cwd=ROOT, capture_output=True, text=True, timeout=120)
