@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from checker.errors import InputError, Position
-from checker.loading import MAX_BYTES, MAX_DEPTH, MAX_NODES, Document, load_file
+from checker.loading import MAX_DEPTH, MAX_NODES, Document, load_file
 
 
 def write(tmp_path, content: str | bytes, name: str = "case.yaml") -> str:
