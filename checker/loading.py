@@ -177,6 +177,12 @@ def _scalar(ev: ScalarEvent, file: str) -> Any:
         raise InputError(f"'{_short(ev.value)}' is not a plain decimal number (YAML 1.1 would read it as "
                          "octal, hexadecimal or base 60); write it in decimal, or quote it if it is text "
                          "such as a stock code or a time of day", _pos(file, ev.start_mark))
+    if kind == "timestamp" and not SafeConstructor.timestamp_regexp.match(ev.value):
+        raise InputError(f"invalid date '{_short(ev.value)}'; write dates as YYYY-MM-DD",
+                         _pos(file, ev.start_mark))
+    if kind == "bool" and ev.value.lower() not in SafeConstructor.bool_values:
+        raise InputError(f"'{_short(ev.value)}' is not a yes/no value (true or false)",
+                         _pos(file, ev.start_mark))
     try:
         if kind == "float":
             text = ev.value.replace("_", "").lower()

@@ -78,8 +78,15 @@ def _model_of(annotation: Any) -> Any:
     return None
 
 
+def _named_in(message: str, doc: Document) -> tuple:
+    """A whole-case check's message starts with the field it is about: point at that field."""
+    head = message.removeprefix("Value error, ").split(" ", 1)[0]
+    path = tuple(head.split("."))
+    return path if path in doc.positions else ()
+
+
 def _to_input_error(doc: Document, model: type[BaseModel], err: dict) -> InputError:
-    loc = tuple(err["loc"])
+    loc = tuple(err["loc"]) or _named_in(err["msg"], doc)
     kind = err["type"]
     name = field_path(loc)
     if kind == "missing":
