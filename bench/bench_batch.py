@@ -121,9 +121,10 @@ def main() -> None:
         print(f"(a) yaml CSafeLoader, 1 core {baseline:8.2f} s   {baseline / len(large) * 1000:.3f} ms/case")
         out = os.path.join(tmp, "report.out")
         wall, peak, code = batch(os.path.join(tmp, "large"), args.jobs, args.format, out)
-        print(f"(b) offering-check -j {args.jobs:<6} {wall:8.2f} s   exit {code}   b/a = {wall / baseline:.2f} "
-              "(target ≤ 1.5)")
-        print(f"(c) per case                 {wall / len(large) * 1000:8.3f} ms   {len(large) / wall:.0f} cases/s")
+        print(f"(b) offering-check -j {args.jobs:<6} {wall:8.2f} s   exit {code}   "
+              f"b/a = {wall / baseline:.2f} (target ≤ 1.5)")
+        print(f"(c) per case                 {wall / len(large) * 1000:8.3f} ms   "
+              f"{len(large) / wall:.0f} cases/s")
         s_wall, s_peak, _ = batch(small_dir, args.jobs, args.format, out)
         print(f"(d) peak RSS, parent+workers {s_peak / 2**20:8.1f} MB at {len(small)} cases, "
               f"{peak / 2**20:.1f} MB at {len(large)} (target ≤ 150 MB, flat); "
