@@ -107,9 +107,20 @@ def _modules_after(code: str) -> set:
     return set(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-def test_calendar_library_is_imported_only_when_a_payment_day_is_checked(tmp_path):
-    no_payment = edited(tmp_path, "  payment_date: 2026-04-08\n", "")
+def test_checking_reads_the_snapshot_never_the_library_or_pandas():
     load = "from checker.check import default_checker\nc = default_checker()\n"
-    assert "exchange_calendars" not in _modules_after(load)
-    assert "exchange_calendars" not in _modules_after(load + f"c.check_file({no_payment!r})")
-    assert "exchange_calendars" in _modules_after(load + f"c.check_file({DAPUWEI!r})")
+    modules = _modules_after(load + f"r = c.check_file({DAPUWEI!r})\n"
+                             "from checker.derive import calendar\n"
+                             "assert calendar.sessions.cache_info().currsize == 1   # T+2 was computed")
+    assert "exchange_calendars" not in modules and "pandas" not in modules
+
+
+def test_the_snapshot_is_the_installed_librarys_calendar():
+    """A closure added to exchange_calendars fails here until `python -m checker.derive.calendar`
+    rewrites checker/derive/xshg_sessions.txt."""
+    library = cal.library_sessions()
+    snapshot = cal.sessions()
+    assert (snapshot.first, snapshot.last, snapshot.source) == (library.first, library.last, library.source)
+    assert snapshot.days == library.days
+    with open(cal.SNAPSHOT, encoding="utf-8") as fh:
+        assert fh.read() == cal.snapshot_text(library)

@@ -3,16 +3,25 @@
 SSE and SZSE close on the same days (one CSRC notice a year); the sessions come from
 `exchange_calendars`' XSHG calendar, which records the exchanges' own closures, not just public
 holidays (the exchanges closed on 2024-02-09, 除夕, a working day). Make-up working weekends
-(调休上班) are not trading days. The library is imported on first use only: it pulls in pandas.
+(调休上班) are not trading days.
+
+The checker reads a snapshot of that calendar (`xshg_sessions.txt` beside this module: its span,
+and the weekdays the exchanges were closed), not the library itself, which pulls in pandas (about
+0.5 s and 60 MB a process). `python -m checker.derive.calendar` rewrites the snapshot from the
+installed library; tests/test_calendar.py keeps the two equal, so a new closure announced in the
+library fails the tests until the snapshot is refreshed.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import os
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+
+SNAPSHOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "xshg_sessions.txt")
 
 
 class OutsideCalendar(ValueError):
@@ -43,7 +52,35 @@ class Sessions:
 
 @lru_cache(maxsize=1)
 def sessions() -> Sessions:
-    """SSE/SZSE trading days over the whole span the installed library records."""
+    """SSE/SZSE trading days over the whole span the snapshot records."""
+    first = last = source = None
+    closed: set[dt.date] = set()
+    opened: set[dt.date] = set()
+    with open(SNAPSHOT, encoding="utf-8") as fh:
+        for line in fh:
+            key, _, value = line.partition(" ")
+            value = value.strip()
+            if key == "first":
+                first = dt.date.fromisoformat(value)
+            elif key == "last":
+                last = dt.date.fromisoformat(value)
+            elif key == "source":
+                source = value
+            elif key == "closed":
+                closed.add(dt.date.fromisoformat(value))
+            elif key == "open":
+                opened.add(dt.date.fromisoformat(value))
+    days = []
+    day = first
+    while day <= last:
+        if (day.weekday() < 5 and day not in closed) or day in opened:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return Sessions(tuple(days), first, last, source)
+
+
+def library_sessions() -> Sessions:
+    """The same, from the installed exchange_calendars (for the snapshot and its test)."""
     import exchange_calendars as xc
     from exchange_calendars.exchange_calendar_xshg import XSHGExchangeCalendar
 
@@ -52,7 +89,24 @@ def sessions() -> Sessions:
         warnings.simplefilter("ignore", DeprecationWarning)
         cal = xc.get_calendar("XSHG", start=lo, end=hi)
         days = tuple(ts.date() for ts in cal.sessions)
-    return Sessions(days, lo.date(), hi.date(), f"exchange_calendars {xc.__version__}")
+    return Sessions(days, lo.date(), hi.date(), f"exchange_calendars {xc.__version__} (XSHG)")
+
+
+def snapshot_text(cal: Sessions) -> str:
+    sessions_set = set(cal.days)
+    lines = ["# SSE/SZSE trading-day snapshot: the weekdays the exchanges were closed (and any weekend",
+             "# session) between first and last. Written by `python -m checker.derive.calendar`;",
+             "# tests/test_calendar.py keeps it equal to the installed exchange_calendars.",
+             f"source {cal.source}", f"first {cal.first}", f"last {cal.last}"]
+    day = cal.first
+    while day <= cal.last:
+        weekday = day.weekday() < 5
+        if weekday and day not in sessions_set:
+            lines.append(f"closed {day}")
+        elif not weekday and day in sessions_set:
+            lines.append(f"open {day}")
+        day += dt.timedelta(days=1)
+    return "\n".join(lines) + "\n"
 
 
 def is_trading_day(day: dt.date, cal: Sessions | None = None) -> bool:
@@ -77,3 +131,9 @@ def trading_day_after(day: dt.date, n: int, cal: Sessions | None = None) -> dt.d
     if i >= len(cal.days):
         raise OutsideCalendar(day, n, cal)
     return cal.days[i]
+
+
+if __name__ == "__main__":
+    with open(SNAPSHOT, "w", encoding="utf-8") as out:
+        out.write(snapshot_text(library_sessions()))
+    print(f"wrote {SNAPSHOT}")
