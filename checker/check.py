@@ -68,6 +68,7 @@ class Checker:
         self.catalogue = catalogue
         self.options = options or Options()
         self._engines: dict[str, Engine] = {}
+        self._selected: dict[tuple, tuple[list[Rule], list[Rule]]] = {}
 
     def engine(self, case_type: str) -> Engine:
         if case_type not in self._engines:
@@ -75,6 +76,14 @@ class Checker:
             self._engines[case_type] = Engine({r.key: r.compiled.condition for r in rules},
                                               {r.key: r.compiled.paths for r in rules})
         return self._engines[case_type]
+
+    def _rules(self, case_type: str, board: str | None, as_of: dt.date) -> tuple[list[Rule], list[Rule]]:
+        """The versions for the case type and board, and those in force on the day (memoised)."""
+        key = (case_type, board, as_of)
+        if key not in self._selected:
+            rules = [r for r in self.catalogue.for_case(case_type) if r.spec.applies.start(board) is not None]
+            self._selected[key] = (rules, [r for r in rules if r.spec.applies.in_force(as_of, board)])
+        return self._selected[key]
 
     def check_file(self, path: str) -> CaseResult:
         return self.check_document(path, None)
@@ -113,9 +122,7 @@ class Checker:
         facts = derive(case.case_type, case, doc)
         kinds = FACT_KINDS[case.case_type]
 
-        rules = [r for r in self.catalogue.for_case(case.case_type)
-                 if r.spec.applies.start(board) is not None]
-        in_force = [r for r in rules if r.spec.applies.in_force(as_of, board)]
+        rules, in_force = self._rules(case.case_type, board, as_of)
         in_force_ids = {r.id for r in in_force}
         result.rules_checked = sorted(in_force_ids)
         result.notices.extend(n for n in notices(case.case_type, case, doc) if n["rule_id"] in in_force_ids)

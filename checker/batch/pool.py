@@ -95,17 +95,21 @@ class WorkerPool:
         self.context = mp.get_context("fork" if fork else "spawn")
         self.fork = fork
 
-    def run(self, files: list[str], on_result: Callable[[CaseResult], None] | None = None
-            ) -> list[CaseResult]:
+    def run(self, files: list[str], on_result: Callable[[CaseResult], None] | None = None,
+            keep: bool = True) -> list[CaseResult]:
+        """Results in input order; with keep=False only `on_result` sees them (a soak holds none)."""
         global _inherited
-        results: list[CaseResult | None] = [None] * len(files)
+        results: list[CaseResult | None] = [None] * len(files) if keep else []
+        seen = bytearray(len(files))
         todo = deque(enumerate(files))
         if self.fork:
             _inherited = self.make_checker()
         workers: list[_Worker] = []
 
         def finish(index: int, result: CaseResult) -> None:
-            results[index] = result
+            seen[index] = 1
+            if keep:
+                results[index] = result
             if on_result:
                 on_result(result)
 
@@ -145,7 +149,7 @@ class WorkerPool:
             for worker in list(workers):
                 worker.stop(kill=any(w.task for w in workers))
             _inherited = None
-        lost = [files[i] for i, r in enumerate(results) if r is None]
+        lost = [files[i] for i, done in enumerate(seen) if not done]
         if lost:
             raise RuntimeError(f"the worker pool lost {len(lost)} case(s), first {lost[0]}")
         return results
