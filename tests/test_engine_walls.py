@@ -16,6 +16,7 @@ import pytest
 from checker.engine import MAX_PROPERTIES, SID, Engine, EngineError, _noop
 from checker.facts import FACT_KINDS
 
+from .test_compile import walk
 from .test_engine import run_py
 
 ALLOWED = {"$and", "$or", "$eq", "$neq", "$lt", "$lte", "$gt", "$gte", "$add", "$sub", "$mul", "$m",
@@ -28,16 +29,6 @@ def definitions(checker):
         for shard in checker.engine(case_type).shards:
             for name, rule in shard.ruleset._definition.items():
                 yield case_type, name, rule, shard
-
-
-def keys(node):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield k, v
-            yield from keys(v)
-    elif isinstance(node, list):
-        for item in node:
-            yield from keys(item)
 
 
 def test_every_rule_sent_is_one_single_fact_pattern_starting_with_kind(checker):
@@ -61,7 +52,7 @@ def test_every_rule_sent_is_one_single_fact_pattern_starting_with_kind(checker):
 def test_the_compiler_emits_only_whitelisted_operators(checker):
     # H8 ($div), H12 (name$not), H13 ($nex, $s), H17 (unknown operators never match)
     for _, name, rule, _ in definitions(checker):
-        for key, value in keys(rule["all"][0]["m"]):
+        for key, value in walk(rule["all"][0]["m"]):
             if key.startswith("$"):
                 assert key in ALLOWED, (name, key)
             assert "$" not in key[1:], (name, key)             # no `field$not`, `field$nex`
