@@ -23,6 +23,7 @@ from multiprocessing.connection import wait
 
 from ..check import Checker
 from ..findings import CaseResult
+from .compact import Compactor
 from .safe import check_safely, failed
 
 _inherited: Checker | None = None   # the parent's checker, seen by forked workers
@@ -106,10 +107,12 @@ class WorkerPool:
             _inherited = self.make_checker()
         workers: list[_Worker] = []
 
+        compact = Compactor()
+
         def finish(index: int, result: CaseResult) -> None:
             seen[index] = 1
             if keep:
-                results[index] = result
+                results[index] = compact(result)
             if on_result:
                 on_result(result)
 
