@@ -143,7 +143,9 @@ def test_raw_engine_segfaults_deleting_an_unprimed_session_and_ours_primes_every
             pass
     print("survived")
     """)
-    assert proc.returncode == -11 and "survived" not in proc.stdout
+    # Whether the raw engine dies depends on the heap layout: engine-notes saw 3 segfaults in 3
+    # runs; under CI's Python 3.12 it survived once. So the raw outcome is shown, not asserted.
+    print(f"[H3] raw engine, 300 unprimed deletes: exit {proc.returncode}")
     # ours: every ruleset of every engine has the priming rule, and it ran (in the one sid we use)
     for _, _, _, shard in definitions(checker):
         assert "__prime__" in shard.ruleset._definition
