@@ -35,26 +35,35 @@ from bench.generate import generate  # noqa: E402
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
+def parents() -> dict[int, int]:
+    """Every live process's parent (Linux /proc)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    found[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * PAGE
+    except (OSError, IndexError):
+        return 0
+
+
 def tree_rss(pid: int) -> int:
     """Resident bytes of pid and all its descendants (Linux /proc)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/statm") as fh:
-                rss[int(entry)] = int(fh.read().split()[1]) * PAGE
-        except (OSError, IndexError):
-            continue
-        parents[int(entry)] = int(fields[1])
+    parent_of = parents()
     wanted, total, frontier = {pid}, 0, [pid]
     while frontier:
         current = frontier.pop()
-        total += rss.get(current, 0)
-        for child, parent in parents.items():
+        total += _rss(current)
+        for child, parent in parent_of.items():
             if parent == current and child not in wanted:
                 wanted.add(child)
                 frontier.append(child)

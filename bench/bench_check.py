@@ -1,56 +1,37 @@
-"""Single-process throughput of the checker on generated variants of the real 大普微 case.
+"""Single-process throughput of the checker on generated cases (bench/generate.py).
 
     python bench/bench_check.py [N]          (or: tox -e bench)
 
 Prints, measured in the same run: the time PyYAML's C loader takes to read the files (the
-baseline), the checker's time (load + validate + derive + engine + findings), the ratio of the
-two, per-case milliseconds, cases per second and peak RSS. Figures only; nothing is asserted.
+baseline), the checker's time in this one process (load + validate + derive + engine + findings),
+the ratio of the two, per-case milliseconds, cases per second and peak RSS. Figures only; nothing
+is asserted. bench/bench_batch.py measures the batch across worker processes.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import resource
 import sys
 import tempfile
 import time
 
-import yaml
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from bench.bench_batch import yaml_baseline  # noqa: E402
+from bench.generate import generate  # noqa: E402
 from checker.check import default_checker  # noqa: E402
-
-
-def variants(folder: str, n: int) -> list[str]:
-    with open(os.path.join(ROOT, "cases", "ipo", "dapuwei-2026.yaml"), encoding="utf-8") as fh:
-        base = fh.read()
-    rng = random.Random(7)
-    paths = []
-    for i in range(n):
-        text = base.replace("shares: 4811512", f"shares: {4811512 + rng.randint(-2, 2)}")
-        text = text.replace("offline_initial_shares: 27918309",
-                            f"offline_initial_shares: {27918309 + rng.randint(-600, 600)}")
-        path = os.path.join(folder, f"case-{i:05d}.yaml")
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        paths.append(path)
-    return paths
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     with tempfile.TemporaryDirectory() as folder:
-        paths = variants(folder, n)
-        start = time.perf_counter()
-        for p in paths:
-            with open(p, encoding="utf-8") as fh:
-                yaml.load(fh, Loader=yaml.CSafeLoader)
-        baseline = time.perf_counter() - start
+        paths = generate(n, folder, seed=7)
+        baseline = yaml_baseline(paths)
         checker = default_checker()
-        checker.check_file(paths[0])  # build the engine once, as a batch does
+        for path in paths[:40]:   # build each case type's engine once, as a batch does
+            checker.check_file(path)
         start = time.perf_counter()
         violations = sum(1 for p in paths if checker.check_file(p).status == "violations")
         elapsed = time.perf_counter() - start

@@ -12,7 +12,6 @@ Who decides what:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from . import evaluate as ev
@@ -90,21 +89,18 @@ class Checker:
 
     def check_document(self, path: str, doc: Document | None) -> CaseResult:
         """Check a file, or an already loaded (possibly edited) document of it."""
-        case_id = os.path.splitext(os.path.basename(path))[0]
-        result = CaseResult(file=path, case_id=case_id)
+        result = CaseResult.for_file(path)
         try:
             doc = doc if doc is not None else load_file(path)
             case = validate(doc)
-            result.case_id = case.id or case_id
+            result.case_id = case.id or result.case_id
             result.case_type = case.case_type
             self._check(case, doc, result)
         except CheckerError as exc:
             result.findings = []
             result.error = error_dict(exc)
         except EngineError as exc:
-            result.findings = []
-            result.error = {"kind": "engine_error", "message": str(exc),
-                            "location": {"file": path, "line": 1, "col": 1}}
+            result.fail("engine_error", str(exc))
         return result
 
     def _check(self, case, doc, result: CaseResult) -> None:

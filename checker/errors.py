@@ -44,6 +44,12 @@ class InputError(CheckerError):
     """Bad case input: malformed YAML, wrong types, missing fields, limits exceeded."""
 
 
+class UsageError(CheckerError):
+    """A command line that cannot be carried out (a --format, --rule … that makes no sense): exit 2."""
+
+    kind = "usage_error"
+
+
 class RulePackError(CheckerError):
     """A rule pack that cannot be used: unknown field, bad operator, missing citation, …"""
 

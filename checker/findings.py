@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 
 from .errors import Position
@@ -48,6 +49,17 @@ class CaseResult:
     notices: list[dict] = field(default_factory=list)   # expired / unused waivers, …
     error: dict | None = None                            # input_error / engine_error, with location
     rules_checked: list[str] = field(default_factory=list)  # ids of the rules in force on the case
+
+    @classmethod
+    def for_file(cls, path: str) -> CaseResult:
+        """A result named after its file until the case states its own id."""
+        return cls(file=path, case_id=os.path.splitext(os.path.basename(path))[0])
+
+    def fail(self, kind: str, message: str) -> CaseResult:
+        """Mark the whole case failed (engine or internal error): no findings, located at its start."""
+        self.findings = []
+        self.error = {"kind": kind, "message": message, "location": {"file": self.file, "line": 1, "col": 1}}
+        return self
 
     @property
     def status(self) -> str:

@@ -25,17 +25,13 @@ import difflib
 import fnmatch
 from dataclasses import dataclass
 
-from .errors import CheckerError
+from .errors import UsageError
 from .findings import CaseResult, Finding
 from .rulepack import Catalogue
 
 SEVERITIES = ("error", "warning", "info")
 BOARDS = {"main": ("sse_main", "szse_main"), "sse_main": ("sse_main",), "szse_main": ("szse_main",),
           "chinext": ("chinext",), "star": ("star",), "bse": ("bse",)}
-
-
-class UsageError(CheckerError):
-    kind = "usage_error"
 
 
 def _choices(allowed):

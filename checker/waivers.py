@@ -93,9 +93,11 @@ def _items_text(items: list[str | None]) -> tuple[str, str]:
 def apply(case, doc, result: CaseResult, catalogue, options) -> None:
     """Waive the violations the case's live waivers cover; add a notice for every other waiver.
     `options`: the checker's (today, use_waivers)."""
+    entries = list(enumerate(getattr(case, "waivers", [])))
+    if not entries:
+        return
     today, use = options.today, options.use_waivers
     known = {r.id for r in catalogue.rules}
-    entries = list(enumerate(getattr(case, "waivers", [])))
     for i, w in entries:
         if w.rule not in known:
             result.notices.append(_unknown(w, i, doc, sorted(known)))

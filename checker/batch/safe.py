@@ -20,11 +20,4 @@ def check_safely(checker: Checker, path: str) -> CaseResult:
 
 
 def failed(path: str, kind: str, message: str) -> CaseResult:
-    result = CaseResult(file=path, case_id=case_id_of(path))
-    result.error = {"kind": kind, "message": message, "location": {"file": path, "line": 1, "col": 1}}
-    return result
-
-
-def case_id_of(path: str) -> str:
-    import os
-    return os.path.splitext(os.path.basename(path))[0]
+    return CaseResult.for_file(path).fail(kind, message)

@@ -92,7 +92,7 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
             if n.get("message"):
                 console.print(f"      {escape(n['message'][lang])}")
         console.print()
-    console.print(t["summary"].format(**{"internal_error": 0, **summary}))
+    console.print(t["summary"].format(**summary))
     if len(results) > 1 and summary.get("top_rules"):
         top = ", ".join(f"{rule} ×{n}" for rule, n in summary["top_rules"])
         console.print(f"{t['top_rules']}: " + escape(top))

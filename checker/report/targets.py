@@ -10,13 +10,11 @@ from __future__ import annotations
 import os
 import sys
 
+from ..errors import UsageError
+
 FORMATS = ("console", "lines", "json", "sarif", "junit", "markdown", "html")
 AUTO = "auto"
 STDOUT = "-"
-
-
-class UsageError(ValueError):
-    pass
 
 
 def parse(spec: str, output: str | None = None, tty: bool | None = None) -> list[tuple[str, str]]:
