@@ -131,14 +131,15 @@ class Checker:
             by_id[fact.id] = fact
             encoded.append(encode_fact(fact, kinds[fact.kind], as_of, board))
 
+        by_kind: dict[str, list[Fact]] = {}
+        for fact in facts:
+            by_kind.setdefault(fact.kind, []).append(fact)
         undecided: set[tuple[str, str]] = set()
         for rule in in_force:
-            for fact in facts:
-                if fact.kind != rule.kind:
-                    continue
-                missing = {f for f in rule.fields if fact.values.get(f) is None}
-                zero = {f for f in rule.divisors if fact.values.get(f) == 0}
-                if not missing and not zero:
+            for fact in by_kind.get(rule.kind, ()):
+                values = fact.values
+                if all(values.get(f) is not None for f in rule.fields) and \
+                        all(values.get(f) != 0 for f in rule.divisors):
                     continue
                 env = ev.Env(fact.values)
                 if ev.finding_truth(rule.when, rule.require, env) is None:
@@ -183,18 +184,11 @@ def encode_fact(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: 
     return out
 
 
-def _citation(rule: Rule) -> dict:
-    c = rule.spec.cite
-    return {"source": c.source, "article": c.article, "version": c.version, "urls": list(c.urls),
-            "note": c.note}
-
-
 def _base(rule: Rule, fact: Fact, result: CaseResult, status: str, position: Position) -> Finding:
     s = rule.spec
-    return Finding(case_id=result.case_id, rule_id=s.id, topic=s.topic,
-                   title={"zh": s.title.zh, "en": s.title.en}, severity=s.severity,
-                   confidence=s.confidence, status=status, message={}, expected={}, actual={},
-                   citation=_citation(rule), position=position, subject=fact.label,
+    return Finding(case_id=result.case_id, rule_id=s.id, topic=s.topic, title=rule.title,
+                   severity=s.severity, confidence=s.confidence, status=status, message={}, expected={},
+                   actual={}, citation=rule.citation, position=position, subject=fact.label,
                    item=waivers.item_of(fact), version=rule.window)
 
 

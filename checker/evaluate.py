@@ -1,7 +1,8 @@
 """The reference evaluator: the expression language in pure Python, exact and three-valued.
 
-It works from the expression tree (never from the compiled engine JSON) with `Fraction`
-arithmetic and Kleene logic: an absent field or a zero divisor makes a value unknown (None),
+It works from the expression tree (never from the compiled engine JSON) with exact arithmetic
+(whole numbers stay `int`, everything else is a `Fraction`; a division never makes a float) and
+Kleene logic: an absent field or a zero divisor makes a value unknown (None),
 and unknown only spreads where it could change the answer (`false and unknown` is false).
 It renders messages, decides whether missing data leaves a rule undecidable (then the
 finding is `not_evaluated`), and is the test oracle that the engine's findings must equal.
@@ -31,28 +32,34 @@ class Env:
 
 
 def scalar(value: Any) -> Any:
-    """A fact value as the evaluator sees it: numbers as Fraction, dates as day ordinals."""
-    if value is None or isinstance(value, (bool, str)):
+    """A fact value as the evaluator sees it: ints as they are, other numbers as Fraction, dates as
+    day ordinals."""
+    if value is None or isinstance(value, (bool, str, int, Fraction)):
         return value
     if isinstance(value, dt.date):
-        return Fraction(value.toordinal())
-    if isinstance(value, (int, Decimal, Fraction)):
-        return Fraction(value)
+        return value.toordinal()
+    if isinstance(value, Decimal):
+        return _whole(Fraction(value))
     raise TypeError(f"unsupported fact value {value!r}")
 
 
+def _whole(v: Fraction):
+    return v.numerator if v.denominator == 1 else v
+
+
 def value(node, env: Env):
-    """The value of an arithmetic node: Fraction, bool, str, or None when unknown."""
-    if isinstance(node, Num):
-        return node.value
-    if isinstance(node, (Str, Bool)):
-        return node.value
-    if isinstance(node, Field):
+    """The value of an arithmetic node: int or Fraction, bool, str, or None when unknown."""
+    kind = type(node)
+    if kind is Field:
         v = env.values.get(node.name)
         if v is None:
             env.missing.add(node.name)
             return None
         return scalar(v)
+    if kind is Num:
+        return _whole(node.value)
+    if kind is Str or kind is Bool:
+        return node.value
     if isinstance(node, Neg):
         v = value(node.operand, env)
         return None if v is None else -v
@@ -69,7 +76,7 @@ def value(node, env: Env):
             return a - b
         if node.op == "*":
             return a * b
-        return a / b
+        return _whole(Fraction(a) / b)
     if isinstance(node, Call):
         args = [value(a, env) for a in node.args]
         if any(a is None for a in args):
@@ -79,9 +86,9 @@ def value(node, env: Env):
         if node.func == "max":
             return max(args)
         if node.func == "floor":
-            return Fraction(math.floor(args[0]))
+            return math.floor(args[0])
         if node.func == "ceil":
-            return Fraction(math.ceil(args[0]))
+            return math.ceil(args[0])
         raise ValueError(f"function {node.func} has no value in a condition")
     return truth(node, env)
 

@@ -30,7 +30,7 @@ def apply_set(doc: Document, changes: dict) -> Document:
                     node[part] = [] if isinstance(parts[i + 1], int) else {}
                 node = node[part]
         node[parts[-1]] = value
-    return Document(doc.file, data, doc.positions, doc.key_positions)
+    return Document(doc.file, data, doc.marks, doc.key_marks)
 
 
 def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str,

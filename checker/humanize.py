@@ -11,6 +11,8 @@ from fractions import Fraction
 
 def fixed(value: Fraction | int, places: int) -> str:
     """Exact decimal rendering, rounded half away from zero, with thousands separators."""
+    if isinstance(value, int):
+        return f"{value:,}" + ("." + "0" * places if places else "")
     value = Fraction(value)
     sign = "-" if value < 0 else ""
     scaled = abs(value) * 10**places
@@ -26,6 +28,8 @@ def fixed(value: Fraction | int, places: int) -> str:
 
 def number(value: Fraction | int, max_places: int = 4) -> str:
     """Shortest exact rendering up to `max_places` decimals (8724327.2 → '8,724,327.2')."""
+    if isinstance(value, int):
+        return fixed(value, 0)
     value = Fraction(value)
     for places in range(max_places + 1):
         if (value * 10**places).denominator == 1:
@@ -34,11 +38,10 @@ def number(value: Fraction | int, max_places: int = 4) -> str:
 
 
 def shares(value, lang: str) -> str:
-    value = Fraction(value)
     base = number(value)
-    wan = fixed(value / 10_000, 4) + "万股"
     if abs(value) < 10_000:
         return f"{base}股" if lang == "zh" else f"{base} shares"
+    wan = fixed(Fraction(value) / 10_000, 4) + "万股"
     return f"{base}股（{wan}）" if lang == "zh" else f"{base} shares ({wan})"
 
 

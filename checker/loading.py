@@ -49,29 +49,34 @@ Path = tuple  # tuple[str | int, ...]
 
 @dataclass
 class Document:
-    """A loaded YAML document: plain data plus where each node stood."""
+    """A loaded YAML document: plain data plus where each node stood.
+
+    `marks` and `key_marks` hold the parser's 0-based marks by path; a Position is made only when
+    one is asked for (most nodes are never reported)."""
 
     file: str
     data: Any
-    positions: dict[Path, Position] = field(default_factory=dict)
-    key_positions: dict[Path, Position] = field(default_factory=dict)
+    marks: dict[Path, Any] = field(default_factory=dict)
+    key_marks: dict[Path, Any] = field(default_factory=dict)
 
     def position(self, path: Path) -> Position:
         """Where the node at `path` (or its nearest existing ancestor) starts."""
         path = tuple(path)
         while path:
-            if path in self.positions:
-                return self.positions[path]
+            mark = self.marks.get(path)
+            if mark is not None:
+                return _pos(self.file, mark)
             path = path[:-1]
-        return self.positions.get((), Position(self.file, 1, 1))
+        mark = self.marks.get(())
+        return _pos(self.file, mark) if mark is not None else Position(self.file, 1, 1)
 
     def key_position(self, path: Path) -> Position:
         """Where the key of `path` stands; the node's own position if it has no key."""
-        return self.key_positions.get(tuple(path)) or self.position(path)
+        mark = self.key_marks.get(tuple(path))
+        return _pos(self.file, mark) if mark is not None else self.position(path)
 
 
 _constructor = SafeConstructor()
-_resolver = yaml.resolver.Resolver()
 
 
 def _char_at(text: str, mark) -> str:
@@ -163,13 +168,29 @@ def load_text(text: str, file: str = "<string>", *, max_depth: int = MAX_DEPTH,
     return doc
 
 
+_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
+_STR = _T + "str"
+
+
+def _resolve(value: str, implicit) -> str:
+    """The tag of an untagged scalar, as PyYAML's Resolver gives it (no path resolvers here)."""
+    if implicit[0]:
+        for tag, regexp in _IMPLICIT.get(value[0] if value else "", ()):
+            if regexp.match(value):
+                return tag
+    return _STR
+
+
 def _scalar(ev: ScalarEvent, file: str) -> Any:
     tag = ev.tag
-    if tag in (None, "!"):
-        tag = _resolver.resolve(ScalarNode, ev.value, ev.implicit) if tag is None else _T + "str"
+    if tag is None:
+        tag = _resolve(ev.value, ev.implicit)
+        if tag == _STR:
+            return ev.value
+    elif tag == "!" or tag == _STR:
+        return ev.value
     elif tag not in _SCALAR_TAGS:
         raise InputError(f"YAML tag {_tag(tag)} is not allowed in a case file", _pos(file, ev.start_mark))
-    node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark)
     kind = tag[len(_T):]
     if kind == "int" and not _PLAIN_INT.match(ev.value) or \
             kind == "float" and not _PLAIN_FLOAT.match(ev.value) and \
@@ -184,21 +205,22 @@ def _scalar(ev: ScalarEvent, file: str) -> Any:
         raise InputError(f"'{_short(ev.value)}' is not a yes/no value (true or false)",
                          _pos(file, ev.start_mark))
     try:
+        if kind == "int":   # the plain decimal form checked above: no base prefixes, no base 60
+            return int(ev.value.replace("_", ""))
         if kind == "float":
             text = ev.value.replace("_", "").lower()
             if text.lstrip("+-") in (".inf", ".nan"):
                 raise InputError(f"'{ev.value}' (NaN or infinity) is not a number a case may hold",
                                  _pos(file, ev.start_mark))
             return Decimal(text)
-        if kind == "int":
-            return _constructor.construct_yaml_int(node)
-        if kind == "bool":
-            return _constructor.construct_yaml_bool(node)
         if kind == "null":
             return None
+        node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark)
+        if kind == "bool":
+            return _constructor.construct_yaml_bool(node)
         if kind == "timestamp":
             return _constructor.construct_yaml_timestamp(node)
-        return ev.value
+        return ev.value   # `<<` and `=` resolve to merge/value tags: here they are text
     except (ValueError, InvalidOperation, ConstructorError) as exc:
         what = {"timestamp": "date", "int": "integer"}.get(kind, kind)
         detail = str(exc).splitlines()[0] if str(exc) else ""
@@ -209,91 +231,88 @@ def _scalar(ev: ScalarEvent, file: str) -> Any:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_mark", "keys", "nodes", "path")
+    __slots__ = ("anchor", "container", "is_map", "key", "keys", "nodes", "path")
 
     def __init__(self, container, path, anchor):
         self.container = container
+        self.is_map = isinstance(container, dict)
         self.path = path
         self.key = None
-        self.key_mark = None
-        self.keys: dict[str, Any] = {}
+        self.keys: dict[str, Any] = {}   # key → its mark, for the duplicate-key message
         self.nodes = 1
         self.anchor = anchor
 
 
 def _build(loader, doc: Document, max_depth: int, max_nodes: int) -> None:
     file = doc.file
+    marks, key_marks = doc.marks, doc.key_marks
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     total = 0
     documents = 0
     root_set = False
+    get_event = loader.get_event
 
-    def child_path() -> Path:
-        top = stack[-1]
-        if isinstance(top.container, list):
-            return top.path + (len(top.container),)
-        return top.path + (top.key,)
-
-    def attach(value: Any, mark, nodes: int) -> None:
-        nonlocal root_set
-        if not stack:
-            doc.data = value
-            doc.positions[()] = _pos(file, mark)
-            root_set = True
-            return
+    def attach(value: Any, nodes: int) -> None:
         top = stack[-1]
         top.nodes += nodes
-        if isinstance(top.container, list):
-            top.container.append(value)
-        else:
+        if top.is_map:
             top.container[top.key] = value
             top.key = None
+        else:
+            top.container.append(value)
 
     while True:
-        ev = loader.get_event()
-        if isinstance(ev, (StreamStartEvent, DocumentEndEvent)):
+        ev = get_event()
+        cls = type(ev)
+        top = stack[-1] if stack else None
+        if top is not None and top.is_map and top.key is None and cls is not MappingEndEvent:
+            if cls is not ScalarEvent:
+                raise InputError("a mapping key must be a plain name", _pos(file, ev.start_mark))
+            key = ev.value
+            if key in top.keys:
+                raise InputError(
+                    f"duplicate key '{key}' (first at line {top.keys[key].line + 1}); YAML would silently "
+                    "keep only the last value", _pos(file, ev.start_mark))
+            top.keys[key] = ev.start_mark
+            top.key = key
+            key_marks[top.path + (key,)] = ev.start_mark
             continue
-        if isinstance(ev, StreamEndEvent):
+
+        if cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = stack.pop()
+            if frame.anchor:
+                anchors[frame.anchor] = (frame.container, frame.nodes)
+            if stack:
+                attach(frame.container, frame.nodes)
+            continue
+        if cls is StreamStartEvent or cls is DocumentEndEvent:
+            continue
+        if cls is StreamEndEvent:
             break
-        if isinstance(ev, DocumentStartEvent):
+        if cls is DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise InputError("a case file holds one YAML document; found a second one",
                                  _pos(file, ev.start_mark))
             continue
 
-        top = stack[-1] if stack else None
-        expecting_key = top is not None and isinstance(top.container, dict) and top.key is None
-        if expecting_key and not isinstance(ev, MappingEndEvent):
-            if not isinstance(ev, ScalarEvent):
-                raise InputError("a mapping key must be a plain name", _pos(file, ev.start_mark))
-            key = ev.value
-            if key in top.keys:
-                first = top.keys[key]
-                raise InputError(
-                    f"duplicate key '{key}' (first at line {first.line}); YAML would silently keep "
-                    "only the last value", _pos(file, ev.start_mark))
-            kpos = _pos(file, ev.start_mark)
-            top.keys[key] = kpos
-            top.key = key
-            doc.key_positions[top.path + (key,)] = kpos
-            continue
-
-        if isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
-            frame = stack.pop()
-            if frame.anchor:
-                anchors[frame.anchor] = (frame.container, frame.nodes)
-            if stack:
-                attach(frame.container, None, frame.nodes)
-            continue
-
         total += 1
         if total > max_nodes:
             raise InputError(f"more than {max_nodes:,} YAML nodes (alias expansion included)",
                              _pos(file, ev.start_mark))
-        path = child_path() if stack else ()
-        if isinstance(ev, AliasEvent):
+        path = () if top is None else top.path + ((top.key,) if top.is_map else (len(top.container),))
+        marks[path] = ev.start_mark
+        if cls is ScalarEvent:
+            value = _scalar(ev, file)
+            if ev.anchor:
+                anchors[ev.anchor] = (value, 1)
+            if top is None:
+                doc.data, root_set = value, True
+            else:
+                attach(value, 1)
+            continue
+        if cls is AliasEvent:
             if ev.anchor not in anchors:
                 raise InputError(f"alias *{ev.anchor} refers to no complete anchor",
                                  _pos(file, ev.start_mark))
@@ -303,29 +322,23 @@ def _build(loader, doc: Document, max_depth: int, max_nodes: int) -> None:
                 raise InputError(
                     f"alias *{ev.anchor} expands past {max_nodes:,} YAML nodes (an alias bomb?)",
                     _pos(file, ev.start_mark))
-            doc.positions[path] = _pos(file, ev.start_mark)
-            attach(value, ev.start_mark, nodes)
+            if top is None:
+                doc.data, root_set = value, True
+            else:
+                attach(value, nodes)
             continue
-        doc.positions[path] = _pos(file, ev.start_mark)
-        if isinstance(ev, ScalarEvent):
-            value = _scalar(ev, file)
-            if ev.anchor:
-                anchors[ev.anchor] = (value, 1)
-            attach(value, ev.start_mark, 1)
-            continue
-        if isinstance(ev, (MappingStartEvent, SequenceStartEvent)):
+        if cls is MappingStartEvent or cls is SequenceStartEvent:
             if ev.tag not in (None, "!") and ev.tag not in _COLLECTION_TAGS:
                 raise InputError(f"YAML tag {_tag(ev.tag)} is not allowed in a case file",
                                  _pos(file, ev.start_mark))
             if len(stack) >= max_depth:
                 raise InputError(f"nesting deeper than {max_depth} levels", _pos(file, ev.start_mark))
-            container: Any = {} if isinstance(ev, MappingStartEvent) else []
+            container: Any = {} if cls is MappingStartEvent else []
             stack.append(_Frame(container, path, ev.anchor))
-            if not root_set and len(stack) == 1:
-                doc.data = container
-                root_set = True
+            if top is None:
+                doc.data, root_set = container, True
             continue
-        raise InputError(f"unexpected YAML event {type(ev).__name__}", _pos(file, ev.start_mark))
+        raise InputError(f"unexpected YAML event {cls.__name__}", _pos(file, ev.start_mark))
 
     if not root_set:
         raise InputError("the file is empty", Position(file, 1, 1))

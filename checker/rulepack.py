@@ -14,6 +14,7 @@ import datetime as dt
 import glob
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -163,18 +164,29 @@ class Rule:
     def id(self) -> str:
         return self.spec.id
 
-    @property
+    @cached_property
     def key(self) -> str:
         """One version of a rule: versions share the id and differ in `applies.from`."""
         return f"{self.spec.id}@{self.spec.applies.first.isoformat()}"
 
-    @property
+    @cached_property
     def window(self) -> str:
         return self.spec.applies.describe()
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return self.spec.for_each
+
+    @cached_property
+    def title(self) -> dict[str, str]:
+        """The title and citation as findings carry them: one dict per rule, shared, read-only."""
+        return {"zh": self.spec.title.zh, "en": self.spec.title.en}
+
+    @cached_property
+    def citation(self) -> dict:
+        c = self.spec.cite
+        return {"source": c.source, "article": c.article, "version": c.version, "urls": list(c.urls),
+                "note": c.note}
 
 
 def rules_dir() -> str:

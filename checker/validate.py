@@ -82,7 +82,7 @@ def _named_in(message: str, doc: Document) -> tuple:
     """A whole-case check's message starts with the field it is about: point at that field."""
     head = message.removeprefix("Value error, ").split(" ", 1)[0]
     path = tuple(head.split("."))
-    return path if path in doc.positions else ()
+    return path if path in doc.marks else ()
 
 
 def _to_input_error(doc: Document, model: type[BaseModel], err: dict) -> InputError:

@@ -7,12 +7,18 @@ Lines and columns are 1-based and count characters (not bytes), as an editor sho
 from __future__ import annotations
 
 import datetime as dt
+import glob
+import os
+import re
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from checker.errors import InputError, Position
 from checker.loading import MAX_DEPTH, MAX_NODES, Document, load_file
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def write(tmp_path, content: str | bytes, name: str = "case.yaml") -> str:
@@ -156,11 +162,11 @@ def test_bom_and_crlf_load_with_right_positions(tmp_path):
     doc = load(tmp_path, b"\xef\xbb\xbfcase_type: ipo\r\noffering:\r\n  price: 46.08\r\n  name: x\r\n")
     assert doc.data == {"case_type": "ipo", "offering": {"price": Decimal("46.08"), "name": "x"}}
     assert list(doc.data) == ["case_type", "offering"]  # the BOM is not part of the first key
-    assert doc.positions[("case_type",)] == Position(doc.file, 1, 12)
-    assert doc.key_positions[("case_type",)] == Position(doc.file, 1, 1)
-    assert doc.key_positions[("offering", "price")] == Position(doc.file, 3, 3)
-    assert doc.positions[("offering", "price")] == Position(doc.file, 3, 10)
-    assert doc.positions[("offering", "name")] == Position(doc.file, 4, 9)
+    assert doc.position(("case_type",)) == Position(doc.file, 1, 12)
+    assert doc.key_position(("case_type",)) == Position(doc.file, 1, 1)
+    assert doc.key_position(("offering", "price")) == Position(doc.file, 3, 3)
+    assert doc.position(("offering", "price")) == Position(doc.file, 3, 10)
+    assert doc.position(("offering", "name")) == Position(doc.file, 4, 9)
 
 
 def test_errors_in_bom_crlf_file_have_right_positions(tmp_path):
@@ -221,7 +227,7 @@ def test_alias_bomb(tmp_path):
 def test_small_aliases_load(tmp_path):
     doc = load(tmp_path, "base: &b {x: 1}\nc: *b\nd: &s 5\ne: *s\n")
     assert doc.data == {"base": {"x": 1}, "c": {"x": 1}, "d": 5, "e": 5}
-    assert doc.positions[("c",)] == Position(doc.file, 2, 4)
+    assert doc.position(("c",)) == Position(doc.file, 2, 4)
 
 
 def test_alias_to_an_unknown_anchor(tmp_path):
@@ -371,14 +377,14 @@ def test_positions_of_nested_list_items(tmp_path):
     doc = load(tmp_path, text)
     f = doc.file
     assert doc.data["strategic"]["investors"][1]["shares"] == 2604166
-    assert doc.positions[("strategic", "investors", 0)] == Position(f, 4, 7)
-    assert doc.positions[("strategic", "investors", 1)] == Position(f, 6, 7)
-    assert doc.positions[("strategic", "investors", 1, "shares")] == Position(f, 8, 15)
-    assert doc.key_positions[("strategic", "investors", 1, "shares")] == Position(f, 8, 7)
-    assert doc.positions[("strategic", "investors", 1, "lockups", 1)] == Position(f, 9, 21)
+    assert doc.position(("strategic", "investors", 0)) == Position(f, 4, 7)
+    assert doc.position(("strategic", "investors", 1)) == Position(f, 6, 7)
+    assert doc.position(("strategic", "investors", 1, "shares")) == Position(f, 8, 15)
+    assert doc.key_position(("strategic", "investors", 1, "shares")) == Position(f, 8, 7)
+    assert doc.position(("strategic", "investors", 1, "lockups", 1)) == Position(f, 9, 21)
     # columns count characters: each 大普微 is three columns wide, not nine bytes
-    assert doc.positions[("names", 1)] == Position(f, 10, 14)
-    assert doc.positions[("names", 2)] == Position(f, 10, 19)
+    assert doc.position(("names", 1)) == Position(f, 10, 14)
+    assert doc.position(("names", 2)) == Position(f, 10, 19)
     # a path that does not exist falls back to its nearest existing ancestor
     assert doc.position(("strategic", "investors", 1, "missing")) == Position(f, 6, 7)
     # a list item has no key: its key position is its own position
@@ -394,6 +400,44 @@ def test_real_case_loads_with_positions(tmp_path):
     lines = text.splitlines()
     line = lines.index("      shares: 4811512") + 1
     assert doc.data["strategic"]["investors"][2]["shares"] == 4811512
-    assert doc.positions[("strategic", "investors", 2, "shares")] == Position(doc.file, line, 15)
+    assert doc.position(("strategic", "investors", 2, "shares")) == Position(doc.file, line, 15)
     assert doc.data["offering"]["price"] == Decimal("46.08")
     assert doc.data["issuer"]["name"] == "深圳大普微电子股份有限公司"
+
+
+def _same(ours, theirs) -> bool:
+    """Our data against PyYAML's: floats are Decimal from their text here, float there."""
+    if isinstance(theirs, float):
+        return isinstance(ours, Decimal) and ours == Decimal(repr(theirs))
+    if isinstance(theirs, dict):
+        return isinstance(ours, dict) and list(ours) == [str(k) for k in theirs] and \
+            all(_same(ours[str(k)], v) for k, v in theirs.items())
+    if isinstance(theirs, list):
+        return isinstance(ours, list) and len(ours) == len(theirs) and all(map(_same, ours, theirs))
+    return type(ours) is type(theirs) and ours == theirs
+
+
+def _paths(node, path=()):
+    yield path
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        yield from _paths(value, (*path, key))
+
+
+def test_every_bundled_file_loads_as_pyyaml_reads_it_with_a_mark_for_every_node():
+    """The event builder is our own: its data must be what yaml.safe_load gives (floats aside),
+    and every node, and every key, must have a mark."""
+    files = sorted(glob.glob(os.path.join(ROOT, "cases", "**", "*.yaml"), recursive=True)) + \
+        sorted(glob.glob(os.path.join(ROOT, "rules", "**", "*.yaml"), recursive=True))
+    assert len(files) > 40
+    for path in files:
+        doc = load_file(path)
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        assert _same(doc.data, yaml.load(text, Loader=yaml.CSafeLoader)), path
+        paths = set(_paths(doc.data))
+        keyed = {p for p in paths if p and isinstance(p[-1], str)}
+        if re.search(r"(^|\s)\*\w", text):   # under an alias only the alias itself has a mark
+            assert set(doc.marks) < paths and set(doc.key_marks) < keyed, path
+        else:
+            assert set(doc.marks) == paths and set(doc.key_marks) == keyed, path
