@@ -6,19 +6,22 @@ import hashlib
 import json
 import os
 import sys
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from . import __version__, select
 from .batch import run_batch
 from .batch.progress import progress
+from .catalogue_cache import cached_catalogue
 from .check import Checker, Options
 from .errors import EXIT_INPUT, EXIT_OK, RulePackError
 from .policy import exit_code, summary
 from .report import audit
 from .report.emit import emit
 from .report.targets import parse as parse_targets
-from .rulepack import load_catalogue, pack_files, rules_dir
+from .rulepack import pack_files, rules_dir
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def rules_hash(root: str) -> str:
@@ -49,7 +52,7 @@ class CheckerFactory:
 
     def __call__(self) -> Checker:
         if self.catalogue is None:
-            self.catalogue = load_catalogue(self.root)
+            self.catalogue = cached_catalogue(self.root)
         return Checker(self.catalogue, self.options)
 
     def __getstate__(self) -> dict:
@@ -59,7 +62,7 @@ class CheckerFactory:
 def run_check(args) -> int:
     from .cli import expand_paths
     root = args.rules or rules_dir()
-    catalogue = load_catalogue(root)
+    catalogue = cached_catalogue(root)
     selection = select.from_args(args, catalogue)   # filters: a bad --rule pattern fails before checking
     files, unmatched = expand_paths(args.paths)
     for path in unmatched:
@@ -106,7 +109,8 @@ def rule_window(row: dict) -> str:
 
 
 def run_rules(args) -> int:
-    catalogue = load_catalogue(args.rules)
+    from rich.console import Console
+    catalogue = cached_catalogue(args.rules)
     if args.lint:
         from .lint import coverage_gaps, lint
         problems = lint(catalogue)
@@ -143,7 +147,8 @@ def run_rules(args) -> int:
 
 
 def run_explain(args) -> int:
-    catalogue = load_catalogue(args.rules)
+    from rich.console import Console
+    catalogue = cached_catalogue(args.rules)
     versions = catalogue.versions(args.rule_id)
     if not versions:
         near = sorted({r.id for r in catalogue.rules if args.rule_id in r.id})
@@ -185,6 +190,8 @@ def _explain_version(out: Console, rule, lang: str) -> None:
 
 def run_compensate(args) -> int:
     """The year-by-year compensation schedule of one restructuring case (table or JSON)."""
+    from rich.console import Console
+
     from .compensation import schedule
     from .derive.compensation import NotComputable, terms_of
     from .errors import InputError

@@ -25,12 +25,13 @@ from .compile import Compiled, check_condition, check_divisors, compile_conditio
 from .errors import InputError, Position, RulePackError
 from .facts import FACT_KINDS
 from .loading import Document, load_file
-from .model.ipo import Board
+from .model.types import Board
 from .validate import field_path
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # built at the first validation: a catalogue read from the cache only unpickles these
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Bilingual(_Strict):

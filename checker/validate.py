@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import difflib
+import importlib
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
 from .loading import Document
-from .model.investor import InvestorCase
-from .model.ipo import IpoCase
-from .model.restructuring import RestructuringCase
 
-CASE_MODELS: dict[str, type[BaseModel]] = {"ipo": IpoCase, "investor": InvestorCase,
-                                            "restructuring": RestructuringCase}
+
+class _CaseModels(Mapping):
+    """case_type → model class, each imported when first asked for: building pydantic models is
+    most of the start-up, and a one-file run needs one case type's."""
+
+    _WHERE = {"ipo": ("ipo", "IpoCase"), "investor": ("investor", "InvestorCase"),
+              "restructuring": ("restructuring", "RestructuringCase")}
+
+    def __getitem__(self, case_type: str) -> type[BaseModel]:
+        module, name = self._WHERE[case_type]
+        return getattr(importlib.import_module(f".model.{module}", __package__), name)
+
+    def __iter__(self):
+        return iter(self._WHERE)
+
+    def __len__(self) -> int:
+        return len(self._WHERE)
+
+
+CASE_MODELS: Mapping[str, type[BaseModel]] = _CaseModels()
 
 
 def _short(value, limit: int = 40):

@@ -1,4 +1,6 @@
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,16 @@ from checker.rulepack import load_catalogue
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULES = os.path.join(ROOT, "rules")
 DAPUWEI = os.path.join(ROOT, "cases", "ipo", "dapuwei-2026.yaml")
+
+
+def pytest_configure(config):
+    # the compiled-catalogue cache of this run (and of the CLIs it starts) stays out of ~/.cache
+    config._catalogue_cache = tempfile.mkdtemp(prefix="offering-check-cache-")
+    os.environ["OFFERING_CHECK_CACHE"] = config._catalogue_cache
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "_catalogue_cache", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from checker import cli
-from checker.derive import DERIVERS
+from checker.derive import ipo as derive_ipo
 from checker.errors import EXIT_INTERNAL
 from checker.loading import load_file
 from checker.validate import CASE_MODELS
@@ -309,7 +309,7 @@ def test_each_strategy_ran_its_examples(capsys):
 def test_a_planted_bug_in_derive_exits_3_as_an_internal_error(monkeypatch, tmp_path, capsys):
     def broken(case, doc):
         raise KeyError("planted bug in derive")
-    monkeypatch.setitem(DERIVERS, "ipo", broken)
+    monkeypatch.setattr(derive_ipo, "derive", broken)
     out = tmp_path / "report.json"
     code = cli.main([DAPUWEI, "--format", f"json={out}"])
     assert code == EXIT_INTERNAL

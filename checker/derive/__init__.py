@@ -6,20 +6,26 @@ never verdicts: every comparison with a limit is a rule's, evaluated by the engi
 
 from __future__ import annotations
 
+import importlib
+
 from ..facts import Fact
 from ..loading import Document
-from . import investor, ipo, restructuring
 
-DERIVERS = {"ipo": ipo.derive, "investor": investor.derive, "restructuring": restructuring.derive}
-NOTICES = {"investor": investor.notices}   # figures a case states even without a finding
+CASE_TYPES = ("ipo", "investor", "restructuring")   # one module each, imported when first needed
+
+
+def _module(case_type: str):
+    if case_type not in CASE_TYPES:
+        raise KeyError(case_type)
+    return importlib.import_module(f".{case_type}", __package__)
 
 
 def derive(case_type: str, case, doc: Document) -> list[Fact]:
-    return DERIVERS[case_type](case, doc)
+    return _module(case_type).derive(case, doc)
 
 
 def notices(case_type: str, case, doc: Document) -> list[dict]:
-    """Informative notices (e.g. an investor's online ban windows); check.py keeps those whose
-    rule is in force."""
-    fn = NOTICES.get(case_type)
+    """Informative notices (e.g. an investor's online ban windows: figures a case states even
+    without a finding); check.py keeps those whose rule is in force."""
+    fn = getattr(_module(case_type), "notices", None)
     return fn(case, doc) if fn else []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from .types import (
     BidShares,
+    Board,
     Clock,
     Count,
     Date,
@@ -25,16 +26,9 @@ from .types import (
     Strict,
     Text,
     Yuan,
+    lax,
 )
 from .waiver import Waiver
-
-
-class Board(StrEnum):
-    sse_main = "sse_main"
-    star = "star"
-    szse_main = "szse_main"
-    chinext = "chinext"
-    bse = "bse"
 
 
 class InvestorType(StrEnum):
@@ -58,11 +52,6 @@ class OutcomeStatus(StrEnum):
 
 class Disclosure(StrEnum):
     investment_risk_notice = "investment_risk_notice"  # 投资风险特别公告
-
-
-def lax(enum):
-    """Enums are read from their text value (strict mode would demand an Enum instance)."""
-    return Annotated[enum, Field(strict=False)]
 
 
 class Issuer(Strict):

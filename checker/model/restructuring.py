@@ -23,9 +23,8 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .ipo import Board, lax
 from .performance import LongText, Performance, Reward
-from .types import Count, Date, IssuePrice, Months, Percent, Shares, Strict, Text, Yuan
+from .types import Board, Count, Date, IssuePrice, Months, Percent, Shares, Strict, Text, Yuan, lax
 from .waiver import Waiver
 
 

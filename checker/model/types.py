@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -17,6 +18,19 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 MAX_SHARES = 10**12  # a trillion shares: far above any A-share company, far below engine int64 limits
 MAX_ISSUE_SHARES = 10**11  # the largest A-share IPO offered 2.2e10 shares
 MAX_YUAN = 10**14
+
+
+class Board(StrEnum):
+    sse_main = "sse_main"
+    star = "star"
+    szse_main = "szse_main"
+    chinext = "chinext"
+    bse = "bse"
+
+
+def lax(enum):
+    """Enums are read from their text value (strict mode would demand an Enum instance)."""
+    return Annotated[enum, Field(strict=False)]
 
 
 class Strict(BaseModel):
