@@ -14,7 +14,7 @@ from .batch.progress import progress
 from .catalogue_cache import cached_catalogue
 from .check import Checker, Options
 from .errors import EXIT_INPUT, EXIT_OK, RulePackError
-from .policy import exit_code, summary
+from .policy import Tally
 from .report import audit
 from .report.emit import emit
 from .report.targets import parse as parse_targets
@@ -73,18 +73,21 @@ def run_check(args) -> int:
     options = Options(as_of=args.as_of, today=args.today, use_waivers=not args.no_waivers)
     make_checker = CheckerFactory(root, options, catalogue)
     with progress(len(files), args.lang) as advance:
-        results = run_batch(files, make_checker, jobs=args.jobs, on_result=advance,
-                            timeout=args.timeout)
-    results, filters = selection.apply(results)      # after checking: the engine sees every rule
-    stats = summary(results)
-    code = exit_code(results, args.fail_on)
-    if unmatched:
-        code = max(code, EXIT_INPUT)
-    header = audit.header(results, version=__version__, rules_hash=rules_hash(root), as_of=args.as_of,
-                          fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
-                          today=args.today, filters=filters)
-    targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
-    emit(targets, results, header, stats, args.lang)
+        spool = run_batch(files, make_checker, jobs=args.jobs, on_result=advance, timeout=args.timeout)
+    with spool:   # results on disk, read as often as needed; the file goes when the run ends
+        results, filters = selection.apply(spool)    # after checking: the engine sees every rule
+        tally, waivers = Tally(args.fail_on), audit.WaiverLog()
+        for result in results:                       # one pass: summary, exit code, waivers
+            tally.add(result)
+            waivers.add(result)
+        code = tally.exit_code
+        if unmatched:
+            code = max(code, EXIT_INPUT)
+        header = audit.header(version=__version__, rules_hash=rules_hash(root), as_of=args.as_of,
+                              fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
+                              today=args.today, filters=filters, waivers=waivers)
+        targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
+        emit(targets, results, header, tally.summary(), args.lang)
     return code
 
 

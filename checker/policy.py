@@ -3,6 +3,8 @@ A notice of level "error" (a waiver naming an unknown rule) is bad input: exit 2
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS
 from .findings import CaseResult, Finding
 
@@ -19,33 +21,56 @@ def fails(finding: Finding, fail_on: str) -> bool:
     return finding.status in statuses and finding.severity in severities
 
 
-def exit_code(results: list[CaseResult], fail_on: str = "error") -> int:
-    code = EXIT_OK
-    for result in results:
+class Tally:
+    """The exit code and the summary, gathered one result at a time (one pass, nothing held but
+    counts)."""
+
+    def __init__(self, fail_on: str = "error"):
+        self.fail_on = fail_on
+        self.exit_code = EXIT_OK
+        self.counts = {"cases": 0, "clean": 0, "violations": 0, "not_evaluable": 0,
+                       "input_error": 0, "engine_error": 0, "internal_error": 0}
+        self.by_rule: dict[str, int] = {}
+        self.by_board: dict[str, dict[str, int]] = {}
+
+    def add(self, result: CaseResult) -> None:
+        code = self.exit_code
         if result.error:
             code = max(code, EXIT_INTERNAL if result.error["kind"] in INTERNAL else EXIT_INPUT)
-        elif any(fails(f, fail_on) for f in result.findings):
+        elif any(fails(f, self.fail_on) for f in result.findings):
             code = max(code, EXIT_VIOLATIONS)
         if any(n.get("level") == "error" for n in result.notices):   # e.g. a waiver of an unknown rule
             code = max(code, EXIT_INPUT)
-    return code
-
-
-def summary(results: list[CaseResult]) -> dict:
-    """Cases per status, the ten rules violated most often, and cases per board (a case without a
-    board under its case type; one that could not be read under "-")."""
-    counts = {"cases": len(results), "clean": 0, "violations": 0, "not_evaluable": 0,
-              "input_error": 0, "engine_error": 0, "internal_error": 0}
-    by_rule: dict[str, int] = {}
-    by_board: dict[str, dict[str, int]] = {}
-    for result in results:
+        self.exit_code = code
+        counts = self.counts
+        counts["cases"] += 1
         counts[result.status] = counts.get(result.status, 0) + 1
-        board = by_board.setdefault(result.board or result.case_type or "-", {"cases": 0, "violations": 0})
+        key = result.board or result.case_type or "-"
+        board = self.by_board.setdefault(key, {"cases": 0, "violations": 0})
         board["cases"] += 1
         board["violations"] += result.status == "violations"
         for f in result.findings:
             if f.status == "violation":
-                by_rule[f.rule_id] = by_rule.get(f.rule_id, 0) + 1
-    counts["top_rules"] = sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-    counts["by_board"] = dict(sorted(by_board.items()))
-    return counts
+                self.by_rule[f.rule_id] = self.by_rule.get(f.rule_id, 0) + 1
+
+    def summary(self) -> dict:
+        """Cases per status, the ten rules violated most often, and cases per board (a case without
+        a board under its case type; one that could not be read under "-")."""
+        return {**self.counts, "top_rules": sorted(self.by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[:10],
+                "by_board": dict(sorted(self.by_board.items()))}
+
+
+def tally(results: Iterable[CaseResult], fail_on: str = "error") -> Tally:
+    t = Tally(fail_on)
+    for result in results:
+        t.add(result)
+    return t
+
+
+def exit_code(results: Iterable[CaseResult], fail_on: str = "error") -> int:
+    return tally(results, fail_on).exit_code
+
+
+def summary(results: Iterable[CaseResult]) -> dict:
+    """See Tally.summary."""
+    return tally(results).summary()

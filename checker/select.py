@@ -23,6 +23,8 @@ import argparse
 import datetime as dt
 import difflib
 import fnmatch
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .errors import UsageError
@@ -101,22 +103,48 @@ class Selection:
         return any(self.rule_selected(rule_id, v.spec.topic)
                    and (not self.severities or v.spec.severity in self.severities) for v in current)
 
-    def apply(self, results: list[CaseResult]) -> tuple[list[CaseResult], dict | None]:
-        """The results the filters keep (findings filtered in place), and the record for the header."""
+    def filtered(self, r: CaseResult) -> CaseResult:
+        """A kept case with only the findings, notices and rules the filters keep (in place)."""
+        r.findings = [f for f in r.findings if self.keeps_finding(f)]
+        r.notices = [n for n in r.notices if n.get("level") == "error" or self.rule_selected(n["rule_id"])]
+        if self.catalogue is not None:
+            r.rules_checked = [i for i in r.rules_checked if self._keeps_rule_checked(i, r)]
+        return r
+
+    def apply(self, results: Sequence[CaseResult]) -> tuple[Sequence[CaseResult], dict | None]:
+        """The results the filters keep, as a lazy view of `results` (each read is filtered as it
+        is read), and the record for the header. One counting pass reads every result first, so
+        the counts of what was left out are known before any report starts."""
         if not self.active:
             return results, None
-        kept = [r for r in results if self.keeps_case(r)]
+        kept = array("q")
         dropped = 0
-        for r in kept:
-            before = len(r.findings)
-            r.findings = [f for f in r.findings if self.keeps_finding(f)]
-            dropped += before - len(r.findings)
-            r.notices = [n for n in r.notices
-                         if n.get("level") == "error" or self.rule_selected(n["rule_id"])]
-            if self.catalogue is not None:
-                r.rules_checked = [i for i in r.rules_checked if self._keeps_rule_checked(i, r)]
-        return kept, {"rule": list(self.rules), "severity": list(self.severities), "board": list(self.boards),
-                      "cases_excluded": len(results) - len(kept), "findings_excluded": dropped}
+        for index, r in enumerate(results):
+            if self.keeps_case(r):
+                kept.append(index)
+                dropped += sum(not self.keeps_finding(f) for f in r.findings)
+        return Selected(results, self, kept), {
+            "rule": list(self.rules), "severity": list(self.severities), "board": list(self.boards),
+            "cases_excluded": len(results) - len(kept), "findings_excluded": dropped}
+
+
+class Selected(Sequence):
+    """The cases a selection keeps, in order, read from the underlying results on demand."""
+
+    def __init__(self, results: Sequence[CaseResult], selection: Selection, kept: array):
+        self._results, self._selection, self._kept = results, selection, kept
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._selection.filtered(self._results[self._kept[index]])
+
+    def __iter__(self) -> Iterator[CaseResult]:
+        for index in self._kept:
+            yield self._selection.filtered(self._results[index])
 
 
 def from_args(args, catalogue) -> Selection:

@@ -39,7 +39,8 @@ def factory():
 
 @pytest.fixture(scope="module")
 def serial(factory):
-    return {r.file: r.to_dict() for r in run_batch(CASES, factory, jobs=1)}
+    with run_batch(CASES, factory, jobs=1) as results:
+        return {r.file: r.to_dict() for r in results}
 
 
 @pytest.fixture
@@ -78,23 +79,23 @@ def assert_only_victim_lost(results, files, victim, serial, kind, words):
 
 
 def test_workers_give_the_same_results_as_one_process(factory, serial):
-    results = run_batch(CASES, factory, jobs=2)
-    assert [r.file for r in results] == CASES
-    assert {r.file: r.to_dict() for r in results} == serial
-    assert sum(r.status == "violations" for r in results) >= 10
+    with run_batch(CASES, factory, jobs=2) as results:
+        assert [r.file for r in results] == CASES
+        assert {r.file: r.to_dict() for r in results} == serial
+        assert sum(r.status == "violations" for r in results) >= 10
 
 
 def test_recycled_workers_give_the_same_results(factory, serial):
-    results = run_batch(CASES, factory, jobs=2, max_tasks=3)
-    assert {r.file: r.to_dict() for r in results} == serial
+    with run_batch(CASES, factory, jobs=2, max_tasks=3) as results:
+        assert {r.file: r.to_dict() for r in results} == serial
 
 
 def test_sigkill_mid_case_costs_that_case_only(factory, serial, victim, monkeypatch):
     plant(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGKILL))
     files = with_victim(victim)
-    results = run_batch(files, factory, jobs=2)
-    assert_only_victim_lost(results, files, victim, serial, "engine_error", ["SIGKILL", "not checked"])
-    assert exit_code(results) == EXIT_INTERNAL
+    with run_batch(files, factory, jobs=2) as results:
+        assert_only_victim_lost(results, files, victim, serial, "engine_error", ["SIGKILL", "not checked"])
+        assert exit_code(results) == EXIT_INTERNAL
 
 
 def test_real_segfault_in_the_engine_costs_that_case_only(factory, serial, victim, monkeypatch):
@@ -104,15 +105,15 @@ def test_real_segfault_in_the_engine_costs_that_case_only(factory, serial, victi
         monkeypatch.setattr(checker.engine, "encode", lambda facts: '[{"v":1e-05,"sid":"c"}]')
     plant(monkeypatch, unsafe_encoder)
     files = with_victim(victim)
-    results = run_batch(files, factory, jobs=2)
-    assert_only_victim_lost(results, files, victim, serial, "engine_error", ["SIGSEGV", "segmentation"])
+    with run_batch(files, factory, jobs=2) as results:
+        assert_only_victim_lost(results, files, victim, serial, "engine_error", ["SIGSEGV", "segmentation"])
 
 
 def test_a_hanging_case_is_stopped_at_the_timeout(factory, serial, victim, monkeypatch):
     plant(monkeypatch, lambda: time.sleep(60))
     files = with_victim(victim)
-    results = run_batch(files, factory, jobs=2, timeout=2)
-    assert_only_victim_lost(results, files, victim, serial, "engine_error", ["longer than 2 s"])
+    with run_batch(files, factory, jobs=2, timeout=2) as results:
+        assert_only_victim_lost(results, files, victim, serial, "engine_error", ["longer than 2 s"])
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -122,25 +123,25 @@ def test_a_bug_is_an_internal_error_of_that_case_and_exit_3(factory, serial, vic
         raise ZeroDivisionError("planted bug")
     plant(monkeypatch, bug)
     files = with_victim(victim)
-    results = run_batch(files, factory, jobs=jobs)
-    assert_only_victim_lost(results, files, victim, serial, "internal_error",
-                            ["ZeroDivisionError", "planted bug"])
-    assert exit_code(results) == EXIT_INTERNAL
-    assert "Traceback" in capfd.readouterr().err
+    with run_batch(files, factory, jobs=jobs) as results:
+        assert_only_victim_lost(results, files, victim, serial, "internal_error",
+                                ["ZeroDivisionError", "planted bug"])
+        assert exit_code(results) == EXIT_INTERNAL
+        assert "Traceback" in capfd.readouterr().err
 
 
 def test_summary_counts_top_rules_and_boards(factory):
-    results = run_batch(CASES, factory, jobs=2)
-    s = summary(results)
-    assert s["cases"] == len(CASES) == sum(row["cases"] for row in s["by_board"].values())
-    assert sum(s[k] for k in ("clean", "violations", "not_evaluable", "input_error", "engine_error",
-                              "internal_error")) == len(CASES)
-    assert s["violations"] == sum(row["violations"] for row in s["by_board"].values())
-    fired = [f.rule_id for r in results for f in r.findings if f.status == "violation"]
-    top = s["top_rules"]
-    assert top[0][1] == max(fired.count(rule) for rule in set(fired))
-    assert all(n == fired.count(rule) for rule, n in top)
-    assert {"chinext", "star", "restructuring"} <= set(s["by_board"])
+    with run_batch(CASES, factory, jobs=2) as results:
+        s = summary(results)
+        assert s["cases"] == len(CASES) == sum(row["cases"] for row in s["by_board"].values())
+        assert sum(s[k] for k in ("clean", "violations", "not_evaluable", "input_error", "engine_error",
+                                  "internal_error")) == len(CASES)
+        assert s["violations"] == sum(row["violations"] for row in s["by_board"].values())
+        fired = [f.rule_id for r in results for f in r.findings if f.status == "violation"]
+        top = s["top_rules"]
+        assert top[0][1] == max(fired.count(rule) for rule in set(fired))
+        assert all(n == fired.count(rule) for rule, n in top)
+        assert {"chinext", "star", "restructuring"} <= set(s["by_board"])
 
 
 def children(pid: int) -> list[int]:

@@ -1,6 +1,7 @@
 """Check many case files: in this process for one file or `--jobs 1`, else in worker processes.
 
-The flow is the same either way: each path becomes exactly one CaseResult, in input order.
+The flow is the same either way: each path becomes exactly one CaseResult, in input order, spooled
+to a temporary file as it arrives (checker/batch/spool.py), so the batch holds no results in memory.
 A bug in the checker (an exception that is neither bad input nor an engine error) is recorded as
 that case's `internal_error` (exit 3) with its traceback on stderr, and the batch goes on; a
 worker process that dies (the engine is C code) costs only the case it was on (`engine_error`).
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from ..check import Checker
 from ..findings import CaseResult
 from .safe import check_safely
+from .spool import ResultSpool
 
 
 def default_jobs() -> int:
@@ -25,17 +27,23 @@ def default_jobs() -> int:
 
 def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int | None = None,
               on_result: Callable[[CaseResult], None] | None = None,
-              timeout: float | None = None, max_tasks: int | None = None) -> list[CaseResult]:
-    """One result per file, in the order given. `make_checker` builds the checker (in a worker
-    too when processes cannot be forked); `on_result` sees each result as it arrives."""
+              timeout: float | None = None, max_tasks: int | None = None) -> ResultSpool:
+    """One result per file, in the order given, as a spool (a read-only sequence; close it, or use
+    it as a context manager). `make_checker` builds the checker (in a worker too when processes
+    cannot be forked); `on_result` sees each result as it arrives."""
     jobs = min(jobs or default_jobs(), len(files))
     if jobs <= 1:
         checker = make_checker()
-        results = []
-        for path in files:
-            results.append(check_safely(checker, path))
-            if on_result:
-                on_result(results[-1])
-        return results
+        spool = ResultSpool(len(files))
+        try:
+            for index, path in enumerate(files):
+                result = check_safely(checker, path)
+                spool.put(index, result)
+                if on_result:
+                    on_result(result)
+        except BaseException:
+            spool.close()
+            raise
+        return spool
     from .pool import WorkerPool
     return WorkerPool(make_checker, jobs, timeout=timeout, max_tasks=max_tasks).run(files, on_result)

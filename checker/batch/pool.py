@@ -23,8 +23,8 @@ from multiprocessing.connection import wait
 
 from ..check import Checker
 from ..findings import CaseResult
-from .compact import Compactor
 from .safe import check_safely, failed
+from .spool import ResultSpool
 
 _inherited: Checker | None = None   # the parent's checker, seen by forked workers
 
@@ -97,22 +97,30 @@ class WorkerPool:
         self.fork = fork
 
     def run(self, files: list[str], on_result: Callable[[CaseResult], None] | None = None,
-            keep: bool = True) -> list[CaseResult]:
-        """Results in input order; with keep=False only `on_result` sees them (a soak holds none)."""
+            keep: bool = True) -> ResultSpool | None:
+        """Results in input order, spooled to disk (the caller closes the spool); with keep=False
+        only `on_result` sees them and nothing is kept (a soak)."""
+        spool = ResultSpool(len(files)) if keep else None
+        try:
+            self._run(files, on_result, spool)
+        except BaseException:
+            if spool is not None:
+                spool.close()
+            raise
+        return spool
+
+    def _run(self, files: list[str], on_result, spool: ResultSpool | None) -> None:
         global _inherited
-        results: list[CaseResult | None] = [None] * len(files) if keep else []
         seen = bytearray(len(files))
         todo = deque(enumerate(files))
         if self.fork:
             _inherited = self.make_checker()
         workers: list[_Worker] = []
 
-        compact = Compactor()
-
         def finish(index: int, result: CaseResult) -> None:
             seen[index] = 1
-            if keep:
-                results[index] = compact(result)
+            if spool is not None:
+                spool.put(index, result)
             if on_result:
                 on_result(result)
 
@@ -155,7 +163,6 @@ class WorkerPool:
         lost = [files[i] for i, done in enumerate(seen) if not done]
         if lost:
             raise RuntimeError(f"the worker pool lost {len(lost)} case(s), first {lost[0]}")
-        return results
 
     def _wait_time(self, busy: list[_Worker]) -> float | None:
         if not self.timeout:

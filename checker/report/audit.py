@@ -8,32 +8,56 @@ import datetime as dt
 TOOL = "offering-check"
 
 
-def applied_waivers(results) -> list[dict]:
-    """Every waiver that turned a violation into `waived`, with its case and finding."""
+def _applied(r) -> list[dict]:
+    """Every waiver of one case that turned a violation into `waived`, with its case and finding."""
     return [{"case_id": r.case_id, "file": r.file, "rule_id": f.rule_id, "subject": f.subject,
              "item": f.waiver.get("item"), "reason": f.waiver["reason"], "approver": f.waiver["approver"],
              "expires": f.waiver["expires"], "location": f.waiver["location"]}
-            for r in results for f in r.findings if f.status == "waived" and f.waiver]
+            for f in r.findings if f.status == "waived" and f.waiver]
 
 
-def waiver_notices(results, kinds: tuple[str, ...]) -> list[dict]:
-    """The waivers that did not waive (expired, unused, unknown rule), with their case."""
+def _notices(r, kinds: tuple[str, ...]) -> list[dict]:
+    """The waivers of one case that did not waive (expired, unused, unknown rule)."""
     return [{"case_id": r.case_id, "file": r.file, "kind": n["kind"], "rule_id": n["rule_id"],
              "item": n.get("item"), "reason": n.get("reason"), "approver": n.get("approver"),
              "expires": n.get("expires"), "location": n["location"]}
-            for r in results for n in r.notices if n["kind"] in kinds]
+            for n in r.notices if n["kind"] in kinds]
 
 
-def header(results, *, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str,
+EXPIRED = ("waiver_expired",)
+UNUSED = ("waiver_unused", "waiver_unknown_rule")
+
+
+class WaiverLog:
+    """The header's waiver lists (applied, expired, unused), gathered one result at a time; they
+    are small (a few per waiver written in a case), so they are kept."""
+
+    def __init__(self, results=()):
+        self.applied: list[dict] = []
+        self.expired: list[dict] = []
+        self.unused: list[dict] = []
+        for result in results:
+            self.add(result)
+
+    def add(self, result) -> None:
+        self.applied += _applied(result)
+        self.expired += _notices(result, EXPIRED)
+        self.unused += _notices(result, UNUSED)
+
+
+def header(results=(), *, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str,
            use_waivers: bool, exit_code: int, run_date: dt.date | None = None,
-           today: dt.date | None = None, filters: dict | None = None) -> dict:
+           today: dt.date | None = None, filters: dict | None = None,
+           waivers: WaiverLog | None = None) -> dict:
+    """The audit header; the waivers from `waivers` when given (gathered in the caller's own pass),
+    else from one pass over `results`."""
+    log = waivers if waivers is not None else WaiverLog(results)
     return {"tool": {"name": TOOL, "version": version}, "rules_hash": rules_hash,
             "as_of": as_of.isoformat() if as_of else "case T day",
             "run_date": (run_date or dt.date.today()).isoformat(), "fail_on": fail_on,
-            "waivers_applied": use_waivers, "waivers": applied_waivers(results),
+            "waivers_applied": use_waivers, "waivers": log.applied,
             "waivers_today": (today or run_date or dt.date.today()).isoformat(),
-            "waivers_expired": waiver_notices(results, ("waiver_expired",)),
-            "waivers_unused": waiver_notices(results, ("waiver_unused", "waiver_unknown_rule")),
+            "waivers_expired": log.expired, "waivers_unused": log.unused,
             "filters": filters, "exit_code": exit_code}
 
 

@@ -49,31 +49,34 @@ def web_urls(c: dict) -> list[str]:
     return [u for u in c.get("urls") or [] if u.startswith(("https://", "http://"))]
 
 
-def status_counts(results) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    for r in results:
-        for f in r.findings:
-            counts[f.status] += 1
-    return counts
+class Tables:
+    """The tallies the text formats show before the cases, in one pass: findings per status, per
+    rule and per board, and the boards seen (small: bounded by the catalogue and the boards)."""
 
+    def __init__(self, results):
+        self.counts = dict.fromkeys(STATUSES, 0)
+        self._rules: dict[str, dict[str, int]] = {}
+        self._boards: dict[str | None, dict[str, int]] = {}
+        for r in results:
+            row = self._boards.setdefault(r.board, dict.fromkeys(STATUSES, 0))
+            for f in r.findings:
+                self.counts[f.status] += 1
+                row[f.status] += 1
+                self._rules.setdefault(f.rule_id, dict.fromkeys(STATUSES, 0))[f.status] += 1
 
-def by_rule(results) -> list[tuple[str, dict[str, int]]]:
-    """Findings per rule id and status; rules with violations first, then by total."""
-    table: dict[str, dict[str, int]] = {}
-    for r in results:
-        for f in r.findings:
-            table.setdefault(f.rule_id, dict.fromkeys(STATUSES, 0))[f.status] += 1
-    return sorted(table.items(), key=lambda kv: (-kv[1]["violation"], -kv[1]["waived"],
-                                                 -sum(kv[1].values()), kv[0]))
+    @property
+    def by_rule(self) -> list[tuple[str, dict[str, int]]]:
+        """Findings per rule id and status; rules with violations first, then by total."""
+        return sorted(self._rules.items(), key=lambda kv: (-kv[1]["violation"], -kv[1]["waived"],
+                                                           -sum(kv[1].values()), kv[0]))
 
+    @property
+    def by_board(self) -> list[tuple[str | None, dict[str, int]]]:
+        return sorted(self._boards.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
 
-def by_board(results) -> list[tuple[str | None, dict[str, int]]]:
-    table: dict[str | None, dict[str, int]] = {}
-    for r in results:
-        row = table.setdefault(r.board, dict.fromkeys(STATUSES, 0))
-        for f in r.findings:
-            row[f.status] += 1
-    return sorted(table.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+    @property
+    def boards(self) -> list[str]:
+        return sorted(b for b in self._boards if b)
 
 
 def notice_text(n: dict, lang: str) -> str:

@@ -1,13 +1,18 @@
-"""Render every requested format from the one result model, then write them.
+"""Write every requested format from the one result model, each streamed from the results.
 
-Every report is rendered before any is written, so a failing reporter writes nothing; each file
-is then replaced atomically (checker.report.atomic). The report for stdout is written last.
+Every report is rendered whole — a file's report into a temp file beside it, the stdout report into
+an anonymous temp file — before any is moved into place, so a failing reporter replaces no old
+report and leaves no temp file (checker.report.atomic). The report for stdout is written last.
+Reporters iterate the results (a spool on disk; see checker/batch/spool.py) as often as they need
+and hold no case: memory does not grow with the batch.
 """
 
 from __future__ import annotations
 
-import io
+import shutil
 import sys
+import tempfile
+from typing import TextIO
 
 from rich.console import Console
 
@@ -20,57 +25,92 @@ class ReportWriteError(CheckerError):
     """A report file that cannot be written (missing folder, no permission, disk full)."""
 
 
-def render(name: str, results, header: dict, summary: dict, lang: str) -> str:
+def write(name: str, fh: TextIO, results, header: dict, summary: dict, lang: str) -> str | None:
+    """Write one format to `fh`; returns the line for stderr that goes with it (lines), else None."""
     # each reporter is imported when asked for: a one-file pre-commit run loads only its own
     if name == "lines":
         from . import lines
-        return lines.render(results, header, summary, lang)
+        return lines.write(fh, results, header, summary, lang)
     if name == "json":
         from . import json_report
-        return json_report.render(results, header, summary)
-    if name == "sarif":
+        json_report.write(fh, results, header, summary)
+    elif name == "sarif":
         from . import sarif
-        return sarif.render(results, header, summary, lang)
-    if name == "junit":
+        sarif.write(fh, results, header, summary, lang)
+    elif name == "junit":
         from . import junit
-        return junit.render(results, header, summary, lang)
-    if name == "markdown":
+        junit.write(fh, results, header, summary, lang)
+    elif name == "markdown":
         from . import markdown
-        return markdown.render(results, header, summary, lang)
-    if name == "html":
+        markdown.write(fh, results, header, summary, lang)
+    elif name == "html":
         from . import html
-        return html.render(results, header, summary, lang)
-    if name == "console":
+        html.write(fh, results, header, summary, lang)
+    elif name == "console":
         from . import console as console_report
-        buf = io.StringIO()
-        plain = Console(file=buf, width=200, soft_wrap=True, highlight=False, color_system=None)
+        plain = Console(file=fh, width=200, soft_wrap=True, highlight=False, color_system=None)
         console_report.render(results, summary, lang, plain, header)
-        return buf.getvalue()
-    raise ValueError(f"unknown format {name!r}")
+    else:
+        raise ValueError(f"unknown format {name!r}")
+    return None
+
+
+def render(name: str, results, header: dict, summary: dict, lang: str) -> str:
+    """One format as a string (small result sets: tests, one case)."""
+    import io
+    buf = io.StringIO()
+    write(name, buf, results, header, summary, lang)
+    return buf.getvalue()
+
+
+def _cannot(name: str, dest: str, exc: OSError) -> ReportWriteError:
+    return ReportWriteError(f"cannot write the {name} report to {dest}: {exc.strerror or exc}")
 
 
 def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, lang: str) -> None:
-    rendered = []
-    for name, dest in targets:
-        live_console = name == "console" and dest == STDOUT
-        rendered.append((name, dest, None if live_console else render(name, results, header, summary, lang)))
-    for name, dest, text in rendered:
-        if dest == STDOUT:
-            continue
-        try:
-            atomic.write_text(dest, text)
-        except OSError as exc:
-            raise ReportWriteError(f"cannot write the {name} report to {dest}: "
-                                   f"{exc.strerror or exc}") from exc
-    for name, dest, text in rendered:
-        if dest != STDOUT:
-            continue
-        if text is None:   # the terminal report, with colour when stdout is a terminal
-            from . import console as console_report
-            console_report.render(results, summary, lang, Console(soft_wrap=True, highlight=False), header)
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        if name == "lines":
-            from .lines import summary_line
-            print(summary_line(results, header), file=sys.stderr)
+    files: list[tuple[str, str, atomic.Pending]] = []
+    stdout: tuple[str, TextIO | None, str | None] | None = None
+    try:
+        for name, dest in targets:
+            if dest == STDOUT:
+                if name == "console":   # the terminal report, drawn live at the end (colour on a tty)
+                    stdout = (name, None, None)
+                    continue
+                spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+                stdout = (name, spool, None)   # known before writing, so a failure closes it
+                stdout = (name, spool, write(name, spool, results, header, summary, lang))
+                continue
+            try:
+                pending = atomic.Pending(dest)
+            except OSError as exc:
+                raise _cannot(name, dest, exc) from exc
+            files.append((name, dest, pending))
+            try:
+                write(name, pending.fh, results, header, summary, lang)
+                pending.finish()
+            except OSError as exc:
+                raise _cannot(name, dest, exc) from exc
+        for name, dest, pending in files:
+            try:
+                pending.commit()
+            except OSError as exc:
+                raise _cannot(name, dest, exc) from exc
+    except BaseException:
+        for _, _, pending in files:
+            pending.discard()
+        if stdout and stdout[1] is not None:
+            stdout[1].close()
+        raise
+    if stdout is None:
+        return
+    name, spool, note = stdout
+    if spool is None:
+        from . import console as console_report
+        console_report.render(results, summary, lang, Console(soft_wrap=True, highlight=False), header)
+        return
+    with spool:
+        spool.seek(0)
+        shutil.copyfileobj(spool, sys.stdout)
+    sys.stdout.flush()
+    if note:
+        print(note, file=sys.stderr)

@@ -11,20 +11,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from html import escape
+from typing import TextIO
 
 from .audit import all_waiver_lines, rows
-from .common import (
-    CASE_STATUSES,
-    STATUSES,
-    WORDS,
-    by_board,
-    by_rule,
-    cite_text,
-    notice_text,
-    status_counts,
-    web_urls,
-    where,
-)
+from .common import CASE_STATUSES, STATUSES, WORDS, Tables, cite_text, notice_text, web_urls, where
 
 COLOUR = {"violation": "#c0392b", "waived": "#d68910", "not_evaluated": "#2e86c1", "not_covered": "#95a5a6"}
 TOP_RULES = 15
@@ -156,9 +146,9 @@ def _legend(lang: str) -> str:
         f'<span><i style="background:{COLOUR[s]}"></i>{e(w[s])}</span>' for s in STATUSES) + "</div>"
 
 
-def _rule_rows(results, lang: str) -> tuple[list[tuple[str, dict[str, int]]], tuple[str, int] | None]:
+def _rule_rows(tables: Tables, lang: str) -> tuple[list[tuple[str, dict[str, int]]], tuple[str, int] | None]:
     """The rules ranked first, and (label, findings) for all the others together."""
-    ranked = by_rule(results)
+    ranked = tables.by_rule
     head, rest = ranked[:TOP_RULES], ranked[TOP_RULES:]
     if not rest:
         return head, None
@@ -231,18 +221,20 @@ def _case(case, lang: str) -> str:
     return "".join(out)
 
 
-def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
+def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
+    """Two passes over the results: the cards and charts, then the cases (streamed, none held)."""
     w = WORDS[lang]
-    counts = status_counts(results)
-    boards = sorted({r.board for r in results if r.board})
+    tables = Tables(results)
+    counts = tables.counts
+    boards = tables.boards
     audit = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows(header, lang))
     audit += "".join(f'<tr><th></th><td>{e(line)}</td></tr>' for line in all_waiver_lines(header, lang))
     cards = [("cases", w["cases"], summary["cases"])]
     cards += [(s, w[s], summary.get(s, 0)) for s in CASE_STATUSES]
     cards += [("findings-total", w["findings_total"], sum(counts.values()))]
     cards += [(s, w[s], counts[s]) for s in STATUSES]
-    board_rows = [(b or w["no_board"], c) for b, c in by_board(results)]
-    rule_rows, rule_rest = _rule_rows(results, lang)
+    board_rows = [(b or w["no_board"], c) for b, c in tables.by_board]
+    rule_rows, rule_rest = _rule_rows(tables, lang)
     status_boxes = "".join(f'<label><input type="checkbox" name="status" value="{s}" checked> '
                            f'{e(w[s])}</label> ' for s in STATUSES)
     board_opts = "".join(f'<option value="{e(b)}">{e(b)}</option>' for b in boards)
@@ -271,7 +263,9 @@ def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
         f'</select></label>',
         f'<label>{e(w["search"])} <input type="search" id="f-q"></label>',
         f'<span>{e(w["show"])}: <b id="f-count">{len(results)}</b> / {len(results)}</span></form>',
-        '<main id="cases">' + "".join(_case(c, lang) for c in results) + "</main>",
-        f"<script>{SCRIPT}</script></body></html>",
+        '<main id="cases">',
     ]
-    return "\n".join(page) + "\n"
+    fh.write("\n".join(page))
+    for case in results:
+        fh.write(_case(case, lang))
+    fh.write(f"</main>\n<script>{SCRIPT}</script></body></html>\n")

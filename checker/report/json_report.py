@@ -38,12 +38,16 @@
 
 from __future__ import annotations
 
-import json
+from typing import TextIO
+
+from .jsonstream import Items
+from .jsonstream import write as write_json
 
 SCHEMA_VERSION = 1
 
 
-def render(results, header: dict, summary: dict) -> str:
-    doc = {"schema_version": SCHEMA_VERSION, **header, "summary": summary,
-           "cases": [r.to_dict() for r in results]}
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
+def write(fh: TextIO, results, header: dict, summary: dict) -> None:
+    """The report, one case at a time (the "cases" array is streamed: no case is held)."""
+    write_json(fh, {"schema_version": SCHEMA_VERSION, **header, "summary": summary,
+                    "cases": Items(r.to_dict() for r in results)})
+    fh.write("\n")

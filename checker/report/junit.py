@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import TextIO
 
 from .audit import all_waiver_lines, fields, rows
 from .common import WORDS, cite_text, where
@@ -39,6 +40,28 @@ def _line(f, lang: str) -> str:
 
 def case_rules(case) -> list[str]:
     return sorted(set(case.rules_checked) | {f.rule_id for f in case.findings})
+
+
+def _outcome(findings) -> str:
+    """A rule's outcome on a case from its findings: failure | skipped | passed."""
+    if any(f.status == "violation" for f in findings):
+        return "failure"
+    if any(f.status in ("not_evaluated", "not_covered") for f in findings):
+        return "skipped"
+    return "passed"
+
+
+def _counts(case) -> dict[str, int]:
+    """The suite's counts, as _suite makes them, without building it."""
+    if case.error:
+        return {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for rule_id in case_rules(case):
+        outcome = _outcome([f for f in case.findings if f.rule_id == rule_id])
+        counts["tests"] += 1
+        if outcome != "passed":
+            counts["failures" if outcome == "failure" else "skipped"] += 1
+    return counts
 
 
 def _testcase(suite: ET.Element, case, rule_id: str, lang: str) -> str:
@@ -79,40 +102,54 @@ def _error_case(suite: ET.Element, case) -> None:
                                for x in (err, *err.get("more", []))))
 
 
-def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
+def _suite(case, header: dict, lang: str) -> ET.Element:
+    suite = ET.Element("testsuite", {"name": _clean(case.case_id)})
+    props = ET.SubElement(suite, "properties")
+    for key, value in (("file", case.file), ("board", case.board or ""), ("as_of", case.as_of or ""),
+                       ("status", case.status), *fields(header)):
+        ET.SubElement(props, "property", {"name": _clean(key), "value": _clean(value)})
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if case.error:
+        _error_case(suite, case)
+        counts.update(tests=1, errors=1)
+    else:
+        for rule_id in case_rules(case):
+            outcome = _testcase(suite, case, rule_id, lang)
+            counts["tests"] += 1
+            if outcome != "passed":
+                counts["failures" if outcome == "failure" else "skipped"] += 1
+    notices = [f"{n['kind']} {n['rule_id']} {where(n['location'])}" for n in case.notices]
+    if notices:
+        ET.SubElement(suite, "system-out").text = _clean("\n".join(notices))
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    suite.set("time", "0")
+    suite.set("timestamp", f"{header['run_date']}T00:00:00")
+    return suite
+
+
+def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
+    """Two passes over the results: the totals (the root element's attributes), then one suite per
+    case, each serialised as it is made (none held)."""
     root = ET.Element("testsuites", {"name": header["tool"]["name"]})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    audit = rows(header, lang)
     for case in results:
-        suite = ET.SubElement(root, "testsuite", {"name": _clean(case.case_id)})
-        props = ET.SubElement(suite, "properties")
-        for key, value in (("file", case.file), ("board", case.board or ""), ("as_of", case.as_of or ""),
-                           ("status", case.status), *fields(header)):
-            ET.SubElement(props, "property", {"name": _clean(key), "value": _clean(value)})
-        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        if case.error:
-            _error_case(suite, case)
-            counts.update(tests=1, errors=1)
-        else:
-            for rule_id in case_rules(case):
-                outcome = _testcase(suite, case, rule_id, lang)
-                counts["tests"] += 1
-                if outcome != "passed":
-                    counts["failures" if outcome == "failure" else "skipped"] += 1
-        notices = [f"{n['kind']} {n['rule_id']} {where(n['location'])}" for n in case.notices]
-        if notices:
-            ET.SubElement(suite, "system-out").text = _clean("\n".join(notices))
-        for key, value in counts.items():
-            suite.set(key, str(value))
+        for key, value in _counts(case).items():
             totals[key] += value
-        suite.set("time", "0")
-        suite.set("timestamp", f"{header['run_date']}T00:00:00")
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("time", "0")
-    ET.indent(root)
-    comment = " · ".join(f"{k}: {v}" for k, v in audit)
+    comment = " · ".join(f"{k}: {v}" for k, v in rows(header, lang))
     comment += "".join(f"\n  {line}" for line in all_waiver_lines(header, lang))
     comment = _clean(comment).replace("--", "- -")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' f"<!-- {comment} -->\n"
-            + ET.tostring(root, encoding="unicode") + "\n")
+    fh.write('<?xml version="1.0" encoding="UTF-8"?>\n' f"<!-- {comment} -->\n")
+    empty = ET.tostring(root, encoding="unicode")            # <testsuites … />
+    if not len(results):
+        fh.write(empty + "\n")
+        return
+    fh.write(empty.removesuffix(" />") + ">")
+    for case in results:
+        suite = _suite(case, header, lang)
+        ET.indent(suite, level=1)                           # as ET.indent(root) would indent it
+        fh.write("\n  " + ET.tostring(suite, encoding="unicode"))
+    fh.write("\n</testsuites>\n")

@@ -19,6 +19,7 @@ paths exactly as the case was named on the command line. One summary line goes t
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
 from .common import WORDS
 
@@ -70,30 +71,31 @@ def _notice_line(n: dict, lang: str) -> str:
     return f"{_where(n['location'])}: {kind} {n['rule_id']}" + (f" ({_one_line(extra)})" if extra else "")
 
 
-def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
+def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> str:
+    """The lines, one case at a time; returns the summary line for stderr (counted on the way)."""
     fail_on = header.get("fail_on", "error")
-    out: list[str] = []
+    counts = {"violation": 0, "waived": 0, "not_evaluated": 0, "not_covered": 0}
+    cases = errors = 0
     for case in results:
+        cases += 1
+        for f in case.findings:
+            counts[f.status] += 1
         if case.error:
-            out.extend(_error_lines(case.error))
+            errors += 1
+            fh.writelines(line + "\n" for line in _error_lines(case.error))
             continue
         keyed = [((f.position.line, f.position.col, f.rule_id), _finding_line(f, lang))
                  for f in case.findings if shown(f, fail_on)]
         keyed += [((n["location"]["line"], n["location"]["col"], n["rule_id"]), _notice_line(n, lang))
                   for n in case.notices if n["kind"].startswith("waiver_")]
-        out.extend(line for _, line in sorted(keyed))   # in file order, as an editor lists them
-    return "".join(line + "\n" for line in out)
+        fh.writelines(line + "\n" for _, line in sorted(keyed))   # in file order, as an editor lists them
+    return summary_line(cases, counts, errors, header)
 
 
-def summary_line(results, header: dict) -> str:
+def summary_line(cases: int, counts: dict[str, int], errors: int, header: dict) -> str:
     """One line for stderr: what was checked, what was listed, what was left out and why."""
     fail_on = header.get("fail_on", "error")
-    counts = {"violation": 0, "waived": 0, "not_evaluated": 0, "not_covered": 0}
-    for case in results:
-        for f in case.findings:
-            counts[f.status] += 1
-    errors = sum(1 for case in results if case.error)
-    parts = [f"{len(results)} file(s) checked", f"{counts['violation']} violation(s)",
+    parts = [f"{cases} file(s) checked", f"{counts['violation']} violation(s)",
              f"{counts['waived']} waived"]
     if errors:
         parts.append(f"{errors} file(s) with errors")

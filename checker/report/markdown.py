@@ -5,9 +5,10 @@ per case; findings not evaluated or not covered folded in <details>. Case text i
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
 from .audit import all_waiver_lines, rows
-from .common import CASE_STATUSES, STATUSES, WORDS, by_rule, cite_text, notice_text, status_counts, where
+from .common import CASE_STATUSES, STATUSES, WORDS, Tables, cite_text, notice_text, where
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 MARK = {"violations": "✗", "not_evaluable": "…", "clean": "✓", "input_error": "⚠", "engine_error": "⚠",
@@ -37,9 +38,31 @@ def _finding_row(f, lang: str) -> list[str]:
             esc(f.expected[lang]), esc(f.actual[lang]), esc(cite_text(f.citation))]
 
 
-def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
+class _Lines:
+    """Lines written as they come; blank lines are held back, so the file ends with one newline."""
+
+    def __init__(self, fh: TextIO):
+        self.fh, self.blank = fh, 0
+
+    def __iadd__(self, lines: list[str]):
+        for line in lines:
+            self.append(line)
+        return self
+
+    def append(self, line: str) -> None:
+        if not line:
+            self.blank += 1
+            return
+        self.fh.write("\n" * self.blank + line + "\n")
+        self.blank = 0
+
+
+def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
+    """Two passes over the results: the tables, then the cases (streamed, none held)."""
     w = WORDS[lang]
-    out = [f"# {esc(w['title'])}", ""]
+    tables = Tables(results)
+    out = _Lines(fh)
+    out += [f"# {esc(w['title'])}", ""]
     out += _table([esc(w["audit"]), esc(w["value"])], [[esc(k), esc(v)] for k, v in rows(header, lang)])
     lines = all_waiver_lines(header, lang)
     if lines:
@@ -48,10 +71,10 @@ def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
     out += [f"## {esc(w['summary'])}", ""]
     out += _table([w["cases"], *(w[s] for s in CASE_STATUSES)],
                   [[str(summary["cases"]), *(str(summary.get(s, 0)) for s in CASE_STATUSES)]], "---:")
-    counts = status_counts(results)
+    counts = tables.counts
     out += _table([w["findings"], *(w[s] for s in STATUSES)],
                   [[str(sum(counts.values())), *(str(counts[s]) for s in STATUSES)]], "---:")
-    ranked = [(rule, c) for rule, c in by_rule(results) if c["violation"] or c["waived"]]
+    ranked = [(rule, c) for rule, c in tables.by_rule if c["violation"] or c["waived"]]
     if ranked:
         out += [f"## {esc(w['by_rule'])}", ""]
         out += _table([w["rule"], w["violation"], w["waived"]],
@@ -86,4 +109,3 @@ def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
         if case.notices:
             out += [f"- {esc(w['notices'])}: {esc(notice_text(n, lang))} ({esc(where(n['location']))})"
                     for n in case.notices] + [""]
-    return "\n".join(out).rstrip("\n") + "\n"

@@ -12,11 +12,13 @@ file) is the audit header; run.properties.summary the summary.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+from typing import TextIO
 from urllib.parse import quote
 
 from .common import cite_text, notice_text, web_urls, where
+from .jsonstream import Items
+from .jsonstream import write as write_json
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -123,34 +125,41 @@ def _notifications(case, lang: str) -> list[dict]:
     return out
 
 
-def to_dict(results, header: dict, summary: dict, lang: str = "zh") -> dict:
+def _rules(results) -> tuple[list[dict], dict[str, int], bool]:
+    """One pass: the rule descriptors (in order of first finding), their index, and whether the
+    engine or the checker failed on any case."""
     rules: list[dict] = []
     index: dict[str, int] = {}
-    out_results, notes = [], []
+    engine_failed = False
     for case in results:
-        notes += _notifications(case, lang)
+        if case.error and case.error["kind"] in ("engine_error", "internal_error"):
+            engine_failed = True
         for f in case.findings:
             if f.rule_id not in index:
                 index[f.rule_id] = len(rules)
                 rules.append(_rule(f))
             elif f.citation not in rules[index[f.rule_id]]["properties"]["citations"]:
                 rules[index[f.rule_id]]["properties"]["citations"].append(f.citation)   # another version
-            out_results.append(_result(case, f, index[f.rule_id], lang))
+    return rules, index, engine_failed
+
+
+def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
+    """The log in three passes over the results: rules first, then the notifications and the
+    results, each streamed (no case is held)."""
+    rules, index, engine_failed = _rules(results)
     tool = header["tool"]
     driver = {"name": tool["name"], "version": tool["version"], "semanticVersion": tool["version"],
               "rules": rules, "properties": {"rules_hash": header["rules_hash"]}}
-    engine_failed = any(c.error and c.error["kind"] in ("engine_error", "internal_error") for c in results)
+    notes = Items(n for case in results for n in _notifications(case, lang))
     invocation = {"executionSuccessful": not engine_failed,
                   "exitCode": header["exit_code"], "toolExecutionNotifications": notes,
                   "properties": {"as_of": header["as_of"], "run_date": header["run_date"],
                                  "fail_on": header["fail_on"], "waivers_applied": header["waivers_applied"],
                                  "filters": header.get("filters")}}
+    found = Items(_result(case, f, index[f.rule_id], lang) for case in results for f in case.findings)
     run = {"tool": {"driver": driver}, "invocations": [invocation], "language": LANGUAGE[lang],
-           "columnKind": "unicodeCodePoints", "results": out_results,
+           "columnKind": "unicodeCodePoints", "results": found,
            "properties": {"summary": summary}}
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "properties": {"audit": header}, "runs": [run]}
-
-
-def render(results, header: dict, summary: dict, lang: str = "zh") -> str:
-    doc = to_dict(results, header, summary, lang)
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "properties": {"audit": header}, "runs": [run]}
+    write_json(fh, log)
+    fh.write("\n")

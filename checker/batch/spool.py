@@ -1,0 +1,74 @@
+"""Results of a batch kept on disk, not in memory: the parent's memory stays flat as cases grow.
+
+Each result is pickled to a private temporary file as it arrives (in any order); the parent keeps
+only its offset, by input index (8 bytes a case). The spool reads as a read-only sequence in input
+order, any number of times; every read unpickles a fresh object, so nothing accumulates. The file
+is created unlinked (`tempfile.TemporaryFile`: mode 0600, no name on Linux), so it disappears when
+the spool is closed or the process ends, however it ends (Ctrl-C, an error, SIGKILL).
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
+
+from ..findings import CaseResult
+
+_MISSING = -1
+
+
+class ResultSpool(Sequence):
+    def __init__(self, size: int, folder: str | None = None):
+        self._file = tempfile.TemporaryFile(dir=folder)   # noqa: SIM115 (closed by close())
+        self._offsets = array("q", [_MISSING]) * size
+        self._end = 0
+
+    def put(self, index: int, result: CaseResult) -> None:
+        """Store the result of case `index` (each index once)."""
+        if self._offsets[index] != _MISSING:
+            raise ValueError(f"result {index} is already spooled")
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(self._end)
+        self._file.write(data)
+        self._offsets[index] = self._end
+        self._end += len(data)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        offset = self._offsets[index]   # IndexError past the end, as a sequence should
+        if offset == _MISSING:
+            raise LookupError(f"result {index % len(self)} has not arrived")
+        self._file.seek(offset)
+        return pickle.load(self._file)
+
+    def __iter__(self) -> Iterator[CaseResult]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def missing(self) -> list[int]:
+        """Indexes with no result yet."""
+        return [i for i, offset in enumerate(self._offsets) if offset == _MISSING]
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes written to the spool file."""
+        return self._end
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> ResultSpool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
