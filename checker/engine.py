@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import re
 from collections.abc import Iterable
 
 import durable.engine as _de
@@ -94,8 +95,7 @@ class _Shard:
             result = _dre.start_action_for_state(handle, offset)
             message = result[1] if result else None
             while message:
-                for rule, bound in json.loads(message).items():
-                    hits.append((rule, bound["m"]["id"]))
+                hits.extend(_hits(message))
                 message = _dre.complete_and_start_action(handle, offset)
             return hits
         except _dre.error as exc:
@@ -103,6 +103,20 @@ class _Shard:
         finally:
             with contextlib.suppress(_dre.error):  # 309: no state was created
                 _dre.delete_state(handle, SID)
+
+
+# An action's message is {"<rule>":{"m":{"kind":…,"id":"<fact id>",…}}} (encode() puts kind and id
+# first; facts are flat and every quote inside a string is escaped, so `{"m":{` marks one binding).
+_HIT = re.compile(r'\{"([^"\\]+)":\{"m":\{"kind":"[^"\\]*","id":"([^"\\]+)"')
+
+
+def _hits(message: str) -> list[tuple[str, str]]:
+    """(rule, fact id) of one action; the JSON is parsed only when the message has another shape."""
+    if message.count('{"m":{') == 1:
+        match = _HIT.match(message)
+        if match:
+            return [match.groups()]
+    return [(rule, bound["m"]["id"]) for rule, bound in json.loads(message).items()]
 
 
 class Engine:

@@ -15,9 +15,8 @@ def fixed(value: Fraction | int, places: int) -> str:
         return f"{value:,}" + ("." + "0" * places if places else "")
     value = Fraction(value)
     sign = "-" if value < 0 else ""
-    scaled = abs(value) * 10**places
-    whole = int(scaled)
-    if scaled - whole >= Fraction(1, 2):
+    whole, rest = divmod(abs(value.numerator) * 10**places, value.denominator)   # integers only
+    if 2 * rest >= value.denominator:
         whole += 1
     int_part, frac_part = divmod(whole, 10**places)
     text = f"{int_part:,}"

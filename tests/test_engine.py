@@ -4,6 +4,7 @@ Hazards that crash the C core are exercised in a subprocess, so a regression fai
 instead of killing the test run.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -173,3 +174,14 @@ def test_out_of_range_derived_value_is_an_input_error(checker, tmp_path):
 
 def test_input_error_type_is_exit_code_2():
     assert InputError("x").exit_code == 2
+
+
+def test_hits_are_read_from_the_message_as_json_would_read_them():
+    from checker.engine import _hits
+    fact = {"kind": "offering", "id": "f0", "name": '一个"{\\"m\\":{"名字', "n": 1}
+    one = json.dumps({"ipo.x@2023-02-17": {"m": fact}}, ensure_ascii=False, separators=(",", ":"))
+    two = json.dumps({"a@1": {"m": fact}, "b@2": {"m": {**fact, "id": "f1"}}}, separators=(",", ":"))
+    other_order = json.dumps({"c@3": {"m": {"id": "f2", "kind": "offering"}}}, separators=(",", ":"))
+    assert _hits(one) == [("ipo.x@2023-02-17", "f0")]
+    assert _hits(two) == [("a@1", "f0"), ("b@2", "f1")]
+    assert _hits(other_order) == [("c@3", "f2")]

@@ -1,6 +1,11 @@
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from checker import humanize as h
+from checker.humanize import fixed
 
 
 def test_shares_as_staff_read_them():
@@ -23,3 +28,15 @@ def test_rounding_is_half_up_and_exact():
     assert h.fixed(Fraction(5, 1000), 2) == "0.01"
     assert h.fixed(Fraction(-5, 1000), 2) == "-0.01"
     assert h.number(Fraction(1, 3)) == "0.3333"
+
+
+@given(st.fractions(min_value=-10**13, max_value=10**13, max_denominator=10**7), st.integers(0, 4))
+@settings(max_examples=1000, deadline=None)
+def test_fixed_rounds_half_away_from_zero_like_decimal(value, places):
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        want = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = fixed(value, places)
+    assert Decimal(text.replace(",", "")) == want
+    assert text.lstrip("-").split(".")[0] == f"{abs(int(want)):,}"

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 
 from ..check import Checker
-from ..findings import CaseResult
+from ..findings import CaseBrief
 from .safe import check_safely
 from .spool import ResultSpool
 
@@ -26,11 +26,12 @@ def default_jobs() -> int:
 
 
 def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int | None = None,
-              on_result: Callable[[CaseResult], None] | None = None,
+              on_result: Callable[[CaseBrief], None] | None = None,
               timeout: float | None = None, max_tasks: int | None = None) -> ResultSpool:
     """One result per file, in the order given, as a spool (a read-only sequence; close it, or use
     it as a context manager). `make_checker` builds the checker (in a worker too when processes
-    cannot be forked); `on_result` sees each result as it arrives."""
+    cannot be forked); `on_result` sees each case's brief (file, id, status, findings, error) as it
+    arrives."""
     jobs = min(jobs or default_jobs(), len(files))
     if jobs <= 1:
         checker = make_checker()
@@ -40,7 +41,7 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
                 result = check_safely(checker, path)
                 spool.put(index, result)
                 if on_result:
-                    on_result(result)
+                    on_result(result.brief())
         except BaseException:
             spool.close()
             raise

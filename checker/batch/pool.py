@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import pickle
 import signal
 import time
 from collections import deque
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from multiprocessing.connection import wait
 
 from ..check import Checker
-from ..findings import CaseResult
+from ..findings import CaseBrief, CaseResult
 from .safe import check_safely, failed
 from .spool import ResultSpool
 
@@ -40,7 +41,8 @@ def _worker(conn, make_checker) -> None:
         if task is None:
             return
         index, path = task
-        conn.send((index, check_safely(checker, path)))
+        result = check_safely(checker, path)
+        conn.send((index, result.brief(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
 
 
 def death_message(exitcode: int | None) -> str:
@@ -96,7 +98,7 @@ class WorkerPool:
         self.context = mp.get_context("fork" if fork else "spawn")
         self.fork = fork
 
-    def run(self, files: list[str], on_result: Callable[[CaseResult], None] | None = None,
+    def run(self, files: list[str], on_result: Callable[[CaseBrief], None] | None = None,
             keep: bool = True) -> ResultSpool | None:
         """Results in input order, spooled to disk (the caller closes the spool); with keep=False
         only `on_result` sees them and nothing is kept (a soak)."""
@@ -117,12 +119,17 @@ class WorkerPool:
             _inherited = self.make_checker()
         workers: list[_Worker] = []
 
-        def finish(index: int, result: CaseResult) -> None:
+        def finish(index: int, result: CaseResult | None, brief: CaseBrief | None = None,
+                   pickled: bytes | None = None) -> None:
+            """A result made here, or one a worker sent as its brief and its pickle."""
             seen[index] = 1
             if spool is not None:
-                spool.put(index, result)
+                if pickled is None:
+                    spool.put(index, result)
+                else:
+                    spool.put_pickled(index, pickled)
             if on_result:
-                on_result(result)
+                on_result(brief or result.brief())
 
         def start() -> _Worker:
             worker = _Worker(self.context, self.make_checker)
@@ -181,7 +188,7 @@ class WorkerPool:
         if received is not None and received[0] == index:
             worker.task = None
             worker.done += 1
-            finish(index, received[1])
+            finish(index, None, received[1], received[2])
             if not worker.process.is_alive() or (self.max_tasks and worker.done >= self.max_tasks):
                 replace(worker, kill=False)
             else:

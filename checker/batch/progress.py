@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from ..findings import CaseResult
+from ..findings import CaseBrief
 
 
 def wanted(total: int, stream=None) -> bool:
@@ -21,7 +21,7 @@ def wanted(total: int, stream=None) -> bool:
 
 @contextmanager
 def progress(total: int, lang: str = "zh", enabled: bool | None = None
-             ) -> Iterator[Callable[[CaseResult], None]]:
+             ) -> Iterator[Callable[[CaseBrief], None]]:
     if not (wanted(total) if enabled is None else enabled):
         yield lambda _result: None
         return
@@ -36,7 +36,7 @@ def progress(total: int, lang: str = "zh", enabled: bool | None = None
     counts = {"violations": 0, "errors": 0}
     last = [0.0]
 
-    def advance(result: CaseResult) -> None:
+    def advance(result: CaseBrief) -> None:
         if result.status == "violations":
             counts["violations"] += 1
         elif result.error:

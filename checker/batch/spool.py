@@ -27,9 +27,12 @@ class ResultSpool(Sequence):
 
     def put(self, index: int, result: CaseResult) -> None:
         """Store the result of case `index` (each index once)."""
+        self.put_pickled(index, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, index: int, data: bytes) -> None:
+        """Store a result a worker pickled (the parent does not unpickle it on the way)."""
         if self._offsets[index] != _MISSING:
             raise ValueError(f"result {index} is already spooled")
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.seek(self._end)
         self._file.write(data)
         self._offsets[index] = self._end
