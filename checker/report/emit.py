@@ -14,8 +14,6 @@ import sys
 import tempfile
 from typing import TextIO
 
-from rich.console import Console
-
 from ..errors import CheckerError
 from . import atomic
 from .targets import STDOUT
@@ -47,6 +45,8 @@ def write(name: str, fh: TextIO, results, header: dict, summary: dict, lang: str
         from . import html
         html.write(fh, results, header, summary, lang)
     elif name == "console":
+        from rich.console import Console
+
         from . import console as console_report
         plain = Console(file=fh, width=200, soft_wrap=True, highlight=False, color_system=None)
         console_report.render(results, summary, lang, plain, header)
@@ -105,6 +105,8 @@ def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, l
         return
     name, spool, note = stdout
     if spool is None:
+        from rich.console import Console
+
         from . import console as console_report
         console_report.render(results, summary, lang, Console(soft_wrap=True, highlight=False), header)
         return
