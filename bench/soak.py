@@ -62,6 +62,7 @@ def engine_soak(checker, paths: list[str], total: int) -> int:
         cases.append((case.case_type, encoded))
     first = [checker.engine(kind).evaluate([dict(f) for f in facts]) for kind, facts in cases]
     problems, start = 0, time.perf_counter()
+    chunk = [start]
     print(f"engine, one process: {len(cases)} distinct cases, {total:,} evaluations; RSS {rss_mb():.1f} MB")
     for i in range(total):
         kind, facts = cases[i % len(cases)]
@@ -75,8 +76,11 @@ def engine_soak(checker, paths: list[str], total: int) -> int:
             problems += 1
             print(f"  evaluation {i}: {len(hits)} hits, first time {len(first[i % len(cases)])}")
         if (i + 1) % (total // 10 or 1) == 0:
+            now = time.perf_counter()
             print(f"  {i + 1:>9,} evaluations  RSS {rss_mb():7.1f} MB  "
-                  f"{(time.perf_counter() - start) / (i + 1) * 1000:.3f} ms each")
+                  f"{(now - start) / (i + 1) * 1000:.3f} ms each, "
+                  f"{(now - chunk[0]) / (total // 10 or 1) * 1000:.3f} ms in this tenth")
+            chunk[0] = now
     return problems
 
 
