@@ -97,7 +97,7 @@ def worker_soak(factory, paths: list[str], total: int, jobs: int, max_tasks: int
 
     def seen(result) -> None:
         state["done"] += 1
-        got = (result.status, result.findings)   # a CaseBrief: the count of findings
+        got = (result.status, len(result.findings))   # a CaseBrief
         if got != reference[result.file] or result.status in ("engine_error", "internal_error"):
             state["problems"] += 1
             print(f"  {result.file}: {got}, first time {reference[result.file]} {result.error or ''}")

@@ -72,14 +72,18 @@ def run_check(args) -> int:
         return EXIT_INPUT
     options = Options(as_of=args.as_of, today=args.today, use_waivers=not args.no_waivers)
     make_checker = CheckerFactory(root, options, catalogue)
+    tally, waivers = Tally(args.fail_on), audit.WaiverLog()
     with progress(len(files), args.lang) as advance:
-        spool = run_batch(files, make_checker, jobs=args.jobs, on_result=advance, timeout=args.timeout)
+        gather = _Gather(files, tally, advance, counting=not selection.active)
+        spool = run_batch(files, make_checker, jobs=args.jobs, on_result=gather, timeout=args.timeout)
     with spool:   # results on disk, read as often as needed; the file goes when the run ends
         results, filters = selection.apply(spool)    # after checking: the engine sees every rule
-        tally, waivers = Tally(args.fail_on), audit.WaiverLog()
-        for result in results:                       # one pass: summary, exit code, waivers
-            tally.add(result)
-            waivers.add(result)
+        if selection.active:                         # counted after filtering: one pass
+            for result in results:
+                tally.add(result)
+                waivers.add(result)
+        else:
+            gather.log_waivers(waivers)
         code = tally.exit_code
         if unmatched:
             code = max(code, EXIT_INPUT)
@@ -89,6 +93,28 @@ def run_check(args) -> int:
         targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
         emit(targets, results, header, tally.summary(), args.lang)
     return code
+
+
+class _Gather:
+    """Each case's brief as it arrives: the progress bar, and (without filters) the summary and
+    exit code, so no pass over the spool is needed after the batch. Waiver entries go into the
+    header in input order, so the few cases that have any are kept until the batch ends."""
+
+    def __init__(self, files: list[str], tally: Tally, advance, counting: bool):
+        self.order = {path: i for i, path in enumerate(files)}
+        self.tally, self.advance, self.counting = tally, advance, counting
+        self.with_waivers: dict[int, object] = {}
+
+    def __call__(self, brief) -> None:
+        self.advance(brief)
+        if self.counting:
+            self.tally.add(brief)
+            if brief.notices or any(f.waiver for f in brief.findings):
+                self.with_waivers[self.order[brief.file]] = brief
+
+    def log_waivers(self, log: audit.WaiverLog) -> None:
+        for index in sorted(self.with_waivers):
+            log.add(self.with_waivers[index])
 
 
 def rule_row(rule) -> dict:

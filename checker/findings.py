@@ -71,7 +71,9 @@ class CaseResult:
         return self
 
     def brief(self) -> CaseBrief:
-        return CaseBrief(self.file, self.case_id, self.status, len(self.findings), self.error)
+        return CaseBrief(self.file, self.case_id, self.case_type, self.board, self.status, self.error,
+                         self.notices, tuple(FindingBrief(f.status, f.severity, f.rule_id, f.subject,
+                                                          f.waiver) for f in self.findings))
 
     @property
     def status(self) -> str:
@@ -93,12 +95,24 @@ class CaseResult:
         }
 
 
+class FindingBrief(NamedTuple):
+    status: str
+    severity: str
+    rule_id: str
+    subject: str
+    waiver: dict | None
+
+
 class CaseBrief(NamedTuple):
-    """What a batch's progress callback sees of a case as it arrives (the result itself goes to the
-    spool as the worker pickled it, never unpickled on the way)."""
+    """What a batch's parent sees of a case as it arrives: enough for the progress bar, the summary,
+    the exit code and the header's waiver lists (policy.Tally and audit.WaiverLog read it as they
+    read a CaseResult). The result itself goes to the spool as the worker pickled it."""
 
     file: str
     case_id: str
+    case_type: str | None
+    board: str | None
     status: str
-    findings: int              # how many
     error: dict | None
+    notices: list[dict]
+    findings: tuple[FindingBrief, ...]

@@ -262,3 +262,29 @@ def test_an_interrupted_batch_leaves_the_old_report_and_no_worker(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["cases", "report.json"]
     time.sleep(0.2)
     assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
+
+
+def test_summary_and_waiver_lists_gathered_on_arrival_equal_a_pass_over_the_results(tmp_path):
+    """Without filters the header and summary come from the briefs as workers return them (any
+    order); with a filter, from one pass over the spool. A filter keeping everything must agree,
+    waiver lists in input order included, at -j 1 and -j 2."""
+    from checker import cli
+    folder = tmp_path / "cases"
+    shutil.copytree(os.path.join(ROOT, "cases"), folder, ignore=shutil.ignore_patterns("schema"))
+    waived = folder / "waived" / "ma-controller-lockup-waived.yaml"
+    text = waived.read_text(encoding="utf-8")
+    for i, expires in enumerate(["2020-01-01", "2099-12-31", "2099-12-31"]):   # expired, applied, applied
+        (folder / "waived" / f"copy-{i}.yaml").write_text(
+            text.replace("expires: ", f"expires: {expires} #", 1), encoding="utf-8")
+    reports = []
+    for jobs in ("1", "2"):
+        for extra in ([], ["--rule", "*"]):
+            out = tmp_path / f"r{jobs}{len(extra)}.json"
+            code = cli.main([str(folder), "-j", jobs, "--today", "2026-11-21", "--format", f"json={out}", *extra])
+            report = json.loads(out.read_text(encoding="utf-8"))
+            reports.append((code, {k: report[k] for k in ("summary", "exit_code", "waivers", "waivers_expired",
+                                                          "waivers_unused")}))
+    assert all(r == reports[0] for r in reports), reports
+    code, head = reports[0]
+    assert head["summary"]["cases"] == 35 and len(head["waivers"]) >= 3 and head["waivers_expired"]
+    assert [w["file"] for w in head["waivers"]] == sorted(w["file"] for w in head["waivers"])
