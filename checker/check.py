@@ -131,15 +131,15 @@ class Checker:
             by_id[fact.id] = fact
             encoded.append(encode_fact(fact, kinds[fact.kind], as_of, board))
 
-        by_kind: dict[str, list[Fact]] = {}
-        for fact in facts:
-            by_kind.setdefault(fact.kind, []).append(fact)
+        by_kind: dict[str, list[tuple[Fact, set, set]]] = {}
+        for fact in facts:   # with the fields it has, and those that are zero (divisors)
+            present = {k for k, v in fact.values.items() if v is not None}
+            by_kind.setdefault(fact.kind, []).append(
+                (fact, present, {k for k in present if fact.values[k] == 0}))
         undecided: set[tuple[str, str]] = set()
         for rule in in_force:
-            for fact in by_kind.get(rule.kind, ()):
-                values = fact.values
-                if all(values.get(f) is not None for f in rule.fields) and \
-                        all(values.get(f) != 0 for f in rule.divisors):
+            for fact, present, zero in by_kind.get(rule.kind, ()):
+                if rule.fields <= present and rule.divisors.isdisjoint(zero):
                     continue
                 env = ev.Env(fact.values)
                 if ev.finding_truth(rule.when, rule.require, env) is None:

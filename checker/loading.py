@@ -70,10 +70,54 @@ class Document:
         mark = self.marks.get(())
         return _pos(self.file, mark) if mark is not None else Position(self.file, 1, 1)
 
+    def positions_of(self, paths: dict[str, Path]) -> LazyPositions:
+        """name → Position of each path, made when first read (a fact's fields are many, and most
+        are never reported)."""
+        return LazyPositions(self, paths)
+
     def key_position(self, path: Path) -> Position:
         """Where the key of `path` stands; the node's own position if it has no key."""
         mark = self.key_marks.get(tuple(path))
         return _pos(self.file, mark) if mark is not None else self.position(path)
+
+
+class LazyPositions(dict):
+    """A dict of name → Position whose values are stored as document paths until read. A Position
+    set in it is kept as it is; reading (`[]`, get, values, items) always gives Positions."""
+
+    def __init__(self, doc: Document, paths: dict[str, Path]):
+        super().__init__(paths)
+        self._doc = doc
+
+    def __getitem__(self, name: str) -> Position:
+        value = super().__getitem__(name)
+        if type(value) is tuple:
+            value = self._doc.position(value)
+            super().__setitem__(name, value)
+        return value
+
+    def __iter__(self):   # defined so that dict(self) and {**self} read through __getitem__
+        return super().__iter__()
+
+    def get(self, name: str, default=None):
+        return self[name] if name in self else default   # noqa: SIM401 (self.get is this)
+
+    def values(self):
+        return [self[name] for name in self]
+
+    def items(self):
+        return [(name, self[name]) for name in self]
+
+    def copy(self) -> dict[str, Position]:
+        return dict(self.items())
+
+    def __eq__(self, other) -> bool:
+        return dict(self.items()) == (dict(other.items()) if isinstance(other, dict) else other)
+
+    __hash__ = None
+
+    def __reduce__(self):
+        return dict, (self.items(),)
 
 
 _constructor = SafeConstructor()
@@ -113,7 +157,13 @@ def read_text(path: str, max_bytes: int = MAX_BYTES) -> str:
             f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", Position(path, 1, 1)
         )
     with open(path, "rb") as fh:
-        raw = fh.read(max_bytes + 1)
+        raw = fh.read(size + 1)   # read(n) allocates n bytes first: ask for the size, not the limit
+        if len(raw) > size:       # it grew since the stat
+            raw += fh.read(max_bytes + 1 - len(raw))
+    if len(raw) > max_bytes:
+        raise InputError(
+            f"file is over the limit of {max_bytes:,} bytes", Position(path, 1, 1)
+        )
     return decode(raw, path)
 
 

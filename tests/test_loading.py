@@ -441,3 +441,17 @@ def test_every_bundled_file_loads_as_pyyaml_reads_it_with_a_mark_for_every_node(
             assert set(doc.marks) < paths and set(doc.key_marks) < keyed, path
         else:
             assert set(doc.marks) == paths and set(doc.key_marks) == keyed, path
+
+
+def test_lazy_positions_give_positions_however_they_are_read(tmp_path):
+    doc = load(tmp_path, "offering:\n  issue_shares: 100\n  price: 1.5\n")
+    lazy = doc.positions_of({"a": ("offering", "issue_shares"), "b": ("offering", "price"), "c": ("nowhere",)})
+    want = {"a": Position(doc.file, 2, 17), "b": Position(doc.file, 3, 10), "c": Position(doc.file, 1, 1)}
+    assert lazy["a"] == want["a"] and lazy.get("b") == want["b"] and lazy.get("zz", 7) == 7
+    lazy["c"] = Position(doc.file, 9, 9)   # a Position set in it is kept
+    want["c"] = Position(doc.file, 9, 9)
+    assert dict(lazy) == {**lazy} == dict(lazy.items()) == want == lazy
+    assert list(lazy.values()) == list(want.values())
+    for read in (dict, lambda m: {**m}, lambda m: dict(m.items()), lambda m: dict(zip(m, m.values()))):
+        fresh = doc.positions_of({"a": ("offering", "issue_shares")})   # nothing read yet
+        assert read(fresh) == {"a": want["a"]}

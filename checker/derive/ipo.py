@@ -140,7 +140,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
     for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
                  "strategic.sponsor_lines", "strategic.employee_plan_shares"):
         paths[name] = lines_path if lines else ("strategic",)
-    positions = {name: doc.position(path) for name, path in paths.items()}
+    positions = doc.positions_of(paths)
     for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
                  "strategic.sponsor_lines", "strategic.employee_plan_shares"):
         positions[name] = doc.key_position(paths[name])  # the block's own line, not its first item
@@ -172,15 +172,15 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "offering.issue_shares": issue,
             **consistency.investor_values(line),
         }
-        ipositions = {
-            "investor.name": doc.position(base + ("name",)),
-            "investor.type": doc.position(base + ("type",)),
-            "investor.shares": doc.position(base + ("shares",)),
-            "investor.aggregate": doc.position(base),
-            "investor.lockup_months": doc.position(lock_path),
-            "offering.issue_shares": doc.position(("offering", "issue_shares")),
-            **{name: doc.position(base + p) for name, p in consistency.INVESTOR_PATHS.items()},
-        }
+        ipositions = doc.positions_of({
+            "investor.name": base + ("name",),
+            "investor.type": base + ("type",),
+            "investor.shares": base + ("shares",),
+            "investor.aggregate": base,
+            "investor.lockup_months": lock_path,
+            "offering.issue_shares": ("offering", "issue_shares"),
+            **{name: base + p for name, p in consistency.INVESTOR_PATHS.items()},
+        })
         facts.append(Fact("strategic_investor", f"f{i + 1}", ivalues, ipositions, {}, line.name,
                           doc.position(base)))
     facts.extend(placing_object_facts(case, doc))
@@ -199,7 +199,7 @@ def placing_object_facts(case: IpoCase, doc: Document) -> list[Fact]:
             "object.online_subscribed": obj.online_subscribed,
             "object.offline_subscribed": obj.offline_subscribed,
         }
-        positions = {name: doc.position(base + (name.split(".")[1],)) for name in values}
+        positions = doc.positions_of({name: base + (name.split(".")[1],) for name in values})
         values.update(restriction_values(obj, case))
         positions.update(restriction_positions(obj, base, doc))
         facts.append(Fact("placing_object", f"p{i}", values, positions, {}, obj.name, doc.position(base)))

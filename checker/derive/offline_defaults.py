@@ -90,7 +90,7 @@ def default_facts(case: IpoCase, doc: Document) -> list[Fact]:
                 "default.count_in_year": count_in_year(obj, j),
                 "default.restriction_text": restriction_text(rec),
             }
-            positions = {name: doc.position(base + (name.split(".")[1],)) for name in values}
+            positions = doc.positions_of({name: base + (name.split(".")[1],) for name in values})
             positions["default.object"] = doc.position(("placing_objects", i, "name"))
             positions["default.count_in_year"] = doc.position(base + ("item",))
             positions["default.restriction_text"] = doc.position(base + ("restriction",))
