@@ -11,6 +11,7 @@ Who decides what:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -68,6 +69,7 @@ class Checker:
         self.options = options or Options()
         self._engines: dict[str, Engine] = {}
         self._selected: dict[tuple, tuple[list[Rule], list[Rule]]] = {}
+        self._dates: dict[tuple, tuple[list[Rule], list[dt.date]]] = {}
 
     def engine(self, case_type: str) -> Engine:
         if case_type not in self._engines:
@@ -77,10 +79,18 @@ class Checker:
         return self._engines[case_type]
 
     def _rules(self, case_type: str, board: str | None, as_of: dt.date) -> tuple[list[Rule], list[Rule]]:
-        """The versions for the case type and board, and those in force on the day (memoised)."""
-        key = (case_type, board, as_of)
-        if key not in self._selected:
+        """The versions for the case type and board, and those in force on the day. Memoised per
+        period between two rule dates (a `from` or `until`): the same rules are in force on every
+        day of one, and the memo stays as small as the catalogue however many days a batch has."""
+        where = (case_type, board)
+        if where not in self._dates:
             rules = [r for r in self.catalogue.for_case(case_type) if r.spec.applies.start(board) is not None]
+            dates = sorted({d for r in rules
+                            for d in (r.spec.applies.start(board), r.spec.applies.until) if d})
+            self._dates[where] = (rules, dates)
+        rules, dates = self._dates[where]
+        key = (where, bisect.bisect_right(dates, as_of))
+        if key not in self._selected:
             self._selected[key] = (rules, [r for r in rules if r.spec.applies.in_force(as_of, board)])
         return self._selected[key]
 

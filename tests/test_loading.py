@@ -452,6 +452,6 @@ def test_lazy_positions_give_positions_however_they_are_read(tmp_path):
     want["c"] = Position(doc.file, 9, 9)
     assert dict(lazy) == {**lazy} == dict(lazy.items()) == want == lazy
     assert list(lazy.values()) == list(want.values())
-    for read in (dict, lambda m: {**m}, lambda m: dict(m.items()), lambda m: dict(zip(m, m.values()))):
+    for read in (dict, lambda m: {**m}, lambda m: dict(m.items()), lambda m: dict(zip(m, m.values(), strict=True))):
         fresh = doc.positions_of({"a": ("offering", "issue_shares")})   # nothing read yet
         assert read(fresh) == {"a": want["a"]}

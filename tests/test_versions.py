@@ -161,3 +161,21 @@ def test_a_per_board_version_overlapping_on_one_board_is_refused(tmp_path):
         "boards: [chinext], from: 2019-03-01", "from: {star: 2019-03-01, chinext: 2020-06-12}")
     with pytest.raises(RulePackError, match="on chinext"):
         load_catalogue(rules_dir(tmp_path, old, version("2023-02-17")))
+
+
+def test_rules_in_force_memoised_per_period_equal_a_fresh_selection_on_every_day():
+    from checker.boards import load_boards
+    catalogue = load_catalogue(RULES)
+    checker = Checker(catalogue)
+    boards = [None, *load_boards(RULES)]
+    edges = {d + dt.timedelta(days=k) for r in catalogue.rules for b in boards
+             for d in (r.spec.applies.start(b), r.spec.applies.until) if d for k in (-1, 0, 1)}
+    days = sorted(edges | {dt.date(2009, 1, 1) + dt.timedelta(days=7 * i) for i in range(960)})
+    for case_type in ("ipo", "restructuring", "investor"):
+        for board in boards:
+            rules = [r for r in catalogue.for_case(case_type) if r.spec.applies.start(board) is not None]
+            for day in days:
+                assert checker._rules(case_type, board, day) == \
+                    (rules, [r for r in rules if r.spec.applies.in_force(day, board)]), (case_type, board, day)
+    periods = sum(len(dates) + 1 for _, dates in checker._dates.values())
+    assert len(checker._selected) <= periods < len(days)
