@@ -2,8 +2,8 @@
 every pack again (a pre-commit hook runs once per commit).
 
 The key is a SHA-256 of the rules folder's path and every file under it (name and bytes), of the
-checker's own source files and of the Python version: any change to a pack, or to the code that
-reads and compiles packs, misses the cache and the packs are loaded again. One file per key under
+checker's own source files and of the Python and pydantic versions: any change to a pack, or to
+the code that reads and compiles packs, misses the cache and the packs are loaded again. One file per key under
 `$XDG_CACHE_HOME/offering-checker` (default `~/.cache/offering-checker`), written atomically;
 `OFFERING_CHECK_CACHE=off` turns the cache off, `OFFERING_CHECK_CACHE=DIR` moves it; the
 newest eight catalogues are kept.
@@ -24,6 +24,8 @@ import stat
 import sys
 import tempfile
 
+from pydantic import VERSION as PYDANTIC
+
 from .rulepack import Catalogue, load_catalogue, rules_dir
 
 ENV = "OFFERING_CHECK_CACHE"
@@ -42,7 +44,7 @@ def cache_dir() -> str | None:
 
 
 def key(root: str) -> str:
-    digest = hashlib.sha256(f"{sys.version}\0{os.path.abspath(root)}\0".encode())
+    digest = hashlib.sha256(f"{sys.version}\0{PYDANTIC}\0{os.path.abspath(root)}\0".encode())
     sources = sorted(glob.glob(os.path.join(_PACKAGE, "**", "*.py"), recursive=True))
     packs = sorted(glob.glob(os.path.join(root, "**", "*"), recursive=True))
     for path in sources + packs:
