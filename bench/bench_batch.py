@@ -100,12 +100,12 @@ def run_measured(cmd: list[str], detail: list | None = None) -> tuple[float, int
 
     def sample():
         while proc.poll() is None:
-            pids = tree(proc.pid)
-            total = sum(_rss(p) for p in pids)
+            readings = [(p, _rss(p)) for p in tree(proc.pid)]
+            total = sum(rss for _, rss in readings)
             if total > peak[0]:
                 peak[0] = total
-                if detail is not None:
-                    detail[:] = [(p, _rss(p), pss(p)) for p in pids]
+                if detail is not None:   # the same readings (a process may end in between)
+                    detail[:] = [(p, rss, pss(p)) for p, rss in readings if rss]
             time.sleep(0.02)
     sampler = threading.Thread(target=sample)
     sampler.start()
