@@ -3,10 +3,10 @@ every pack again (a pre-commit hook runs once per commit).
 
 The key is a SHA-256 of the rules folder's path and every file under it (name and bytes), of the
 checker's own source files and of the Python and pydantic versions: any change to a pack, or to
-the code that reads and compiles packs, misses the cache and the packs are loaded again. One file per key under
-`$XDG_CACHE_HOME/offering-checker` (default `~/.cache/offering-checker`), written atomically;
-`OFFERING_CHECK_CACHE=off` turns the cache off, `OFFERING_CHECK_CACHE=DIR` moves it; the
-newest eight catalogues are kept.
+the code that reads and compiles packs, misses the cache and the packs are loaded again. One file
+per key under `$XDG_CACHE_HOME/offering-checker` (default `~/.cache/offering-checker`), written
+atomically; `OFFERING_CHECK_CACHE=off` turns the cache off, `OFFERING_CHECK_CACHE=DIR` moves it;
+the newest eight catalogues are kept.
 
 The file is a pickle, so it is read only when it belongs to this user and nobody else may write
 to it or its folder. Any failure to read or write the cache is not an error: the packs are then
