@@ -184,7 +184,7 @@ def render_value(node, env: Env, specs: dict[str, FieldSpec], lang: str, unit: s
         if node.func == "percent":
             if args[1] == 0:
                 return "n/a"
-            return humanize.percent(args[0] / args[1])
+            return humanize.percent(Fraction(args[0]) / args[1])   # exact: ints divide to floats
         unit = {"pct": "ratio", "num": None, "count": None}.get(node.func, node.func)
         return humanize.by_unit(args[0], unit, lang)
     if isinstance(node, Field):

@@ -40,3 +40,13 @@ def test_fixed_rounds_half_away_from_zero_like_decimal(value, places):
     text = fixed(value, places)
     assert Decimal(text.replace(",", "")) == want
     assert text.lstrip("-").split(".")[0] == f"{abs(int(want)):,}"
+
+
+def test_percent_of_two_whole_figures_is_exact_not_a_float_division():
+    # 1 / 2,000,000 = 0.00005%: exactly half a unit of the fourth decimal, so it rounds up; a float
+    # quotient (4.99…e-07) would round it down to 0.0000%
+    from checker import evaluate as ev
+    from checker.expr import parse_template
+    (node,) = [part for part in parse_template("{percent(a, b)}") if part]
+    env = ev.Env({"a": 1, "b": 2_000_000})
+    assert ev.render_value(node, env, {}, "zh") == "0.0001%"
