@@ -58,9 +58,22 @@ def filler(spec: FieldSpec):
     return {"bool": False, "str": ""}.get(spec.type, 1)
 
 
-def case_date(case) -> dt.date | None:
-    """The date that selects the rules (see each case model's `as_of_date`; --as-of overrides it)."""
-    return case.as_of_date
+@dataclass(frozen=True)
+class InForce:
+    """A case type's rule versions for one board, and what follows from the ones in force in one
+    period: the same for every case of that period, so worked out once."""
+
+    rules: list[Rule]                  # every version for the case type and board
+    in_force: list[Rule]
+    ids: tuple[str, ...]               # ids in force, sorted
+    keys: frozenset[str]               # versions in force
+    uncovered: tuple[str, ...]         # topics with versions but none in force, sorted
+
+    @classmethod
+    def of(cls, rules: list[Rule], in_force: list[Rule]) -> InForce:
+        covered = {r.spec.topic for r in in_force}
+        return cls(rules, in_force, tuple(sorted({r.id for r in in_force})),
+                   frozenset(r.key for r in in_force), tuple(sorted({r.spec.topic for r in rules} - covered)))
 
 
 class Checker:
@@ -68,7 +81,7 @@ class Checker:
         self.catalogue = catalogue
         self.options = options or Options()
         self._engines: dict[str, Engine] = {}
-        self._selected: dict[tuple, tuple[list[Rule], list[Rule]]] = {}
+        self._selected: dict[tuple, InForce] = {}
         self._dates: dict[tuple, tuple[list[Rule], list[dt.date]]] = {}
 
     def engine(self, case_type: str) -> Engine:
@@ -78,7 +91,7 @@ class Checker:
                                               {r.key: r.compiled.paths for r in rules})
         return self._engines[case_type]
 
-    def _rules(self, case_type: str, board: str | None, as_of: dt.date) -> tuple[list[Rule], list[Rule]]:
+    def _rules(self, case_type: str, board: str | None, as_of: dt.date) -> InForce:
         """The versions for the case type and board, and those in force on the day. Memoised per
         period between two rule dates (a `from` or `until`): the same rules are in force on every
         day of one, and the memo stays as small as the catalogue however many days a batch has."""
@@ -91,7 +104,8 @@ class Checker:
         rules, dates = self._dates[where]
         key = (where, bisect.bisect_right(dates, as_of))
         if key not in self._selected:
-            self._selected[key] = (rules, [r for r in rules if r.spec.applies.in_force(as_of, board)])
+            self._selected[key] = InForce.of(rules, [r for r in rules
+                                                     if r.spec.applies.in_force(as_of, board)])
         return self._selected[key]
 
     def check_file(self, path: str) -> CaseResult:
@@ -115,7 +129,7 @@ class Checker:
 
     def _check(self, case, doc, result: CaseResult) -> None:
         board = case.board   # None for a case type without a board: only board-free rules apply
-        as_of = self.options.as_of or case_date(case)
+        as_of = self.options.as_of or case.as_of_date   # the case's own date, unless --as-of
         if as_of is None:
             where = ".".join(case.as_of_path)
             raise InputError(f"no date to choose the rules in force: give {where} or --as-of",
@@ -128,26 +142,22 @@ class Checker:
         facts = derive(case.case_type, case, doc)
         kinds = FACT_KINDS[case.case_type]
 
-        rules, in_force = self._rules(case.case_type, board, as_of)
-        in_force_ids = {r.id for r in in_force}
-        result.rules_checked = sorted(in_force_ids)
-        result.notices.extend(n for n in notices(case.case_type, case, doc) if n["rule_id"] in in_force_ids)
-        covered = {r.spec.topic for r in in_force}
-        for topic in sorted({r.spec.topic for r in rules} - covered):
-            result.findings.append(_not_covered(topic, rules, result, board, as_of, facts[0]))
+        selected = self._rules(case.case_type, board, as_of)
+        result.rules_checked = list(selected.ids)
+        result.notices.extend(n for n in notices(case.case_type, case, doc) if n["rule_id"] in selected.ids)
+        for topic in selected.uncovered:
+            result.findings.append(_not_covered(topic, selected.rules, result, board, as_of, facts[0]))
 
         encoded, by_id = [], {}
+        by_kind: dict[str, list[tuple[Fact, set, set]]] = {}   # with the fields it has, and the zero ones
         for fact in facts:
             by_id[fact.id] = fact
             encoded.append(encode_fact(fact, kinds[fact.kind], as_of, board))
-
-        by_kind: dict[str, list[tuple[Fact, set, set]]] = {}
-        for fact in facts:   # with the fields it has, and those that are zero (divisors)
             present = {k for k, v in fact.values.items() if v is not None}
             by_kind.setdefault(fact.kind, []).append(
                 (fact, present, {k for k in present if fact.values[k] == 0}))
         undecided: set[tuple[str, str]] = set()
-        for rule in in_force:
+        for rule in selected.in_force:
             for fact, present, zero in by_kind.get(rule.kind, ()):
                 if rule.fields <= present and rule.divisors.isdisjoint(zero):
                     continue
@@ -156,10 +166,9 @@ class Checker:
                     undecided.add((rule.key, fact.id))
                     result.findings.append(_not_evaluated(rule, fact, env, kinds[fact.kind], result))
 
-        in_force_keys = {r.key for r in in_force}
         for key, fact_id in sorted(self.engine(case.case_type).evaluate(encoded)):
             rule = self.catalogue.by_key(key)
-            if key not in in_force_keys or by_id[fact_id].kind != rule.kind:
+            if key not in selected.keys or by_id[fact_id].kind != rule.kind:
                 raise EngineError(f"the engine fired {key} on {fact_id}, which it does not apply to")
             if (key, fact_id) in undecided:
                 continue

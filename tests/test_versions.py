@@ -175,7 +175,8 @@ def test_rules_in_force_memoised_per_period_equal_a_fresh_selection_on_every_day
         for board in boards:
             rules = [r for r in catalogue.for_case(case_type) if r.spec.applies.start(board) is not None]
             for day in days:
-                assert checker._rules(case_type, board, day) == \
+                selected = checker._rules(case_type, board, day)
+                assert (selected.rules, selected.in_force) == \
                     (rules, [r for r in rules if r.spec.applies.in_force(day, board)]), (case_type, board, day)
     periods = sum(len(dates) + 1 for _, dates in checker._dates.values())
     assert len(checker._selected) <= periods < len(days)

@@ -59,11 +59,6 @@ class ResultSpool(Sequence):
         return [i for i, offset in enumerate(self._offsets) if offset == _MISSING]
 
     @property
-    def nbytes(self) -> int:
-        """Bytes written to the spool file."""
-        return self._end
-
-    @property
     def closed(self) -> bool:
         return self._file.closed
 

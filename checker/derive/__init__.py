@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import importlib
 
-from ..facts import Fact
+from ..facts import FACT_KINDS, Fact
 from ..loading import Document
-
-CASE_TYPES = ("ipo", "investor", "restructuring")   # one module each, imported when first needed
 
 
 def _module(case_type: str):
-    if case_type not in CASE_TYPES:
+    """The case type's own module (one each, named after it), imported when first needed."""
+    if case_type not in FACT_KINDS:
         raise KeyError(case_type)
     return importlib.import_module(f".{case_type}", __package__)
 
