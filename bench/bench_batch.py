@@ -36,6 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from bench.generate import generate  # noqa: E402
+from checker.batch import default_jobs  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -149,7 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="batch speed and memory (figures only)")
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--small", type=int, default=1_000)
-    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--formats", default="lines,json",
                         help="report formats, one batch each for (d); (b) and (c) use the first")
     args = parser.parse_args()

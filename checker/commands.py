@@ -37,10 +37,8 @@ def _write(text: str, output: str | None) -> None:
     if not output:
         sys.stdout.write(text)
         return
-    tmp = f"{output}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, output)
+    from .report import atomic
+    atomic.write_text(output, text)
 
 
 class CheckerFactory:

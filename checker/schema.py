@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 
 DIALECT = "http://json-schema.org/draft-07/schema#"
-CASE_TYPES = ("ipo", "restructuring", "investor")
 TITLES = {"ipo": "offering-check IPO case", "restructuring": "offering-check restructuring case",
           "investor": "offering-check investor case"}
 ABOUT = {

@@ -26,6 +26,7 @@ import fnmatch
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from .errors import UsageError
 from .findings import CaseResult, Finding
@@ -77,6 +78,7 @@ class Selection:
     def active(self) -> bool:
         return bool(self.rules or self.severities or self.boards)
 
+    @cached_property
     def _board_codes(self) -> set[str]:
         return {code for b in self.boards for code in BOARDS[b]}
 
@@ -89,17 +91,16 @@ class Selection:
             return True
         if result.board is None:
             return result.case_type is None   # failed before its type and board were known
-        return result.board in self._board_codes()
+        return result.board in self._board_codes
 
     def keeps_finding(self, f: Finding) -> bool:
         severity_ok = not self.severities or f.severity in self.severities
         return severity_ok and self.rule_selected(f.rule_id, f.topic)
 
-    def _keeps_rule_checked(self, rule_id: str, result: CaseResult) -> bool:
+    def _keeps_rule_checked(self, rule_id: str, day: dt.date | None, board: str | None) -> bool:
         """A rule in force on the case: its version in force there decides topic and severity."""
         versions = self.catalogue.versions(rule_id)
-        day = dt.date.fromisoformat(result.as_of) if result.as_of else None
-        current = [v for v in versions if day and v.spec.applies.in_force(day, result.board)] or versions
+        current = [v for v in versions if day and v.spec.applies.in_force(day, board)] or versions
         return any(self.rule_selected(rule_id, v.spec.topic)
                    and (not self.severities or v.spec.severity in self.severities) for v in current)
 
@@ -108,7 +109,8 @@ class Selection:
         r.findings = [f for f in r.findings if self.keeps_finding(f)]
         r.notices = [n for n in r.notices if n.get("level") == "error" or self.rule_selected(n["rule_id"])]
         if self.catalogue is not None:
-            r.rules_checked = [i for i in r.rules_checked if self._keeps_rule_checked(i, r)]
+            day = dt.date.fromisoformat(r.as_of) if r.as_of else None
+            r.rules_checked = [i for i in r.rules_checked if self._keeps_rule_checked(i, day, r.board)]
         return r
 
     def apply(self, results: Sequence[CaseResult]) -> tuple[Sequence[CaseResult], dict | None]:

@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 
 from bench.generate import generate
+from checker.report.markdown import esc
 
 from .conftest import ROOT
 from .reports import SCRIPT
@@ -27,10 +28,10 @@ from .test_report_junit import counts_from_json
 
 GENERATED = 300
 BROKEN = {   # file name → (text, line the error must name, words of the message)
-    "broken-syntax.yaml": ("case_type: ipo\nissuer: [\n", 3, ""),
+    "broken-syntax.yaml": ("case_type: ipo\nissuer: [\n", 3, "malformed YAML"),
     "broken-duplicate.yaml": ("case_type: ipo\nid: a\nid: b\n", 3, "duplicate"),
     "broken-type.yaml": (None, None, "number"),
-    "broken-tab.yaml": ("case_type: ipo\nissuer:\n\tname: x\n", 3, ""),
+    "broken-tab.yaml": ("case_type: ipo\nissuer:\n\tname: x\n", 3, "tab character"),
 }
 FORMATS = {"json": "r.json", "sarif": "r.sarif", "junit": "r.xml", "markdown": "r.md", "html": "r.html",
            "console": "r.txt"}
@@ -115,7 +116,7 @@ def test_markdown_and_console_cover_every_case(batch):
     assert f"{s['cases']} case(s) checked" in text
     assert SCRIPT not in md
     for case in batch["json"]["cases"][:: 25]:
-        assert case["case_id"] in text
+        assert case["case_id"] in text and esc(case["case_id"]) in md
 
 
 def test_html_in_headless_chromium(batch):

@@ -341,7 +341,9 @@ def test_engine_equals_reference_evaluator_on_10000_cases(checker, case_type, ca
         with capsys.disabled():
             print(f"[differential] limit never met exactly (one unit either side was): {inexact}")
     assert not failures, f"{len(failures)} case(s) disagree; the first:\n" + "\n\n".join(failures[:3])
-    # the draws reached every rule from both sides, its limit and its missing data
+    # the draws reached every rule from both sides, its limit and its missing data (on_limit found
+    # numeric limits, so the limit check below is not empty)
+    assert numeric
     for what, which in (("fire", keys), ("pass", keys), ("unknown", keys), ("limit", numeric),
                         ("zero", divides)):
         never = sorted(k for k in which if not stats[what][k])

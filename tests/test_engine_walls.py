@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.engine import MAX_PROPERTIES, SID, Engine, EngineError, _noop
+from checker.engine import MAX_PROPERTIES, Engine, EngineError, _noop
 from checker.facts import FACT_KINDS
 
 from .test_compile import walk
@@ -122,11 +122,11 @@ def test_raw_engine_segfaults_on_an_exponent_float_first_and_ours_refuses_it():
         try:
             engine.evaluate([{"kind": "o", "id": "f0", "v": bad}])
         except EngineError:
-            pass
+            print("refused")
     print(sorted(engine.evaluate([{"kind": "o", "id": "f0", "v": 1}])))
     """)
     assert proc.returncode == 0, proc.stderr[-500:]
-    assert proc.stdout.strip() == "[('r', 'f0')]"
+    assert proc.stdout.split("\n")[:4] == ["refused"] * 3 + ["[('r', 'f0')]"]
 
 
 def test_raw_engine_segfaults_deleting_an_unprimed_session_and_ours_primes_every_ruleset(checker):
@@ -149,5 +149,4 @@ def test_raw_engine_segfaults_deleting_an_unprimed_session_and_ours_primes_every
     # ours: every ruleset of every engine has the priming rule, and it ran (in the one sid we use)
     for _, _, _, shard in definitions(checker):
         assert "__prime__" in shard.ruleset._definition
-    assert SID == "c"
     # (the primed engine surviving 300 unmatched cases: test_engine.py::test_priming_prevents_the_delete_state_crash)

@@ -32,27 +32,16 @@ def cumulative_amount(cum_committed, cum_actual, denominator, value, paid_value)
     return Due(Fraction(cum_committed - cum_actual) / denominator * value - paid_value)
 
 
-def cumulative_shares(cum_committed, cum_actual, denominator, base_shares, shares_paid,
-                      cash_paid=0, price=None) -> Due:
-    """§3.2 / §3.4 / §3.5 / §3.6: (CumC − CumA) / ΣC × S − shares paid − cash paid / P.
-
-    §3.4 and §3.5 write no cash term; §3.4's cash clause is cumulative ((total due − shares paid)
-    × P), so netting cash at P gives the same total. Cash paid without a price is an error.
-    """
-    due = Fraction(cum_committed - cum_actual) / denominator * base_shares - shares_paid
-    if cash_paid:
-        due -= Fraction(cash_paid) / price
-    return Due(due)
+def cumulative_shares(cum_committed, cum_actual, denominator, base_shares, shares_settled) -> Due:
+    """§3.2 / §3.4 / §3.5 / §3.6: (CumC − CumA) / ΣC × S − shares settled (Ledger.settled_shares:
+    delivered + owed + cash paid / P; §3.4's cash clause is cumulative, so netting cash at P gives
+    the same total)."""
+    return Due(Fraction(cum_committed - cum_actual) / denominator * base_shares - shares_settled)
 
 
 def annual_amount(committed, actual, denominator, value) -> Due:
     """One year on its own: (C_t − A_t) / ΣC × V, no netting of other years."""
     return Due(Fraction(committed - actual) / denominator * value)
-
-
-def cash_top_up(amount, shares_delivered, price) -> Fraction:
-    """§3.1: cash = amount − shares delivered × P (the obligor lacks shares)."""
-    return Fraction(amount) - Fraction(shares_delivered) * price
 
 
 def cash_for_missing_shares(shares_due, shares_delivered, price) -> Fraction:
@@ -82,10 +71,9 @@ def periodic_triggered(actual, committed, trigger) -> bool:
     return actual < trigger * committed
 
 
-def impairment_top_up(impairment, shares_paid, price, cash_paid) -> Due:
-    """ma.comp.impairment_test: impairment − (shares compensated × P + cash compensated)."""
-    paid = Fraction(shares_paid) * price if shares_paid else Fraction(0)
-    return Due(Fraction(impairment) - paid - cash_paid)
+def impairment_top_up(impairment, paid_value) -> Due:
+    """ma.comp.impairment_test: impairment − compensation paid (shares × P + cash; Ledger.paid_value)."""
+    return Due(Fraction(impairment) - paid_value)
 
 
 def reward(total_actual, threshold, ratio, limit=None) -> Fraction:

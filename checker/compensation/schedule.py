@@ -14,10 +14,9 @@ from checker.compensation import formulas as f
 from checker.compensation import outcomes
 from checker.compensation.result import Note, Row, Schedule
 from checker.compensation.settle import Ledger, Payment, settle
-from checker.compensation.terms import CompensationTerms
+from checker.compensation.terms import VALUE_FORMULAS, CompensationTerms
 
 ZERO = Fraction(0)
-VALUE_FORMULAS = ("cumulative_amount", "annual", "max_cumulative_annual")
 
 
 class _Stop(Exception):
@@ -124,7 +123,7 @@ def _impairment_row(terms, ledger) -> Row:
     paid = ledger.paid_value()
     if paid is None:
         return Row(kind="impairment", year=None, status="not_computable", notes=(Note("no_issue_price"),))
-    d = f.impairment_top_up(terms.impairment, ledger.delivered, price, ledger.cash_paid)
+    d = f.impairment_top_up(terms.impairment, paid)
     notes: list[Note] = [] if d.raw > 0 else [Note("impairment_none", {"paid": paid})]
     value = d.value
     shares = None if price is None else value / price
@@ -163,8 +162,8 @@ def schedule(terms: CompensationTerms) -> Schedule:
         cum_a += y.actual
         try:
             rows.append(_year_row(terms, ledger, index, cum_c, cum_a))
-        except _Stop as stop:
-            status = "pending" if stop.status == "pending" else "not_computable"
+        except _Stop as stop:   # pending or not_computable: so is the schedule
+            status = stop.status
             rows.append(Row(kind="year", year=y.year, status=stop.status, committed=y.committed,
                             actual=y.actual, cum_committed=cum_c, cum_actual=cum_a, cum_gap=cum_c - cum_a,
                             notes=(stop.note,)))

@@ -22,6 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 FORMULAS = ("cumulative_amount", "cumulative_shares", "annual", "dual_max", "max_cumulative_annual")
+VALUE_FORMULAS = ("cumulative_amount", "annual", "max_cumulative_annual")   # those that need V
 METHODS = ("cash", "shares", "shares_first", "cash_first", "both")
 ROUNDINGS = ("up", "down", "half_up", "none")
 # Shares: the contract says; "none" keeps fractional shares exactly (nothing invented).
@@ -155,7 +156,7 @@ class CompensationTerms:
         need(years == sorted(set(years)), f"years must be strictly increasing: {years}")
         need(self.total_denominator > 0, "the denominator (ΣC unless given) must be positive")
         need(self.issue_price is None or self.issue_price > 0, "issue price must be positive")
-        if self.formula in ("cumulative_amount", "annual", "max_cumulative_annual"):
+        if self.formula in VALUE_FORMULAS:
             need(self.value is not None, "V (value) is required")
         if self.formula == "cumulative_shares":
             need(self.base_shares is not None or (self.value is not None and self.issue_price),

@@ -51,7 +51,7 @@ def terms_of(case: RestructuringCase) -> CompensationTerms:
     ocf = p.operating_cash_flow or [None] * len(p.years)
     rows = zip(p.years, p.committed_profit, actual, ocf, strict=True)
     years = [YearFigures(y, c, a, f) for y, c, a, f in rows]
-    optional = {"value": p.valued_price, "issue_price": p.issue_price or case.consideration.issue_price,
+    optional = {"value": p.valued_price, "issue_price": case.issue_price,
                 "base_shares": p.base_shares, "denominator": p.denominator, "cash_ratio": p.cash_ratio,
                 "value_cap": p.value_cap, "shares_cap": p.shares_cap, "shares_held": p.obligor_shares_held,
                 "impairment": p.impairment.amount if p.impairment else None,

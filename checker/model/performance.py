@@ -13,8 +13,20 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 
-from .ipo import lax
-from .types import MAX_YUAN, Date, IssuePrice, Ratio, Shares, Strict, Text, Yuan, _decimals, _number, _whole
+from .types import (
+    MAX_YUAN,
+    Date,
+    IssuePrice,
+    Ratio,
+    Shares,
+    Strict,
+    Text,
+    Yuan,
+    _decimals,
+    _number,
+    _whole,
+    lax,
+)
 
 Year = Annotated[int, BeforeValidator(_whole), Field(ge=1990, le=2100)]
 ProfitYuan = Annotated[Decimal, BeforeValidator(_number), Field(ge=-MAX_YUAN, le=MAX_YUAN),

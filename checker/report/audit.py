@@ -32,12 +32,10 @@ class WaiverLog:
     """The header's waiver lists (applied, expired, unused), gathered one result at a time; they
     are small (a few per waiver written in a case), so they are kept."""
 
-    def __init__(self, results=()):
+    def __init__(self):
         self.applied: list[dict] = []
         self.expired: list[dict] = []
         self.unused: list[dict] = []
-        for result in results:
-            self.add(result)
 
     def add(self, result) -> None:
         self.applied += _applied(result)
@@ -45,19 +43,17 @@ class WaiverLog:
         self.unused += _notices(result, UNUSED)
 
 
-def header(results=(), *, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str,
-           use_waivers: bool, exit_code: int, run_date: dt.date | None = None,
-           today: dt.date | None = None, filters: dict | None = None,
-           waivers: WaiverLog | None = None) -> dict:
-    """The audit header; the waivers from `waivers` when given (gathered in the caller's own pass),
-    else from one pass over `results`."""
-    log = waivers if waivers is not None else WaiverLog(results)
+def header(*, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str, use_waivers: bool,
+           exit_code: int, waivers: WaiverLog, today: dt.date | None = None,
+           filters: dict | None = None) -> dict:
+    """The audit header; the waiver lists as the caller gathered them (`waivers`)."""
+    run_date = dt.date.today()
     return {"tool": {"name": TOOL, "version": version}, "rules_hash": rules_hash,
             "as_of": as_of.isoformat() if as_of else "case T day",
-            "run_date": (run_date or dt.date.today()).isoformat(), "fail_on": fail_on,
-            "waivers_applied": use_waivers, "waivers": log.applied,
-            "waivers_today": (today or run_date or dt.date.today()).isoformat(),
-            "waivers_expired": log.expired, "waivers_unused": log.unused,
+            "run_date": run_date.isoformat(), "fail_on": fail_on,
+            "waivers_applied": use_waivers, "waivers": waivers.applied,
+            "waivers_today": (today or run_date).isoformat(),
+            "waivers_expired": waivers.expired, "waivers_unused": waivers.unused,
             "filters": filters, "exit_code": exit_code}
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-STATUSES = ("violation", "waived", "not_evaluated", "not_covered")
+from ..findings import STATUSES  # noqa: F401 (the reporters take it from here)
+
 CASE_STATUSES = ("violations", "not_evaluable", "clean", "input_error", "engine_error", "internal_error")
 
 WORDS = {
@@ -38,6 +39,12 @@ WORDS = {
 
 def where(loc: dict) -> str:
     return f"{loc['file']}:{loc['line']}:{loc['col']}"
+
+
+def location(f) -> dict:
+    """A finding's location as the JSON report has it (`to_dict()["location"]`, without the copy)."""
+    p = f.position
+    return {"file": p.file, "line": p.line, "col": p.col}
 
 
 def cite_text(c: dict) -> str:

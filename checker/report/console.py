@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from .common import location, where
+
 L = {
     "zh": {"violation": "违规", "waived": "已豁免", "not_evaluated": "无法评估", "not_covered": "未覆盖",
            "expected": "应为", "actual": "实际", "cite": "依据", "related": "相关行", "as_of": "适用日期",
@@ -32,10 +34,6 @@ L = {
 STYLE = {"violation": "bold red", "waived": "yellow", "not_evaluated": "cyan", "not_covered": "dim"}
 
 
-def _where(loc: dict) -> str:
-    return f"{loc['file']}:{loc['line']}:{loc['col']}"
-
-
 def render(results, summary: dict, lang: str, console: Console, header: dict | None = None) -> None:
     t = L[lang]
     if header is not None:
@@ -53,20 +51,19 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
         console.print(head)
         if result.error:
             err = result.error
-            console.print(f"  [bold red]✗ {t[err['kind']]}[/] {escape(_where(err['location']))}: "
+            console.print(f"  [bold red]✗ {t[err['kind']]}[/] {escape(where(err['location']))}: "
                           f"{escape(err['message'])}")
             for more in err.get("more", []):
-                console.print(f"    {escape(_where(more['location']))}: {escape(more['message'])}")
+                console.print(f"    {escape(where(more['location']))}: {escape(more['message'])}")
             console.print()
             continue
         if not any(f.status == "violation" for f in result.findings):
             console.print(f"  [green]✓ {t['clean']}[/]")
         for f in result.findings:
-            d = f.to_dict()
             style = STYLE[f.status]
             mark = "✗" if f.status == "violation" else "•"
             console.print(f"  [{style}]{mark} {t[f.status]}[/] [bold]{f.rule_id}[/] "
-                          f"{escape('[' + f.severity + ']')} {escape(_where(d['location']))}")
+                          f"{escape('[' + f.severity + ']')} {escape(where(location(f)))}")
             console.print(f"      {escape(f.title[lang])}" + (f" — {escape(f.subject)}" if f.subject else ""))
             console.print(f"      {escape(f.message[lang])}")
             if f.status in ("violation", "waived"):
@@ -88,7 +85,7 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
         for n in result.notices:
             style = "bold red" if n.get("level") == "error" else "yellow"
             console.print(f"  [{style}]{t['notice']}[/] {n['kind']} {escape(n['rule_id'])} "
-                          f"{escape(_where(n['location']))}")
+                          f"{escape(where(n['location']))}")
             if n.get("message"):
                 console.print(f"      {escape(n['message'][lang])}")
         console.print()

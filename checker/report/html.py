@@ -14,7 +14,7 @@ from html import escape
 from typing import TextIO
 
 from .audit import all_waiver_lines, rows
-from .common import CASE_STATUSES, STATUSES, WORDS, Tables, cite_text, notice_text, web_urls, where
+from .common import CASE_STATUSES, STATUSES, WORDS, Tables, cite_text, location, notice_text, web_urls, where
 
 COLOUR = {"violation": "#c0392b", "waived": "#d68910", "not_evaluated": "#2e86c1", "not_covered": "#95a5a6"}
 TOP_RULES = 15
@@ -170,7 +170,6 @@ def _citation(c: dict) -> str:
 
 def _finding_row(f, lang: str) -> str:
     w = WORDS[lang]
-    d = f.to_dict()
     message = e(f.message[lang])
     if f.subject:
         message = f"<b>{e(f.subject)}</b>: {message}"
@@ -187,7 +186,7 @@ def _finding_row(f, lang: str) -> str:
             f'{e(w[f.status])}</span></td><td><code>{e(f.rule_id)}</code>'
             f'<div class="muted">{e(f.title[lang])}</div></td>'
             f'<td>{e(f.severity)}<div class="muted">{e(w["confidence"])} {e(f.confidence)}</div></td>'
-            f'<td><code>{e(where(d["location"]))}</code></td><td>{message}</td>'
+            f'<td><code>{e(where(location(f)))}</code></td><td>{message}</td>'
             f'<td>{e(f.expected[lang])}</td><td>{e(f.actual[lang])}</td><td>{_citation(f.citation)}</td></tr>')
 
 

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from .audit import all_waiver_lines, fields, rows
-from .common import WORDS, cite_text, where
+from .common import WORDS, cite_text, location, where
 
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -26,8 +26,7 @@ def _clean(text) -> str:
 
 def _line(f, lang: str) -> str:
     w = WORDS[lang]
-    d = f.to_dict()
-    parts = [f"[{w[f.status]}] {where(d['location'])}",
+    parts = [f"[{w[f.status]}] {where(location(f))}",
              (f"{f.subject}: " if f.subject else "") + f.message[lang]]
     if f.status in ("violation", "waived"):
         parts.append(f"{w['expected']} {f.expected[lang]}; {w['actual']} {f.actual[lang]}")
@@ -52,7 +51,7 @@ def _outcome(findings) -> str:
 
 
 def _counts(case) -> dict[str, int]:
-    """The suite's counts, as _suite makes them, without building it."""
+    """A case's suite counts (the root element's totals are summed from these first)."""
     if case.error:
         return {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
@@ -65,31 +64,30 @@ def _counts(case) -> dict[str, int]:
 
 
 def _testcase(suite: ET.Element, case, rule_id: str, lang: str) -> str:
-    """Add one testcase; returns its outcome: passed | failure | skipped."""
+    """Add one testcase; returns its outcome (see _outcome)."""
     findings = [f for f in case.findings if f.rule_id == rule_id]
-    first = findings[0].to_dict()["location"] if findings else None
+    first = location(findings[0]) if findings else None
     attrs = {"classname": _clean(case.case_id), "name": _clean(rule_id), "time": "0",
              "file": _clean(case.file)}
     if first:
         attrs["line"] = str(first["line"])
     tc = ET.SubElement(suite, "testcase", attrs)
+    outcome = _outcome(findings)
     violations = [f for f in findings if f.status == "violation"]
     details = "\n".join(_line(f, lang) for f in findings)
-    if violations:
+    if outcome == "failure":
         severity = "error" if any(f.severity == "error" for f in violations) else violations[0].severity
         head = violations[0]
         el = ET.SubElement(tc, "failure", {"type": severity, "message": _clean(
             (f"{head.subject}: " if head.subject else "") + head.message[lang])})
         el.text = _clean(details)
-        return "failure"
-    open_ = [f for f in findings if f.status in ("not_evaluated", "not_covered")]
-    if open_:
-        el = ET.SubElement(tc, "skipped", {"message": _clean(open_[0].message[lang])})
+    elif outcome == "skipped":
+        first_open = next(f for f in findings if f.status in ("not_evaluated", "not_covered"))
+        el = ET.SubElement(tc, "skipped", {"message": _clean(first_open.message[lang])})
         el.text = _clean(details)
-        return "skipped"
-    if findings:   # waived only
+    elif findings:   # waived only
         ET.SubElement(tc, "system-out").text = _clean(details)
-    return "passed"
+    return outcome
 
 
 def _error_case(suite: ET.Element, case) -> None:
@@ -108,16 +106,12 @@ def _suite(case, header: dict, lang: str) -> ET.Element:
     for key, value in (("file", case.file), ("board", case.board or ""), ("as_of", case.as_of or ""),
                        ("status", case.status), *fields(header)):
         ET.SubElement(props, "property", {"name": _clean(key), "value": _clean(value)})
-    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if case.error:
         _error_case(suite, case)
-        counts.update(tests=1, errors=1)
     else:
         for rule_id in case_rules(case):
-            outcome = _testcase(suite, case, rule_id, lang)
-            counts["tests"] += 1
-            if outcome != "passed":
-                counts["failures" if outcome == "failure" else "skipped"] += 1
+            _testcase(suite, case, rule_id, lang)
+    counts = _counts(case)
     notices = [f"{n['kind']} {n['rule_id']} {where(n['location'])}" for n in case.notices]
     if notices:
         ET.SubElement(suite, "system-out").text = _clean("\n".join(notices))

@@ -21,17 +21,13 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from .common import WORDS
+from .common import STATUSES, WORDS, location, where
 
 _SPACE = re.compile(r"\s+")
 
 
 def _one_line(text: str) -> str:
     return _SPACE.sub(" ", str(text)).strip()
-
-
-def _where(loc: dict) -> str:
-    return f"{loc['file']}:{loc['line']}:{loc['col']}"
 
 
 def shown(finding, fail_on: str) -> bool:
@@ -50,13 +46,12 @@ def _finding_line(f, lang: str) -> str:
         expires = f.waiver["expires"] or "—"
         text += (f" ({w['waived']}: {f.waiver['reason']} · {w['approver']} {f.waiver['approver']}"
                  f" · {w['expires']} {expires})")
-    d = f.to_dict()
-    return f"{_where(d['location'])}: {f.rule_id} [{tag}] {_one_line(text)}"
+    return f"{where(location(f))}: {f.rule_id} [{tag}] {_one_line(text)}"
 
 
 def _error_lines(err: dict) -> list[str]:
     kind = err["kind"].replace("_", "-")
-    out = [f"{_where(err['location'])}: {kind} {_one_line(err['message'])}"]
+    out = [f"{where(err['location'])}: {kind} {_one_line(err['message'])}"]
     for more in err.get("more", []):
         out.extend(_error_lines({**more, "kind": err["kind"]}))
     return out
@@ -68,13 +63,13 @@ def _notice_line(n: dict, lang: str) -> str:
                                    f"{w['approver']} {n['approver']}" if n.get("approver") else "",
                                    f"{w['expires']} {n['expires']}" if n.get("expires") else "") if x)
     kind = n["kind"].replace("_", "-")
-    return f"{_where(n['location'])}: {kind} {n['rule_id']}" + (f" ({_one_line(extra)})" if extra else "")
+    return f"{where(n['location'])}: {kind} {n['rule_id']}" + (f" ({_one_line(extra)})" if extra else "")
 
 
 def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> str:
     """The lines, one case at a time; returns the summary line for stderr (counted on the way)."""
     fail_on = header.get("fail_on", "error")
-    counts = {"violation": 0, "waived": 0, "not_evaluated": 0, "not_covered": 0}
+    counts = dict.fromkeys(STATUSES, 0)
     cases = errors = 0
     for case in results:
         cases += 1

@@ -8,7 +8,7 @@ import re
 from typing import TextIO
 
 from .audit import all_waiver_lines, rows
-from .common import CASE_STATUSES, STATUSES, WORDS, Tables, cite_text, notice_text, where
+from .common import CASE_STATUSES, STATUSES, WORDS, Tables, cite_text, location, notice_text, where
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 MARK = {"violations": "✗", "not_evaluable": "…", "clean": "✓", "input_error": "⚠", "engine_error": "⚠",
@@ -29,12 +29,11 @@ def _table(head: list[str], body: list[list[str]], align: str = "---") -> list[s
 
 def _finding_row(f, lang: str) -> list[str]:
     w = WORDS[lang]
-    d = f.to_dict()
     message = (f"{f.subject}: " if f.subject else "") + f.message[lang]
     if f.waiver:
         message += (f" ({w['waiver']}: {f.waiver['reason']} · {w['approver']} {f.waiver['approver']} · "
                     f"{w['expires']} {f.waiver['expires']})")
-    return [esc(w[f.status]), esc(f.rule_id), esc(f.severity), esc(where(d["location"])), esc(message),
+    return [esc(w[f.status]), esc(f.rule_id), esc(f.severity), esc(where(location(f))), esc(message),
             esc(f.expected[lang]), esc(f.actual[lang]), esc(cite_text(f.citation))]
 
 

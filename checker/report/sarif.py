@@ -16,7 +16,8 @@ import os
 from typing import TextIO
 from urllib.parse import quote
 
-from .common import cite_text, notice_text, web_urls, where
+from ..policy import INTERNAL
+from .common import cite_text, location, notice_text, web_urls, where
 from .jsonstream import Items
 from .jsonstream import write as write_json
 
@@ -80,11 +81,10 @@ def _fingerprint(result, f) -> str:
 
 
 def _result(case, f, index: int, lang: str) -> dict:
-    d = f.to_dict()
     out = {"ruleId": f.rule_id, "ruleIndex": index, "kind": KIND[f.status],
            "level": LEVEL.get(f.severity, "warning") if KIND[f.status] == "fail" else "none",
            "message": {"text": _message(f, lang)},
-           "locations": [{"physicalLocation": _physical(**d["location"]),
+           "locations": [{"physicalLocation": _physical(**location(f)),
                           "logicalLocations": [{"name": case.case_id, "fullyQualifiedName": case.case_id}]}],
            "partialFingerprints": {"offeringCheckFinding/v1": _fingerprint(case, f)},
            "properties": {"status": f.status, "case_id": case.case_id, "board": case.board,
@@ -132,7 +132,7 @@ def _rules(results) -> tuple[list[dict], dict[str, int], bool]:
     index: dict[str, int] = {}
     engine_failed = False
     for case in results:
-        if case.error and case.error["kind"] in ("engine_error", "internal_error"):
+        if case.error and case.error["kind"] in INTERNAL:
             engine_failed = True
         for f in case.findings:
             if f.rule_id not in index:
