@@ -116,3 +116,21 @@ class CaseBrief(NamedTuple):
     error: dict | None
     notices: list[dict]
     findings: tuple[FindingBrief, ...]
+
+
+class Outline(NamedTuple):
+    """A case in a few numbers, kept beside each spooled result, so a report that lists only some
+    cases (the lines report) unpickles no other: its findings per status (in STATUSES order),
+    whether it failed, and whether it has a waiver notice."""
+
+    counts: tuple[int, ...]
+    error: bool
+    waiver_notices: bool
+
+    @classmethod
+    def of(cls, case: CaseResult | CaseBrief) -> Outline:
+        counts = dict.fromkeys(STATUSES, 0)
+        for f in case.findings:
+            counts[f.status] += 1
+        return cls(tuple(counts.values()), bool(case.error),
+                   any(n["kind"].startswith("waiver_") for n in case.notices))

@@ -5,6 +5,7 @@ cases and writes the JSON report; the peak must stay under a fixed bound that a 
 same results exceeds (measured in the same test, so the bound is shown to be able to fail).
 """
 
+import io
 import json
 import os
 import stat
@@ -18,9 +19,9 @@ from checker.batch.pool import WorkerPool
 from checker.batch.spool import ResultSpool
 from checker.check import Options
 from checker.commands import CheckerFactory
-from checker.findings import CaseResult
+from checker.findings import CaseResult, Outline
 from checker.policy import Tally, summary
-from checker.report import emit, json_report
+from checker.report import emit, json_report, lines
 from checker.rulepack import load_catalogue, rules_dir
 
 from .conftest import DAPUWEI, ROOT
@@ -170,3 +171,38 @@ def test_streamed_json_is_byte_for_byte_the_whole_document_dumped_at_once(factor
         empty = {**whole, "cases": []}
         assert emit.render("json", [], header, stats, "zh") == json.dumps(
             empty, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+class CountingSpool(ResultSpool):
+    """A spool that counts the results it unpickles."""
+
+    reads = 0
+
+    def __getitem__(self, index):
+        self.reads += 1
+        return super().__getitem__(index)
+
+
+@pytest.mark.parametrize("fail_on", ["error", "not-evaluated"])
+def test_the_lines_report_reads_only_the_cases_it_lists(factory, generated, fail_on):
+    files = [*generated[:80], "/nonexistent.yaml"]
+    checker = factory()
+    results = [checker.check_file(p) for p in files]
+    spool = CountingSpool(len(results))
+    with spool:
+        for i, r in enumerate(results):
+            spool.put(i, r)
+        assert [spool.outline(i) for i in range(len(results))] == [Outline.of(r) for r in results]
+        assert [Outline.of(r.brief()) for r in results] == [Outline.of(r) for r in results]
+        header = {"fail_on": fail_on, "exit_code": 1}
+        from_spool, from_list = io.StringIO(), io.StringIO()
+        said = lines.write(from_spool, spool, header, {}, "en")
+        assert said == lines.write(from_list, results, header, {}, "en")
+        assert from_spool.getvalue() == from_list.getvalue() and from_spool.getvalue().count("\n") > 20
+        listed = [r for r in results if r.error or any(lines.shown(f, fail_on) for f in r.findings)
+                  or any(n["kind"].startswith("waiver_") for n in r.notices)]
+        assert spool.reads == len(listed)
+        if fail_on == "error":
+            assert 0 < len(listed) < len(results)   # some cases were skipped unread
+        else:
+            assert "not evaluated (listed)" in said

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from multiprocessing.connection import wait
 
 from ..check import Checker
-from ..findings import CaseBrief, CaseResult
+from ..findings import CaseBrief, CaseResult, Outline
 from .safe import check_safely, failed
 from .spool import ResultSpool
 
@@ -127,7 +127,7 @@ class WorkerPool:
                 if pickled is None:
                     spool.put(index, result)
                 else:
-                    spool.put_pickled(index, pickled)
+                    spool.put_pickled(index, pickled, Outline.of(brief))
             if on_result:
                 on_result(brief or result.brief())
 

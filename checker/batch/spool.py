@@ -1,7 +1,8 @@
 """Results of a batch kept on disk, not in memory: the parent's memory stays flat as cases grow.
 
 Each result is pickled to a private temporary file as it arrives (in any order); the parent keeps
-only its offset, by input index (8 bytes a case). The spool reads as a read-only sequence in input
+only its offset and its `Outline` (findings per status, error, waiver notice), by input index
+(25 bytes a case). The spool reads as a read-only sequence in input
 order, any number of times; every read unpickles a fresh object, so nothing accumulates. The file
 is created unlinked (`tempfile.TemporaryFile`: mode 0600, no name on Linux), so it disappears when
 the spool is closed or the process ends, however it ends (Ctrl-C, an error, SIGKILL).
@@ -12,9 +13,9 @@ from __future__ import annotations
 import pickle
 import tempfile
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from ..findings import CaseResult
+from ..findings import STATUSES, CaseResult, Outline
 
 _MISSING = -1
 
@@ -23,20 +24,39 @@ class ResultSpool(Sequence):
     def __init__(self, size: int, folder: str | None = None):
         self._file = tempfile.TemporaryFile(dir=folder)   # noqa: SIM115 (closed by close())
         self._offsets = array("q", [_MISSING]) * size
+        self._counts = array("I", [0]) * (size * len(STATUSES))
+        self._flags = bytearray(size)
         self._end = 0
 
     def put(self, index: int, result: CaseResult) -> None:
         """Store the result of case `index` (each index once)."""
-        self.put_pickled(index, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        self.put_pickled(index, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), Outline.of(result))
 
-    def put_pickled(self, index: int, data: bytes) -> None:
-        """Store a result a worker pickled (the parent does not unpickle it on the way)."""
+    def put_pickled(self, index: int, data: bytes, outline: Outline) -> None:
+        """Store a result a worker pickled, with its outline (the parent does not unpickle it)."""
         if self._offsets[index] != _MISSING:
             raise ValueError(f"result {index} is already spooled")
         self._file.seek(self._end)
         self._file.write(data)
         self._offsets[index] = self._end
         self._end += len(data)
+        width = len(STATUSES)
+        self._counts[index * width:(index + 1) * width] = array("I", outline.counts)
+        self._flags[index] = outline.error | outline.waiver_notices << 1
+
+    def outline(self, index: int) -> Outline:
+        if self._offsets[index] == _MISSING:
+            raise LookupError(f"result {index % len(self)} has not arrived")
+        width = len(STATUSES)
+        flags = self._flags[index]
+        counts = tuple(self._counts[index * width:(index + 1) * width])
+        return Outline(counts, bool(flags & 1), bool(flags & 2))
+
+    def read_if(self, wanted: Callable[[Outline], bool]) -> Iterator[tuple[Outline, CaseResult | None]]:
+        """Each case's outline in input order, with its result read only where `wanted` says."""
+        for index in range(len(self)):
+            outline = self.outline(index)
+            yield outline, self[index] if wanted(outline) else None
 
     def __len__(self) -> int:
         return len(self._offsets)

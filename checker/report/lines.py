@@ -14,6 +14,9 @@ Within a case the lines are in file order. Input and engine errors are
 unused, unknown rule) are `file:line:col: waiver-expired rule-id (reason · approver · expiry)`.
 Informative notices (an investor's ban window) are not listed. No markup, no colour, no wrapping;
 paths exactly as the case was named on the command line. One summary line goes to stderr.
+
+A case with nothing to list is only counted: read from a batch's spool, it is not even unpickled
+(its outline says so), which in a large batch is most cases.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from ..findings import Outline
 from .common import STATUSES, WORDS, location, where
 
 _SPACE = re.compile(r"\s+")
@@ -71,10 +75,12 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
     fail_on = header.get("fail_on", "error")
     counts = dict.fromkeys(STATUSES, 0)
     cases = errors = 0
-    for case in results:
+    for outline, case in _read(results, fail_on):
         cases += 1
-        for f in case.findings:
-            counts[f.status] += 1
+        for status, n in zip(STATUSES, outline.counts, strict=True):
+            counts[status] += n
+        if case is None:
+            continue
         if case.error:
             errors += 1
             fh.writelines(line + "\n" for line in _error_lines(case.error))
@@ -85,6 +91,18 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
                   for n in case.notices if n["kind"].startswith("waiver_")]
         fh.writelines(line + "\n" for _, line in sorted(keyed))   # in file order, as an editor lists them
     return summary_line(cases, counts, errors, header)
+
+
+def _read(results, fail_on: str):
+    """(outline, case), the case None where nothing of it is listed and it need not be read."""
+    listed = [s in ("violation", "waived") or (s == "not_evaluated" and fail_on == "not-evaluated")
+              for s in STATUSES]
+
+    def wanted(o: Outline) -> bool:
+        return o.error or o.waiver_notices or any(n and listed[i] for i, n in enumerate(o.counts))
+    if hasattr(results, "read_if"):
+        return results.read_if(wanted)
+    return ((Outline.of(case), case) for case in results)
 
 
 def summary_line(cases: int, counts: dict[str, int], errors: int, header: dict) -> str:
