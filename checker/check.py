@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import evaluate as ev
 from . import waivers
@@ -68,6 +68,20 @@ class InForce:
     ids: tuple[str, ...]               # ids in force, sorted
     keys: frozenset[str]               # versions in force
     uncovered: tuple[str, ...]         # topics with versions but none in force, sorted
+    _unsure: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def unsure(self, kind: str, present: frozenset[str], zero: frozenset[str]) -> tuple[tuple[int, Rule]]:
+        """The rules in force (with their places in `in_force`) that an absent field or a zero
+        divisor of a fact of `kind` could leave undecided; the engine decides the rest alone.
+        Memoised by the fact's shape: cases of one batch mostly share a few."""
+        key = (kind, present, zero)
+        found = self._unsure.get(key)
+        if found is None:
+            found = tuple((i, r) for i, r in enumerate(self.in_force) if r.kind == kind
+                          and not (r.fields <= present and r.divisors.isdisjoint(zero)))
+            if len(self._unsure) < 4096:   # bounded, whatever the batch
+                self._unsure[key] = found
+        return found
 
     @classmethod
     def of(cls, rules: list[Rule], in_force: list[Rule]) -> InForce:
@@ -148,23 +162,19 @@ class Checker:
         for topic in selected.uncovered:
             result.findings.append(_not_covered(topic, selected.rules, result, board, as_of, facts[0]))
 
-        encoded, by_id = [], {}
-        by_kind: dict[str, list[tuple[Fact, set, set]]] = {}   # with the fields it has, and the zero ones
-        for fact in facts:
+        encoded, by_id, unsure = [], {}, []
+        for order, fact in enumerate(facts):
             by_id[fact.id] = fact
             encoded.append(encode_fact(fact, kinds[fact.kind], as_of, board))
-            present = {k for k, v in fact.values.items() if v is not None}
-            by_kind.setdefault(fact.kind, []).append(
-                (fact, present, {k for k in present if fact.values[k] == 0}))
+            present = frozenset(k for k, v in fact.values.items() if v is not None)
+            zero = frozenset(k for k in present if fact.values[k] == 0)
+            unsure.extend((i, order, rule, fact) for i, rule in selected.unsure(fact.kind, present, zero))
         undecided: set[tuple[str, str]] = set()
-        for rule in selected.in_force:
-            for fact, present, zero in by_kind.get(rule.kind, ()):
-                if rule.fields <= present and rule.divisors.isdisjoint(zero):
-                    continue
-                env = ev.Env(fact.values)
-                if ev.finding_truth(rule.when, rule.require, env) is None:
-                    undecided.add((rule.key, fact.id))
-                    result.findings.append(_not_evaluated(rule, fact, env, kinds[fact.kind], result))
+        for _, _, rule, fact in sorted(unsure, key=lambda u: u[:2]):   # by rule, then fact
+            env = ev.Env(fact.values)
+            if ev.finding_truth(rule.when, rule.require, env) is None:
+                undecided.add((rule.key, fact.id))
+                result.findings.append(_not_evaluated(rule, fact, env, kinds[fact.kind], result))
 
         for key, fact_id in sorted(self.engine(case.case_type).evaluate(encoded)):
             rule = self.catalogue.by_key(key)
@@ -216,14 +226,14 @@ def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
     anchor = [first, *sorted(fields(rule.actual) - {first})] if first else []
     position = fact.positions.get(first, fact.position) if first else fact.position
     finding = _base(rule, fact, result, "violation", position)
-    env = ev.Env(fact.values)
+    env, memo = ev.Env(fact.values), {}   # each placeholder worked out once for both languages
     for lang in ("zh", "en"):
-        finding.message[lang] = ev.render(rule.message[lang], env, specs, lang)
-        finding.actual[lang] = ev.render_value(rule.actual, env, specs, lang)
+        finding.message[lang] = ev.render(rule.message[lang], env, specs, lang, memo)
+        finding.actual[lang] = ev.render_value(rule.actual, env, specs, lang, None, memo)
         if rule.expected_text is not None:
-            finding.expected[lang] = ev.render(rule.expected_text[lang], env, specs, lang)
+            finding.expected[lang] = ev.render(rule.expected_text[lang], env, specs, lang, memo)
         else:
-            limit = ev.render_value(rule.expected, env, specs, lang, ev.unit_of(rule.actual, specs))
+            limit = ev.render_value(rule.expected, env, specs, lang, ev.unit_of(rule.actual, specs), memo)
             finding.expected[lang] = f"{_OPS[rule.op]} {limit}"
     for name in anchor:
         for label, pos in fact.related.get(name, []):
@@ -238,21 +248,35 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
     position = fact.positions.get(first, fact.position) if first else fact.position
     finding = _base(rule, fact, result, "not_evaluated", position)
     finding.missing = missing + [f"{z} = 0" for z in zero]
+    reasons = tuple((m, fact.absent_reasons[m]["zh"], fact.absent_reasons[m]["en"])
+                    for m in missing if m in fact.absent_reasons)
+    key = (id(specs), tuple(missing), tuple(zero), reasons)
+    texts = _UNEVALUATED.get(key)
+    if texts is None:
+        texts = _unevaluated_texts(missing, zero, specs, reasons)
+        if len(_UNEVALUATED) < 4096:
+            _UNEVALUATED[key] = texts
+    (finding.message, finding.actual, finding.expected) = (dict(t) for t in texts)
+    return finding
+
+
+_UNEVALUATED: dict[tuple, tuple[dict, dict, dict]] = {}   # the texts by what is missing (few shapes)
+
+
+def _unevaluated_texts(missing: list[str], zero: list[str], specs, reasons) -> tuple[dict, dict, dict]:
     zh, en = [], []
     if missing:
         zh.append("缺少 " + "、".join(f"{m}（{specs[m].doc}）" for m in missing))
         en.append("missing " + ", ".join(missing))
-    for m in missing:
-        if m in fact.absent_reasons:
-            zh.append(f"{m} 无法得出：{fact.absent_reasons[m]['zh']}")
-            en.append(f"{m} unavailable: {fact.absent_reasons[m]['en']}")
+    for m, why_zh, why_en in reasons:
+        zh.append(f"{m} 无法得出：{why_zh}")
+        en.append(f"{m} unavailable: {why_en}")
     if zero:
         zh.append("除数为零：" + "、".join(zero))
         en.append("zero divisor: " + ", ".join(zero))
-    finding.message = {"zh": "无法评估：" + "；".join(zh), "en": "not evaluated: " + "; ".join(en)}
-    finding.actual = {"zh": "缺失" if missing else "除数为零", "en": "absent" if missing else "zero divisor"}
-    finding.expected = {"zh": "需要上述数据", "en": "the data above"}
-    return finding
+    return ({"zh": "无法评估：" + "；".join(zh), "en": "not evaluated: " + "; ".join(en)},
+            {"zh": "缺失" if missing else "除数为零", "en": "absent" if missing else "zero divisor"},
+            {"zh": "需要上述数据", "en": "the data above"})
 
 
 def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str | None, as_of: dt.date,

@@ -175,26 +175,39 @@ def unit_of(node, specs: dict[str, FieldSpec]) -> str | None:
     return None
 
 
-def render_value(node, env: Env, specs: dict[str, FieldSpec], lang: str, unit: str | None = None) -> str:
-    """One template placeholder as text; `unit` renders a bare constant (a limit) like its field."""
+def shown(node, env: Env, specs: dict[str, FieldSpec], unit: str | None = None) -> tuple | str:
+    """What a template placeholder shows, whatever the language: (value, unit) for
+    `humanize.by_unit`, or a text that reads the same in both languages (a percentage)."""
     if isinstance(node, Call) and node.func in DISPLAY_FUNCS:
         args = [value(a, env) for a in node.args]
         if any(a is None for a in args):
-            return humanize.by_unit(None, None, lang)
+            return (None, None)
         if node.func == "percent":
             if args[1] == 0:
                 return "n/a"
             return humanize.percent(Fraction(args[0]) / args[1])   # exact: ints divide to floats
-        unit = {"pct": "ratio", "num": None, "count": None}.get(node.func, node.func)
-        return humanize.by_unit(args[0], unit, lang)
+        return (args[0], {"pct": "ratio", "num": None, "count": None}.get(node.func, node.func))
     if isinstance(node, Field):
         raw = env.values.get(node.name)
         if isinstance(raw, (str, bool, dt.date)):
-            return humanize.by_unit(raw, None, lang)
-    v = value(node, env)
-    return humanize.by_unit(v, unit_of(node, specs) or unit, lang)
+            return (raw, None)
+    return (value(node, env), unit_of(node, specs) or unit)
 
 
-def render(template: list, env: Env, specs: dict[str, FieldSpec], lang: str) -> str:
-    return "".join(part if isinstance(part, str) else render_value(part, env, specs, lang)
+def render_value(node, env: Env, specs: dict[str, FieldSpec], lang: str, unit: str | None = None,
+                 memo: dict | None = None) -> str:
+    """One template placeholder as text; `unit` renders a bare constant (a limit) like its field.
+    With `memo`, a placeholder met again (the other language's text) is not worked out again."""
+    if memo is None:
+        found = shown(node, env, specs, unit)
+    else:
+        key = (id(node), unit)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = shown(node, env, specs, unit)
+    return found if isinstance(found, str) else humanize.by_unit(found[0], found[1], lang)
+
+
+def render(template: list, env: Env, specs: dict[str, FieldSpec], lang: str, memo: dict | None = None) -> str:
+    return "".join(part if isinstance(part, str) else render_value(part, env, specs, lang, None, memo)
                    for part in template)
