@@ -70,7 +70,8 @@ class InForce:
     uncovered: tuple[str, ...]         # topics with versions but none in force, sorted
     _unsure: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def unsure(self, kind: str, present: frozenset[str], zero: frozenset[str]) -> tuple[tuple[int, Rule]]:
+    def unsure(self, kind: str, present: frozenset[str],
+               zero: frozenset[str]) -> tuple[tuple[int, Rule], ...]:
         """The rules in force (with their places in `in_force`) that an absent field or a zero
         divisor of a fact of `kind` could leave undecided; the engine decides the rest alone.
         Memoised by the fact's shape: cases of one batch mostly share a few."""
@@ -250,7 +251,7 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
     finding.missing = missing + [f"{z} = 0" for z in zero]
     reasons = tuple((m, fact.absent_reasons[m]["zh"], fact.absent_reasons[m]["en"])
                     for m in missing if m in fact.absent_reasons)
-    key = (id(specs), tuple(missing), tuple(zero), reasons)
+    key = (tuple((m, specs[m].doc) for m in missing), tuple(zero), reasons)
     texts = _UNEVALUATED.get(key)
     if texts is None:
         texts = _unevaluated_texts(missing, zero, specs, reasons)

@@ -1,9 +1,9 @@
 """Results of a batch kept on disk, not in memory: the parent's memory stays flat as cases grow.
 
 Each result is pickled to a private temporary file as it arrives (in any order); the parent keeps
-only its offset and its `Outline` (findings per status, error, waiver notice), by input index
-(25 bytes a case). The spool reads as a read-only sequence in input
-order, any number of times; every read unpickles a fresh object, so nothing accumulates. The file
+only its offset and its `Outline` (findings per status, error, waiver notice), by input index (25
+bytes a case). The spool reads as a read-only sequence in input order, any number of times; every
+read unpickles a fresh object, so nothing accumulates. The file
 is created unlinked (`tempfile.TemporaryFile`: mode 0600, no name on Linux), so it disappears when
 the spool is closed or the process ends, however it ends (Ctrl-C, an error, SIGKILL).
 """

@@ -16,7 +16,7 @@ Informative notices (an investor's ban window) are not listed. No markup, no col
 paths exactly as the case was named on the command line. One summary line goes to stderr.
 
 A case with nothing to list is only counted: read from a batch's spool, it is not even unpickled
-(its outline says so), which in a large batch is most cases.
+(its outline says so); in a batch of mostly clean cases that is most of them.
 """
 
 from __future__ import annotations
