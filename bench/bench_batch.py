@@ -189,8 +189,8 @@ def main() -> None:
             wall, peak, code = batch(os.path.join(tmp, "large"), args.jobs, formats[0], out, detail)
             rounds.append((wall / baseline, baseline, wall, peak, code, detail))
             print(f"    round {number}: (a) {baseline:.2f} s, (b) {wall:.2f} s, b/a {wall / baseline:.2f}")
-        _, baseline, wall, _, code, detail = sorted(rounds, key=lambda r: r[0])[len(rounds) // 2]
-        peak = max(r[3] for r in rounds)
+        _, baseline, wall, _, code, _ = sorted(rounds, key=lambda r: r[0])[len(rounds) // 2]
+        _, _, _, peak, _, detail = max(rounds, key=lambda r: r[3])   # (d): the highest peak, its processes
         median = " (the round with the median b/a)" if len(rounds) > 1 else ""
         print(f"(a) yaml CSafeLoader, 1 core {baseline:8.2f} s   "
               f"{baseline / len(large) * 1000:.3f} ms/case{median}")
