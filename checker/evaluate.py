@@ -198,13 +198,11 @@ def render_value(node, env: Env, specs: dict[str, FieldSpec], lang: str, unit: s
                  memo: dict | None = None) -> str:
     """One template placeholder as text; `unit` renders a bare constant (a limit) like its field.
     With `memo`, a placeholder met again (the other language's text) is not worked out again."""
-    if memo is None:
-        found = shown(node, env, specs, unit)
-    else:
-        key = (id(node), unit)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = shown(node, env, specs, unit)
+    memo = {} if memo is None else memo
+    key = (id(node), unit)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = shown(node, env, specs, unit)
     return found if isinstance(found, str) else humanize.by_unit(found[0], found[1], lang)
 
 

@@ -44,9 +44,14 @@ class ResultSpool(Sequence):
         self._counts[index * width:(index + 1) * width] = array("I", outline.counts)
         self._flags[index] = outline.error | outline.waiver_notices << 1
 
-    def outline(self, index: int) -> Outline:
-        if self._offsets[index] == _MISSING:
+    def _offset(self, index: int) -> int:
+        offset = self._offsets[index]   # IndexError past the end, as a sequence should
+        if offset == _MISSING:
             raise LookupError(f"result {index % len(self)} has not arrived")
+        return offset
+
+    def outline(self, index: int) -> Outline:
+        self._offset(index)
         width = len(STATUSES)
         flags = self._flags[index]
         counts = tuple(self._counts[index * width:(index + 1) * width])
@@ -64,10 +69,7 @@ class ResultSpool(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        offset = self._offsets[index]   # IndexError past the end, as a sequence should
-        if offset == _MISSING:
-            raise LookupError(f"result {index % len(self)} has not arrived")
-        self._file.seek(offset)
+        self._file.seek(self._offset(index))
         return pickle.load(self._file)
 
     def __iter__(self) -> Iterator[CaseResult]:
