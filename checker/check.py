@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from . import evaluate as ev
 from . import waivers
 from .derive import derive, notices
+from .derive.dates import add_months
 from .engine import Engine, EngineError
 from .errors import CheckerError, InputError, Position
 from .expr import BinOp, Call, Field, Neg, fields
@@ -144,21 +145,42 @@ class Checker:
 
     def _check(self, case, doc, result: CaseResult) -> None:
         board = case.board   # None for a case type without a board: only board-free rules apply
+        choice = case.dates
         as_of = self.options.as_of or case.as_of_date   # the case's own date, unless --as-of
         if as_of is None:
             where = ".".join(case.as_of_path)
             raise InputError(f"no date to choose the rules in force: give {where} or --as-of",
                              doc.position(case.as_of_path[:-1]), field=where)
+        rules_key = ("--as-of" if self.options.as_of else
+                     choice.rules_key if choice.rules is not None else choice.event_key)
         result.board, result.as_of = board, as_of.isoformat()
+        result.dates = {"rules": as_of.isoformat(), "rules_key": rules_key,
+                        "event": choice.event.isoformat() if choice.event else None,
+                        "event_key": choice.event_key,
+                        "reason": choice.reason if rules_key == choice.rules_key else None}
+        date_pos = doc.position(tuple(rules_key.split("."))) if rules_key != "--as-of" else doc.position(())
         coverage = self.catalogue.boards.get(board)
         if board is not None and self.catalogue.boards and (coverage is None or not coverage.covers(as_of)):
-            result.findings.append(_board_not_covered(board, coverage, as_of, doc, result))
+            at = doc.position(("issuer", "board")) if coverage is None or coverage.covered_from is None \
+                else date_pos
+            result.coverage = "not_checked"
+            result.findings.append(_board_not_covered(board, coverage, as_of, at, result))
             return
+        selected = self._rules(case.case_type, board, as_of)
+        if not selected.in_force:
+            result.coverage = "not_checked"
+            result.findings.append(_date_not_covered(selected.rules, as_of, date_pos, result))
+            return
+        gap = _rules_date_gap(choice, rules_key, date_pos, result)
+        if gap is not None:
+            result.findings.append(gap)
         facts = derive(case.case_type, case, doc)
         kinds = FACT_KINDS[case.case_type]
 
-        selected = self._rules(case.case_type, board, as_of)
         result.rules_checked = list(selected.ids)
+        result.uncovered = list(selected.uncovered)
+        result.coverage = "partly_checked" if selected.uncovered else "checked"
+        plan = not case.has_results
         result.notices.extend(n for n in notices(case.case_type, case, doc) if n["rule_id"] in selected.ids)
         for topic in selected.uncovered:
             result.findings.append(_not_covered(topic, selected.rules, result, board, as_of, facts[0]))
@@ -175,7 +197,8 @@ class Checker:
             env = ev.Env(fact.values)
             if ev.finding_truth(rule.when, rule.require, env) is None:
                 undecided.add((rule.key, fact.id))
-                result.findings.append(_not_evaluated(rule, fact, env, kinds[fact.kind], result))
+                pending = plan and rule.spec.stage == "results"   # results not out yet: nothing is wrong
+                result.findings.append(_not_evaluated(rule, fact, env, kinds[fact.kind], result, pending))
 
         for key, fact_id in sorted(self.engine(case.case_type).evaluate(encoded)):
             rule = self.catalogue.by_key(key)
@@ -186,8 +209,9 @@ class Checker:
             result.findings.append(_violation(rule, by_id[fact_id], kinds[rule.kind], result))
 
         waivers.apply(case, doc, result, self.catalogue, self.options)
-        order = {"violation": 0, "waived": 1, "not_evaluated": 2, "not_covered": 3}
-        result.findings.sort(key=lambda f: (order[f.status], f.position.line, f.position.col, f.rule_id))
+        order = {"violation": 0, "waived": 1, "not_evaluated": 2, "pending": 3, "not_covered": 4}
+        result.findings.sort(key=lambda f: (-1 if f.topic == "coverage" else order[f.status], f.position.line,
+                                            f.position.col, f.rule_id))
 
 
 def error_dict(exc: CheckerError) -> dict:
@@ -223,9 +247,15 @@ def _base(rule: Rule, fact: Fact, result: CaseResult, status: str, position: Pos
 
 
 def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
+    """Located at the first figure of `actual` (for a total over several lines, its first line);
+    every other figure the rule compared is listed as a related line."""
     first = _first_field(rule.actual)
-    anchor = [first, *sorted(fields(rule.actual) - {first})] if first else []
+    others = sorted((fields(rule.actual) | fields(rule.require)) - {first})
+    anchor = [first, *others] if first else others
     position = fact.positions.get(first, fact.position) if first else fact.position
+    parts = fact.related.get(first, []) if first else []
+    if parts:
+        position = parts[0][1]
     finding = _base(rule, fact, result, "violation", position)
     env, memo = ev.Env(fact.values), {}   # each placeholder worked out once for both languages
     for lang in ("zh", "en"):
@@ -236,25 +266,33 @@ def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
         else:
             limit = ev.render_value(rule.expected, env, specs, lang, ev.unit_of(rule.actual, specs), memo)
             finding.expected[lang] = f"{_OPS[rule.op]} {limit}"
+    seen = {(position.line, position.col)}
     for name in anchor:
-        for label, pos in fact.related.get(name, []):
-            finding.related.append({"label": label, "file": pos.file, "line": pos.line, "col": pos.col})
+        own = [(fact.key(name), fact.positions[name])] if name != first and name in fact.positions else []
+        refs = own + fact.related.get(name, [])
+        for label, pos in refs:
+            if (pos.line, pos.col) not in seen and pos != fact.position:
+                seen.add((pos.line, pos.col))
+                finding.related.append({"label": label, "file": pos.file, "line": pos.line, "col": pos.col})
     return finding
 
 
-def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResult) -> Finding:
+def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResult,
+                   pending: bool = False) -> Finding:
     missing = sorted(env.missing)
     zero = sorted(env.zero_divisors)
     first = (missing or zero or [None])[0]
     position = fact.positions.get(first, fact.position) if first else fact.position
-    finding = _base(rule, fact, result, "not_evaluated", position)
-    finding.missing = missing + [f"{z} = 0" for z in zero]
-    reasons = tuple((m, fact.absent_reasons[m]["zh"], fact.absent_reasons[m]["en"])
+    finding = _base(rule, fact, result, "pending" if pending else "not_evaluated", position)
+    keys = {m: fact.key(m) for m in (*missing, *zero)}   # as the case file writes them
+    finding.missing = list(dict.fromkeys(keys[m] for m in missing)) + [f"{keys[z]} = 0" for z in zero]
+    reasons = tuple((keys[m], fact.absent_reasons[m]["zh"], fact.absent_reasons[m]["en"])
                     for m in missing if m in fact.absent_reasons)
-    key = (tuple((m, specs[m].doc) for m in missing), tuple(zero), reasons)
+    named = tuple(dict.fromkeys((keys[m], specs[m].doc) for m in missing))
+    key = (named, tuple(keys[z] for z in zero), reasons, pending)
     texts = _UNEVALUATED.get(key)
     if texts is None:
-        texts = _unevaluated_texts(missing, zero, specs, reasons)
+        texts = _unevaluated_texts(named, [keys[z] for z in zero], reasons, pending)
         if len(_UNEVALUATED) < 4096:
             _UNEVALUATED[key] = texts
     (finding.message, finding.actual, finding.expected) = (dict(t) for t in texts)
@@ -264,17 +302,23 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
 _UNEVALUATED: dict[tuple, tuple[dict, dict, dict]] = {}   # the texts by what is missing (few shapes)
 
 
-def _unevaluated_texts(missing: list[str], zero: list[str], specs, reasons) -> tuple[dict, dict, dict]:
+def _unevaluated_texts(missing: tuple[tuple[str, str], ...], zero: list[str], reasons,
+                       pending: bool = False) -> tuple[dict, dict, dict]:
+    """The texts of a finding not evaluated (or pending): `missing` is (key, doc) pairs."""
     zh, en = [], []
     if missing:
-        zh.append("缺少 " + "、".join(f"{m}（{specs[m].doc}）" for m in missing))
-        en.append("missing " + ", ".join(missing))
+        zh.append("缺少 " + "、".join(f"{m}（{doc}）" for m, doc in missing))
+        en.append("missing " + ", ".join(m for m, _ in missing))
     for m, why_zh, why_en in reasons:
         zh.append(f"{m} 无法得出：{why_zh}")
         en.append(f"{m} unavailable: {why_en}")
     if zero:
         zh.append("除数为零：" + "、".join(zero))
         en.append("zero divisor: " + ", ".join(zero))
+    if pending:
+        return ({"zh": "待发行结果（计划阶段，尚无发行结果）：" + "；".join(zh),
+                 "en": "pending the offering's results (a plan has none yet): " + "; ".join(en)},
+                {"zh": "尚无发行结果", "en": "no results yet"}, {"zh": "发行结果", "en": "the results"})
     return ({"zh": "无法评估：" + "；".join(zh), "en": "not evaluated: " + "; ".join(en)},
             {"zh": "缺失" if missing else "除数为零", "en": "absent" if missing else "zero divisor"},
             {"zh": "需要上述数据", "en": "the data above"})
@@ -300,27 +344,65 @@ def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str |
     return finding
 
 
-def _board_not_covered(board: str, coverage, as_of: dt.date, doc, result: CaseResult) -> Finding:
+def _case_finding(rule_id: str, title: dict, severity: str, message: dict, expected: str, actual: str,
+                  note: str, position: Position, result: CaseResult) -> Finding:
+    """A finding about the whole case's coverage (rule ids `coverage.…`: see policy)."""
+    return Finding(case_id=result.case_id, rule_id=rule_id, topic="coverage", title=title,
+                   severity=severity, confidence="verified", status="not_covered", message=message,
+                   expected={"zh": expected, "en": expected}, actual={"zh": actual, "en": actual},
+                   citation={"source": "rules/_boards.yaml", "article": None, "version": "", "urls": [],
+                             "note": note},
+                   position=position)
+
+
+_NOT_CHECKED = {"zh": "案例未检查：板块或期间未覆盖", "en": "Case not checked: board or period not covered"}
+
+
+def _board_not_covered(board: str, coverage, as_of: dt.date, position: Position,
+                       result: CaseResult) -> Finding:
     """One finding for the whole case: nothing was checked, and the reason."""
     if coverage is None:
-        zh, en = f"板块 {board} 不在规则库覆盖范围内", f"board {board} is not covered by the rule packs"
+        zh = f"板块 {board} 不在规则库覆盖范围内，未检查"
+        en = f"board {board} is not covered by the rule packs; not checked"
     elif coverage.covered_from is None:
-        zh = f"{coverage.name['zh']}不在规则库覆盖范围内：{coverage.note}"
-        en = f"{coverage.name['en']} is not covered by the rule packs: {coverage.note}"
+        zh = f"{coverage.name['zh']}不在规则库覆盖范围内，未检查：{coverage.note}"
+        en = f"{coverage.name['en']} is not covered by the rule packs; not checked: {coverage.note}"
     else:
-        zh = (f"{coverage.name['zh']}的规则自 {coverage.covered_from} 起建模，案例日期 {as_of} 早于此日，"
+        zh = (f"{coverage.name['zh']}的规则自 {coverage.covered_from} 起建模，规则日期 {as_of} 早于此日，"
               f"未检查（{coverage.note}）")
-        en = (f"{coverage.name['en']} rules are modelled from {coverage.covered_from}; the case date "
+        en = (f"{coverage.name['en']} rules are modelled from {coverage.covered_from}; the rules date "
               f"{as_of} is earlier, so nothing was checked")
     since = coverage.covered_from.isoformat() if coverage and coverage.covered_from else "—"
-    return Finding(case_id=result.case_id, rule_id="board", topic="board",
-                   title={"zh": "板块或期间未覆盖", "en": "Board or period not covered"},
-                   severity="info", confidence="verified", status="not_covered",
-                   message={"zh": zh, "en": en}, expected={"zh": since, "en": since},
-                   actual={"zh": f"{board} {as_of}", "en": f"{board} {as_of}"},
-                   citation={"source": "rules/_boards.yaml", "article": None, "version": "",
-                             "urls": [], "note": coverage.note if coverage else ""},
-                   position=doc.position(("issuer", "board")))
+    return _case_finding("coverage.not_checked", _NOT_CHECKED, "error", {"zh": zh, "en": en}, since,
+                         f"{board} {as_of}", coverage.note if coverage else "", position, result)
+
+
+def _date_not_covered(rules: list[Rule], as_of: dt.date, position: Position, result: CaseResult) -> Finding:
+    first = min((r.spec.applies.first for r in rules), default=None)
+    since = first.isoformat() if first else "—"
+    zh = f"规则日期 {as_of} 没有任何已建模的规则生效（最早自 {since} 起），未检查"
+    en = f"no modelled rule is in force on the rules date {as_of} (the earliest from {since}); not checked"
+    return _case_finding("coverage.not_checked", _NOT_CHECKED, "error", {"zh": zh, "en": en}, since,
+                         str(as_of), "", position, result)
+
+
+GAP_MONTHS = 3   # a rules date further than this before the case's own date gets a finding of its own
+
+
+def _rules_date_gap(choice, rules_key: str, position: Position, result: CaseResult) -> Finding | None:
+    """A rules date chosen by the case (not --as-of) more than GAP_MONTHS before its own date."""
+    if rules_key != choice.rules_key or choice.event is None or choice.rules is None:
+        return None
+    if add_months(choice.rules, GAP_MONTHS) >= choice.event:
+        return None
+    zh = (f"按 {choice.rules_key} = {choice.rules} 的规则检查，早于 {choice.event_key} = {choice.event} "
+          f"超过{GAP_MONTHS}个月（理由：{choice.reason}）；适用的不是案例自身日期的规则")
+    en = (f"checked under the rules of {choice.rules_key} = {choice.rules}, more than {GAP_MONTHS} months "
+          f"before {choice.event_key} = {choice.event} (reason given: {choice.reason}); the rules of the "
+          "case's own date were not applied")
+    title = {"zh": "规则日期远早于案例日期", "en": "Rules date far before the case's own date"}
+    return _case_finding("coverage.rules_date", title, "warning", {"zh": zh, "en": en},
+                         f"≤ {GAP_MONTHS} months", f"{choice.rules} / {choice.event}", "", position, result)
 
 
 def _first_field(node) -> str | None:

@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=("error", "warning", "not-evaluated"), default="error",
                        help="what makes the exit code 1: error violations (default), also warnings, "
                             "or also findings that could not be evaluated")
+    check.add_argument("--accept-uncovered", action="store_true",
+                       help="do not fail the run for cases that were not checked (board or date not "
+                            "covered by the rule packs) or whose rules date is far before their own "
+                            "date; they are still listed, and the audit header records the option")
     check.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
     check.add_argument("--jobs", "-j", type=_positive, metavar="N",
                        help="worker processes (default: all cores; one file or -j 1 runs in this process)")

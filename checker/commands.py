@@ -70,7 +70,8 @@ def run_check(args) -> int:
         return EXIT_INPUT
     options = Options(as_of=args.as_of, today=args.today, use_waivers=not args.no_waivers)
     make_checker = CheckerFactory(root, options, catalogue)
-    tally, waivers = Tally(args.fail_on), audit.WaiverLog()
+    accept = getattr(args, "accept_uncovered", False)
+    tally, waivers = Tally(args.fail_on, accept), audit.WaiverLog()
     with progress(len(files), args.lang) as advance:
         gather = _Gather(files, tally, advance, counting=not selection.active)
         spool = run_batch(files, make_checker, jobs=args.jobs, on_result=gather, timeout=args.timeout)
@@ -87,7 +88,7 @@ def run_check(args) -> int:
             code = max(code, EXIT_INPUT)
         header = audit.header(version=__version__, rules_hash=rules_hash(root), as_of=args.as_of,
                               fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
-                              today=args.today, filters=filters, waivers=waivers)
+                              today=args.today, filters=filters, waivers=waivers, accept_uncovered=accept)
         targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
         emit(targets, results, header, tally.summary(), args.lang)
     return code

@@ -35,7 +35,7 @@ def apply_set(doc: Document, changes: dict) -> Document:
 
 def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str,
             version: str | None = None) -> tuple[str, list]:
-    """'pass', 'fail' or 'not_evaluated' for one rule on one example; also the findings seen.
+    """'pass', 'fail', 'not_evaluated' or 'pending' for one rule on one example; also the findings seen.
 
     With `version` (a rule key), 'not_in_force' when the example's date or board selects
     another version, or none: such an example would test something else."""
@@ -56,6 +56,8 @@ def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str,
         return "fail", mine
     if "not_evaluated" in statuses:
         return "not_evaluated", mine
+    if "pending" in statuses:
+        return "pending", mine
     topic = checker.catalogue.by_id(rule_id).spec.topic
     if any(f.status == "not_covered" and f.rule_id == topic for f in result.findings):
         return "not_covered", mine

@@ -43,6 +43,18 @@ class Fact:
     # why a derived field is absent, {field: {"zh": …, "en": …}}; shown in its not_evaluated finding
     absent_reasons: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    def key(self, name: str) -> str:
+        """The key as the case file writes it (`timetable.payment_cutoff` for the derived
+        `timetable.payment_cutoff_minutes`, `strategic.investors[2].shares`); the field's own name
+        when derive gave no path to a figure of its own."""
+        path = getattr(self.positions, "paths", {}).get(name)
+        if not path or len(path) < 2:
+            return name
+        out = ""
+        for part in path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out
+
 
 def _specs(*specs: FieldSpec) -> dict[str, FieldSpec]:
     return {s.name: s for s in specs}
@@ -286,3 +298,12 @@ FACT_KINDS: dict[str, dict[str, dict[str, FieldSpec]]] = {
     "restructuring": {"deal": DEAL_FIELDS, "counterparty": COUNTERPARTY_FIELDS,
                       "comp_year": COMP_YEAR_FIELDS},
 }
+
+
+# Fields known only once the offering has run (T and after): subscriptions, payments, clawback.
+# A rule that reads one declares `stage: results` (checked when the pack loads).
+RESULTS_FIELDS = frozenset(
+    {name for specs in FACT_KINDS.values() for fields in specs.values() for name in fields
+     if name.startswith("results.")}
+    | {"allocation.online_effective_multiple", "allocation.clawback_shares",
+       "allocation.offline_final_shares", "allocation.online_final_shares"})

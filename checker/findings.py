@@ -9,7 +9,11 @@ from typing import NamedTuple
 
 from .errors import Position
 
-STATUSES = ("violation", "waived", "not_evaluated", "not_covered")
+STATUSES = ("violation", "waived", "not_evaluated", "pending", "not_covered")
+# Coverage verdicts of a case: every topic in force was checked; some topics have no rule for the
+# board and date (named in `uncovered`); or nothing was checked (board or date not covered).
+COVERAGE = ("checked", "partly_checked", "not_checked")
+COVERAGE_RULES = "coverage."   # rule ids of the case-level coverage findings start with it
 
 
 @dataclass
@@ -20,7 +24,7 @@ class Finding:
     title: dict[str, str]
     severity: str
     confidence: str
-    status: str                      # violation | waived | not_evaluated | not_covered
+    status: str                      # violation | waived | not_evaluated | pending | not_covered
     message: dict[str, str]
     expected: dict[str, str]
     actual: dict[str, str]
@@ -58,6 +62,9 @@ class CaseResult:
     notices: list[dict] = field(default_factory=list)   # expired / unused waivers, …
     error: dict | None = None                            # input_error / engine_error, with location
     rules_checked: list[str] = field(default_factory=list)  # ids of the rules in force on the case
+    coverage: str | None = None                          # one of COVERAGE once the case was read
+    uncovered: list[str] = field(default_factory=list)   # topics with no rule for the board and date
+    dates: dict | None = None                            # the rules date and the case's own date
 
     @classmethod
     def for_file(cls, path: str) -> CaseResult:
@@ -73,12 +80,15 @@ class CaseResult:
     def brief(self) -> CaseBrief:
         return CaseBrief(self.file, self.case_id, self.case_type, self.board, self.status, self.error,
                          self.notices, tuple(FindingBrief(f.status, f.severity, f.rule_id, f.subject,
-                                                          f.waiver) for f in self.findings))
+                                                          f.waiver) for f in self.findings),
+                         self.coverage)
 
     @property
     def status(self) -> str:
         if self.error:
             return self.error["kind"]
+        if self.coverage == "not_checked":
+            return "not_checked"
         if any(f.status == "violation" for f in self.findings):
             return "violations"
         if any(f.status == "not_evaluated" for f in self.findings):
@@ -92,6 +102,7 @@ class CaseResult:
             "error": self.error, "notices": self.notices,
             "findings": [f.to_dict() for f in self.findings],
             "rules_checked": self.rules_checked,
+            "coverage": self.coverage, "uncovered": self.uncovered, "dates": self.dates,
         }
 
 
@@ -116,21 +127,25 @@ class CaseBrief(NamedTuple):
     error: dict | None
     notices: list[dict]
     findings: tuple[FindingBrief, ...]
+    coverage: str | None = None
 
 
 class Outline(NamedTuple):
     """A case in a few numbers, kept beside each spooled result, so a report that lists only some
     cases (the lines report) unpickles no other: its findings per status (in STATUSES order),
-    whether it failed, and whether it has a waiver notice."""
+    whether it failed, whether it has a waiver notice, and whether it has a coverage finding."""
 
     counts: tuple[int, ...]
     error: bool
     waiver_notices: bool
+    coverage: bool = False   # has a case-level coverage finding (not checked, rules date far off)
 
     @classmethod
     def of(cls, case: CaseResult | CaseBrief) -> Outline:
         counts = dict.fromkeys(STATUSES, 0)
+        coverage = False
         for f in case.findings:
             counts[f.status] += 1
+            coverage = coverage or f.rule_id.startswith(COVERAGE_RULES)
         return cls(tuple(counts.values()), bool(case.error),
-                   any(n["kind"].startswith("waiver_") for n in case.notices))
+                   any(n["kind"].startswith("waiver_") for n in case.notices), coverage)

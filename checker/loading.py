@@ -58,15 +58,24 @@ class Document:
     data: Any
     marks: dict[Path, Any] = field(default_factory=dict)
     key_marks: dict[Path, Any] = field(default_factory=dict)
+    order: tuple[str, ...] = ()   # the case model's top-level keys in order, once validated
 
     def position(self, path: Path) -> Position:
-        """Where the node at `path` (or its nearest existing ancestor) starts."""
+        """Where the node at `path` (or its nearest existing ancestor) starts. A path whose top-level
+        block is not in the file points where that block belongs: at the next top-level block of
+        the model's order that the file has (the line to insert it before), else the last one."""
         path = tuple(path)
+        top = path[:1]
         while path:
             mark = self.marks.get(path)
             if mark is not None:
                 return _pos(self.file, mark)
             path = path[:-1]
+        if top and top[0] in self.order and isinstance(self.data, dict):
+            later = self.order[self.order.index(top[0]) + 1:]
+            here = [k for k in later if k in self.data] or [k for k in self.data if k in self.order][-1:]
+            if here:
+                return self.key_position((here[0],))
         mark = self.marks.get(())
         return _pos(self.file, mark) if mark is not None else Position(self.file, 1, 1)
 
@@ -88,6 +97,7 @@ class LazyPositions(dict):
     def __init__(self, doc: Document, paths: dict[str, Path]):
         super().__init__(paths)
         self._doc = doc
+        self.paths = paths   # name → the document path it was made from (the case's own key)
 
     def __getitem__(self, name: str) -> Position:
         value = super().__getitem__(name)

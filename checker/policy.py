@@ -1,12 +1,18 @@
-"""Exit codes from results: the gravest wins (3 engine error > 2 input error > 1 violations > 0).
-A notice of level "error" (a waiver naming an unknown rule) is bad input: exit 2 whatever --fail-on."""
+"""What fails the run, and the exit code: the gravest wins (3 engine error > 2 input error >
+1 violations > 0). A notice of level "error" (a waiver naming an unknown rule) is bad input: exit 2
+whatever --fail-on.
+
+Coverage findings (rule ids `coverage.…`: a case not checked because its board or date is not
+covered, or rules chosen by a date far from the case's own) fail the run whatever their severity,
+unless `--accept-uncovered` accepts them; `pending` (a results-stage rule on a plan) never fails.
+Reporters ask this module what fails and what is listed; they decide nothing themselves."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS
-from .findings import CaseResult, Finding
+from .findings import COVERAGE_RULES, CaseResult, Finding
 
 INTERNAL = ("engine_error", "internal_error")   # exit 3: the checker, not the input, failed
 FAIL_ON = {
@@ -16,19 +22,41 @@ FAIL_ON = {
 }
 
 
-def fails(finding: Finding, fail_on: str) -> bool:
+def is_coverage(finding) -> bool:
+    return finding.rule_id.startswith(COVERAGE_RULES)
+
+
+def fails(finding: Finding, fail_on: str, accept_uncovered: bool = False) -> bool:
+    if is_coverage(finding):
+        return not accept_uncovered
     statuses, severities = FAIL_ON[fail_on]
     return finding.status in statuses and finding.severity in severities
+
+
+def listed(finding: Finding, fail_on: str) -> bool:
+    """Listed one per line (lines report): violations, waived ones, coverage findings, and under
+    --fail-on not-evaluated the findings not evaluated. Pending and per-topic not_covered are
+    counted, never listed: nothing in the file can fix them."""
+    if finding.status in ("violation", "waived") or is_coverage(finding):
+        return True
+    return finding.status == "not_evaluated" and fail_on == "not-evaluated"
+
+
+def from_header(header: dict) -> tuple[str, bool]:
+    """The policy a report was made under: (fail_on, accept_uncovered)."""
+    return header.get("fail_on", "error"), bool(header.get("accept_uncovered", False))
 
 
 class Tally:
     """The exit code and the summary, gathered one result at a time (one pass, nothing held but
     counts)."""
 
-    def __init__(self, fail_on: str = "error"):
+    def __init__(self, fail_on: str = "error", accept_uncovered: bool = False):
         self.fail_on = fail_on
+        self.accept_uncovered = accept_uncovered
         self.exit_code = EXIT_OK
-        self.counts = {"cases": 0, "clean": 0, "violations": 0, "not_evaluable": 0,
+        self.counts = {"cases": 0, "clean": 0, "violations": 0, "not_evaluable": 0, "not_checked": 0,
+                       "partly_checked": 0, "pending": 0,
                        "input_error": 0, "engine_error": 0, "internal_error": 0}
         self.by_rule: dict[str, int] = {}
         self.by_board: dict[str, dict[str, int]] = {}
@@ -37,7 +65,7 @@ class Tally:
         code = self.exit_code
         if result.error:
             code = max(code, EXIT_INTERNAL if result.error["kind"] in INTERNAL else EXIT_INPUT)
-        elif any(fails(f, self.fail_on) for f in result.findings):
+        elif any(fails(f, self.fail_on, self.accept_uncovered) for f in result.findings):
             code = max(code, EXIT_VIOLATIONS)
         if any(n.get("level") == "error" for n in result.notices):   # e.g. a waiver of an unknown rule
             code = max(code, EXIT_INPUT)
@@ -45,6 +73,7 @@ class Tally:
         counts = self.counts
         counts["cases"] += 1
         counts[result.status] = counts.get(result.status, 0) + 1
+        counts["partly_checked"] += getattr(result, "coverage", None) == "partly_checked"
         key = result.board or result.case_type or "-"
         board = self.by_board.setdefault(key, {"cases": 0, "violations": 0})
         board["cases"] += 1
@@ -52,6 +81,8 @@ class Tally:
         for f in result.findings:
             if f.status == "violation":
                 self.by_rule[f.rule_id] = self.by_rule.get(f.rule_id, 0) + 1
+            elif f.status == "pending":
+                counts["pending"] += 1
 
     def summary(self) -> dict:
         """Cases per status, the ten rules violated most often, and cases per board (a case without
@@ -60,15 +91,15 @@ class Tally:
                 "by_board": dict(sorted(self.by_board.items()))}
 
 
-def tally(results: Iterable[CaseResult], fail_on: str = "error") -> Tally:
-    t = Tally(fail_on)
+def tally(results: Iterable[CaseResult], fail_on: str = "error", accept_uncovered: bool = False) -> Tally:
+    t = Tally(fail_on, accept_uncovered)
     for result in results:
         t.add(result)
     return t
 
 
-def exit_code(results: Iterable[CaseResult], fail_on: str = "error") -> int:
-    return tally(results, fail_on).exit_code
+def exit_code(results: Iterable[CaseResult], fail_on: str = "error", accept_uncovered: bool = False) -> int:
+    return tally(results, fail_on, accept_uncovered).exit_code
 
 
 def summary(results: Iterable[CaseResult]) -> dict:

@@ -23,7 +23,7 @@ from . import expr as ex
 from .boards import BoardCoverage, load_boards
 from .compile import Compiled, check_condition, check_divisors, compile_condition
 from .errors import InputError, Position, RulePackError
-from .facts import FACT_KINDS
+from .facts import FACT_KINDS, RESULTS_FIELDS
 from .loading import Document, load_file
 from .model.types import Board
 from .validate import field_path
@@ -105,7 +105,7 @@ class Applies(_Strict):
 
 
 class Example(_Strict):
-    expect: Literal["pass", "fail", "not_evaluated"]
+    expect: Literal["pass", "fail", "not_evaluated", "pending"]
     case: str = Field(min_length=1, description="a case file, relative to the repository root")
     set: dict[str, Any] = Field(default_factory=dict, description="field path → value to change")
     note: str | None = None
@@ -120,6 +120,9 @@ class RuleSpec(_Strict):
     cite: Cite
     applies: Applies
     for_each: str = "offering"
+    stage: Literal["plan", "results"] = Field(
+        "plan", description="results: the rule needs the offering's results (subscriptions, payments, "
+                            "clawback); on a plan it is `pending`, never a failure")
     when: str | None = None
     require: str
     actual: str | None = None
@@ -307,6 +310,10 @@ def _load_rule(doc: Document, path: tuple, raw: Any) -> Rule:
         raise _error(doc, path + ("require",), f"rule {spec.id}: {exc}") from None
 
     used = ex.fields(require) | (ex.fields(when) if when is not None else set())
+    needs_results = sorted(used & RESULTS_FIELDS)
+    if needs_results and spec.stage != "results":
+        raise _error(doc, path + ("require",), f"rule {spec.id}: it reads {', '.join(needs_results)}, "
+                     "known only from the offering's results: declare `stage: results`")
     divisors = ex.denominator_fields(require) | (ex.denominator_fields(when) if when is not None else set())
     return Rule(spec, when, require, actual, limit, op, message, expected_text, frozenset(used),
                 frozenset(divisors), compiled, doc.file, doc.position(path))

@@ -62,7 +62,7 @@ def validate(doc: Document) -> BaseModel:
         raise InputError(f"unknown case_type {case_type!r} (one of: {', '.join(CASE_MODELS)})",
                          doc.position(("case_type",)), field="case_type")
     try:
-        return model.model_validate(data)
+        case = model.model_validate(data)
     except ValidationError as exc:
         errors = [_to_input_error(doc, model, err) for err in exc.errors(include_url=False)]
         # at one position an unknown field comes first: it usually explains the missing one
@@ -71,6 +71,8 @@ def validate(doc: Document) -> BaseModel:
         first = errors[0]
         first.more = errors[1:]
         raise first from None
+    doc.order = tuple(model.model_fields)
+    return case
 
 
 def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -1,9 +1,9 @@
 """Results of a batch kept on disk, not in memory: the parent's memory stays flat as cases grow.
 
 Each result is pickled to a private temporary file as it arrives (in any order); the parent keeps
-only its offset and its `Outline` (findings per status, error, waiver notice), by input index (25
-bytes a case). The spool reads as a read-only sequence in input order, any number of times; every
-read unpickles a fresh object, so nothing accumulates. The file
+only its offset and its `Outline` (findings per status, error, waiver notice, coverage finding), by
+input index (29 bytes a case). The spool reads as a read-only sequence in input order, any number of
+times; every read unpickles a fresh object, so nothing accumulates. The file
 is created unlinked (`tempfile.TemporaryFile`: mode 0600, no name on Linux), so it disappears when
 the spool is closed or the process ends, however it ends (Ctrl-C, an error, SIGKILL).
 """
@@ -42,7 +42,7 @@ class ResultSpool(Sequence):
         self._end += len(data)
         width = len(STATUSES)
         self._counts[index * width:(index + 1) * width] = array("I", outline.counts)
-        self._flags[index] = outline.error | outline.waiver_notices << 1
+        self._flags[index] = outline.error | outline.waiver_notices << 1 | outline.coverage << 2
 
     def _offset(self, index: int) -> int:
         offset = self._offsets[index]   # IndexError past the end, as a sequence should
@@ -55,7 +55,7 @@ class ResultSpool(Sequence):
         width = len(STATUSES)
         flags = self._flags[index]
         counts = tuple(self._counts[index * width:(index + 1) * width])
-        return Outline(counts, bool(flags & 1), bool(flags & 2))
+        return Outline(counts, bool(flags & 1), bool(flags & 2), bool(flags & 4))
 
     def read_if(self, wanted: Callable[[Outline], bool]) -> Iterator[tuple[Outline, CaseResult | None]]:
         """Each case's outline in input order, with its result read only where `wanted` says."""

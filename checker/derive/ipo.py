@@ -140,10 +140,14 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
     for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
                  "strategic.sponsor_lines", "strategic.employee_plan_shares"):
         paths[name] = lines_path if lines else ("strategic",)
+    uncounted = next((i for i, x in enumerate(lines) if x.aggregate and x.investor_count is None), None)
+    if uncounted is not None:   # the count is unknown: point at the line that does not give it
+        paths["strategic.investor_count"] = lines_path + (uncounted, "investor_count")
     positions = doc.positions_of(paths)
     for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
                  "strategic.sponsor_lines", "strategic.employee_plan_shares"):
-        positions[name] = doc.key_position(paths[name])  # the block's own line, not its first item
+        if len(paths[name]) <= 2:
+            positions[name] = doc.key_position(paths[name])  # the block's own line, not its first item
 
     def line_refs(kind=None):
         return [(x.name, doc.position(lines_path + (i, "shares"))) for i, x in enumerate(lines)

@@ -20,7 +20,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from .ipo import lax
-from .types import Date, Strict, Text
+from .types import Date, DateChoice, Strict, Text
 from .waiver import Waiver
 
 
@@ -76,3 +76,8 @@ class InvestorCase(Strict):
         return self.as_of or (max(days) if days else None)
 
     as_of_path: ClassVar[tuple[str, ...]] = ("as_of",)   # where an error about the date points
+    has_results: ClassVar[bool] = True   # a record of what happened: no plan stage
+
+    @property
+    def dates(self) -> DateChoice:
+        return DateChoice("as_of", self.as_of_date, None, None, None)

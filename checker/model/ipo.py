@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .types import (
     BidShares,
@@ -14,6 +14,7 @@ from .types import (
     Clock,
     Count,
     Date,
+    DateChoice,
     IssuePrice,
     IssueShares,
     Months,
@@ -74,10 +75,27 @@ class Timetable(Strict):
     payment_cutoff: Clock | None = Field(
         None, description='网下缴款截止时间 on the payment day, "HH:MM" in quotes (e.g. "16:00")')
     listing_date: Date | None = Field(None, description="上市日")
+    rules_date_reason: Text | None = Field(
+        None, description="选用 rules_date 的理由 (required with rules_date), e.g. the transitional "
+                          "provision and the date of the inquiry notice")
     rules_date: Date | None = Field(
         None, description="the date that selects the rules in force, when a transitional provision "
                           "keeps the offering on earlier rules (e.g. its inquiry notice came out before "
-                          "2021-09-18); default: t_day")
+                          "2021-09-18); not after t_day; needs rules_date_reason; default: t_day")
+
+    @field_validator("rules_date")
+    @classmethod
+    def _rules_date_explained(cls, value, info: ValidationInfo):
+        if value is None:
+            return value
+        if info.data.get("rules_date_reason") is None:
+            raise ValueError("rules_date needs rules_date_reason saying why the rules of that date apply "
+                             "instead of those of t_day")
+        t_day = info.data.get("t_day")
+        if t_day is not None and value > t_day:
+            raise ValueError(f"rules_date {value} is after t_day {t_day}: a transitional provision keeps "
+                             "an offering on earlier rules, never later ones")
+        return value
 
 
 class Offering(Strict):
@@ -281,3 +299,18 @@ class IpoCase(Strict):
         """The rules in force on T are applied, or on `rules_date` when a transitional provision
         keeps the offering on earlier rules."""
         return self.timetable.rules_date or self.timetable.t_day
+
+    @property
+    def dates(self) -> DateChoice:
+        t = self.timetable
+        return DateChoice("timetable.t_day", t.t_day, "timetable.rules_date", t.rules_date,
+                          t.rules_date_reason)
+
+    @property
+    def has_results(self) -> bool:
+        """Past the plan stage: results are stated, or the outcome is no longer `planned`. Results-
+        stage rules (`stage: results`) on a plan are `pending`, not `not_evaluated`."""
+        a = self.allocation
+        return (self.results is not None or self.outcome.status != OutcomeStatus.planned
+                or any(v is not None for v in (a.online_effective_multiple, a.clawback_shares,
+                                               a.offline_final_shares, a.online_final_shares)))

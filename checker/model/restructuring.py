@@ -24,7 +24,20 @@ from typing import ClassVar, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .performance import LongText, Performance, Reward
-from .types import Board, Count, Date, IssuePrice, Months, Percent, Shares, Strict, Text, Yuan, lax
+from .types import (
+    Board,
+    Count,
+    Date,
+    DateChoice,
+    IssuePrice,
+    Months,
+    Percent,
+    Shares,
+    Strict,
+    Text,
+    Yuan,
+    lax,
+)
 from .waiver import Waiver
 
 
@@ -163,6 +176,10 @@ class RestructuringCase(Strict):
     def _explained(cls, value, info: ValidationInfo):
         if value is not None and info.data.get("rules_date_note") is None:
             raise ValueError("rules_date needs rules_date_note saying why it is not the announcement date")
+        announced = info.data.get("announcement_date")
+        if value is not None and announced is not None and value > announced:
+            raise ValueError(f"rules_date {value} is after announcement_date {announced}: the rules of a "
+                             "later date never replace those of the announcement")
         return value
 
     @model_validator(mode="after")
@@ -182,6 +199,13 @@ class RestructuringCase(Strict):
     @property
     def as_of_date(self) -> dt.date | None:
         return self.rules_date or self.announcement_date
+
+    @property
+    def dates(self) -> DateChoice:
+        return DateChoice("announcement_date", self.announcement_date, "rules_date", self.rules_date,
+                          self.rules_date_note)
+
+    has_results: ClassVar[bool] = True   # no plan stage: every rule is judged on what the deal states
 
     @property
     def issue_price(self):

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
@@ -135,3 +135,15 @@ Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "strin
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Clock = Annotated[str, BeforeValidator(_clock),
                   WithJsonSchema({"type": "string", "pattern": f"^{_CLOCK.pattern}$"})]
+
+
+class DateChoice(NamedTuple):
+    """How a case's rules date was chosen: the case's own event date (T day, announcement date) and,
+    when the case names another date whose rules apply (a transitional provision), that date and
+    the reason given. Keys are as the case file writes them."""
+
+    event_key: str
+    event: dt.date | None
+    rules_key: str | None
+    rules: dt.date | None
+    reason: str | None

@@ -45,12 +45,12 @@ class WaiverLog:
 
 def header(*, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str, use_waivers: bool,
            exit_code: int, waivers: WaiverLog, today: dt.date | None = None,
-           filters: dict | None = None) -> dict:
+           filters: dict | None = None, accept_uncovered: bool = False) -> dict:
     """The audit header; the waiver lists as the caller gathered them (`waivers`)."""
     run_date = dt.date.today()
     return {"tool": {"name": TOOL, "version": version}, "rules_hash": rules_hash,
             "as_of": as_of.isoformat() if as_of else "case T day",
-            "run_date": run_date.isoformat(), "fail_on": fail_on,
+            "run_date": run_date.isoformat(), "fail_on": fail_on, "accept_uncovered": accept_uncovered,
             "waivers_applied": use_waivers, "waivers": waivers.applied,
             "waivers_today": (today or run_date).isoformat(),
             "waivers_expired": waivers.expired, "waivers_unused": waivers.unused,
@@ -66,7 +66,10 @@ LABELS = {
            "unknown": "（其中 {n} 项规则不存在）",
            "filters": "筛选", "full_audit": "无（完整审计）", "rule": "规则", "severity": "级别",
            "board": "板块", "excluded": "排除 {cases} 个案例、{findings} 项发现",
-           "expired": "已到期", "unused": "未使用", "waiver_unknown_rule": "规则不存在"},
+           "expired": "已到期", "unused": "未使用", "waiver_unknown_rule": "规则不存在",
+           "uncovered": "未覆盖案例",
+           "uncovered_fail": "不通过（未检查的案例及远早于案例日期的规则日期计为失败）",
+           "uncovered_accepted": "已接受（--accept-uncovered：未检查的案例不计为失败）"},
     "en": {"tool": "Tool version", "rules_hash": "Rule packs hash (SHA-256)", "as_of": "As of",
            "run_date": "Run date", "fail_on": "Fails on", "waivers": "Waivers",
            "case_t_day": "each case's T day", "waivers_off": "not applied (--no-waivers)", "none": "none",
@@ -74,7 +77,10 @@ LABELS = {
            "unknown": " ({n} naming an unknown rule)",
            "filters": "Filters", "full_audit": "none (full audit)", "rule": "rule", "severity": "severity",
            "board": "board", "excluded": "{cases} case(s) and {findings} finding(s) left out",
-           "expired": "expired", "unused": "unused", "waiver_unknown_rule": "unknown rule"},
+           "expired": "expired", "unused": "unused", "waiver_unknown_rule": "unknown rule",
+           "uncovered": "Uncovered cases", "uncovered_fail": "fail the run (cases not checked, and rules "
+           "dates far before a case's own date)",
+           "uncovered_accepted": "accepted (--accept-uncovered: cases not checked do not fail the run)"},
 }
 
 
@@ -108,7 +114,9 @@ def rows(head: dict, lang: str) -> list[tuple[str, str]]:
     as_of = t["case_t_day"] if head["as_of"] == "case T day" else head["as_of"]
     return [(t["tool"], f"{head['tool']['name']} {head['tool']['version']}"),
             (t["rules_hash"], head["rules_hash"]), (t["as_of"], as_of), (t["run_date"], head["run_date"]),
-            (t["fail_on"], head["fail_on"]), (t["waivers"], waivers_text(head, lang)),
+            (t["fail_on"], head["fail_on"]),
+            (t["uncovered"], t["uncovered_accepted" if head.get("accept_uncovered") else "uncovered_fail"]),
+            (t["waivers"], waivers_text(head, lang)),
             (t["filters"], filters_text(head, lang))]
 
 
@@ -116,6 +124,7 @@ def fields(head: dict) -> list[tuple[str, str]]:
     """The header as stable (key, value) pairs for machine-read places (JUnit properties)."""
     return [("tool", f"{head['tool']['name']} {head['tool']['version']}"), ("rules_hash", head["rules_hash"]),
             ("as_of", head["as_of"]), ("run_date", head["run_date"]), ("fail_on", head["fail_on"]),
+            ("accept_uncovered", str(bool(head.get("accept_uncovered"))).lower()),
             ("waivers_applied", str(head["waivers_applied"]).lower()), ("waivers", str(len(head["waivers"]))),
             ("waivers_today", head.get("waivers_today", "")),
             ("waivers_expired", str(len(head.get("waivers_expired", [])))),

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from ..findings import STATUSES  # noqa: F401 (the reporters take it from here)
 
-CASE_STATUSES = ("violations", "not_evaluable", "clean", "input_error", "engine_error", "internal_error")
+CASE_STATUSES = ("violations", "not_checked", "not_evaluable", "clean", "input_error", "engine_error",
+                 "internal_error")
 
 WORDS = {
     "zh": {"violation": "违规", "waived": "已豁免", "not_evaluated": "无法评估", "not_covered": "未覆盖",
+           "pending": "待发行结果", "not_checked": "未检查", "partly_checked": "部分检查",
+           "checked": "已检查",
+           "coverage": "覆盖", "uncovered_topics": "未覆盖主题",
            "violations": "有违规", "not_evaluable": "部分无法评估", "clean": "无违规",
            "input_error": "输入错误", "engine_error": "引擎错误", "internal_error": "内部错误",
            "cases": "案例", "findings": "发现", "rule": "规则", "board": "板块", "status": "状态",
@@ -20,6 +24,8 @@ WORDS = {
            "error_at": "错误位置", "total": "合计", "others": "其他", "audit": "审计信息", "value": "内容",
            "findings_total": "发现总数", "show": "显示", "related": "相关行"},
     "en": {"violation": "violation", "waived": "waived", "not_evaluated": "not evaluated",
+           "pending": "pending results", "not_checked": "not checked", "partly_checked": "partly checked",
+           "checked": "checked", "coverage": "coverage", "uncovered_topics": "topics not covered",
            "not_covered": "not covered", "violations": "with violations",
            "not_evaluable": "not fully evaluable",
            "clean": "clean", "input_error": "input error", "engine_error": "engine error",
@@ -35,6 +41,31 @@ WORDS = {
            "others": "others", "audit": "Audit header", "value": "Value", "findings_total": "Findings",
            "show": "Show", "related": "lines"},
 }
+
+
+def dates_text(result, lang: str) -> str:
+    """The rules date and where it came from, beside the case's own date when they differ:
+    "规则日期 2021-09-10（timetable.rules_date：理由）；timetable.t_day 2021-09-25"."""
+    d = result.dates
+    if not d:
+        return result.as_of or ""
+    zh = lang == "zh"
+    text = f"{'规则日期' if zh else 'rules date'} {d['rules']} ({d['rules_key']}"
+    text += (f"{'：' if zh else ': '}{d['reason']})" if d.get("reason") else ")")
+    if d["rules_key"] != d["event_key"]:
+        text += f"{'；' if zh else '; '}{d['event_key']} {d['event'] or ('未载明' if zh else 'not stated')}"
+    return text
+
+
+def coverage_text(result, lang: str) -> str:
+    """"部分检查（未覆盖主题：…）" / "partly checked (topics not covered: …)"; the word alone otherwise."""
+    if not result.coverage:
+        return ""
+    w = WORDS[lang]
+    text = w[result.coverage]
+    if result.uncovered:
+        text += f" ({w['uncovered_topics']}: {', '.join(result.uncovered)})"
+    return text
 
 
 def where(loc: dict) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from .common import location, where
+from .common import WORDS, coverage_text, dates_text, location, where
 
 L = {
     "zh": {"violation": "违规", "waived": "已豁免", "not_evaluated": "无法评估", "not_covered": "未覆盖",
@@ -13,9 +13,12 @@ L = {
            "clean": "未发现违规", "input_error": "输入错误", "engine_error": "引擎错误",
            "internal_error": "内部错误",
            "waiver": "豁免", "approver": "批准人", "expires": "到期", "notice": "提示",
-           "summary": "共检查 {cases} 个案例：{clean} 个无违规，{violations} 个有违规，"
+           "summary": "共读取 {cases} 个案例：{clean} 个无违规，{violations} 个有违规，"
+                      "{not_checked} 个未检查（板块或日期未覆盖），{partly_checked} 个部分检查，"
                       "{not_evaluable} 个部分无法评估，{input_error} 个输入错误，{engine_error} 个引擎错误，"
-                      "{internal_error} 个内部错误",
+                      "{internal_error} 个内部错误；{pending} 项待发行结果",
+           "not_checked": "未检查",
+           "pending_fold": "{n} 项规则待发行结果（计划阶段，尚无发行结果；不计为失败）",
            "top_rules": "违规最多的规则", "by_board": "按板块",
            "board_row": "{board} {cases} 个（{violations} 个有违规）",
            "no_board": "无板块"},
@@ -25,13 +28,18 @@ L = {
            "engine_error": "engine error", "internal_error": "internal error", "waiver": "waiver",
            "approver": "approver",
            "expires": "expires", "notice": "notice",
-           "summary": "{cases} case(s) checked: {clean} clean, {violations} with violations, "
-                      "{not_evaluable} not fully evaluable, {input_error} input errors, "
-                      "{engine_error} engine errors, {internal_error} internal errors",
+           "summary": "{cases} case(s) read: {clean} clean, {violations} with violations, "
+                      "{not_checked} not checked (board or date not covered), {partly_checked} partly "
+                      "checked, {not_evaluable} not fully evaluable, {input_error} input errors, "
+                      "{engine_error} engine errors, {internal_error} internal errors; {pending} pending "
+                      "results",
+           "not_checked": "not checked",
+           "pending_fold": "{n} rule(s) pending the results (a plan has none yet; they never fail)",
            "top_rules": "most violated rules", "by_board": "by board",
            "board_row": "{board} {cases} ({violations} with violations)", "no_board": "no board"},
 }
-STYLE = {"violation": "bold red", "waived": "yellow", "not_evaluated": "cyan", "not_covered": "dim"}
+STYLE = {"violation": "bold red", "waived": "yellow", "not_evaluated": "cyan", "not_covered": "dim",
+         "pending": "dim"}
 
 
 def render(results, summary: dict, lang: str, console: Console, header: dict | None = None) -> None:
@@ -47,7 +55,9 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
         if result.board:
             head += f" · {result.board}"
         if result.as_of:
-            head += f" · {t['as_of']} {result.as_of}"
+            head += f" · {escape(dates_text(result, lang))}"
+        if result.coverage and result.coverage != "checked":
+            head += f" · {escape(coverage_text(result, lang))}"
         console.print(head)
         if result.error:
             err = result.error
@@ -57,12 +67,17 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
                 console.print(f"    {escape(where(more['location']))}: {escape(more['message'])}")
             console.print()
             continue
-        if not any(f.status == "violation" for f in result.findings):
+        if result.coverage == "not_checked":
+            console.print(f"  [bold red]✗ {t['not_checked']}[/]")
+        elif not any(f.status == "violation" for f in result.findings):
             console.print(f"  [green]✓ {t['clean']}[/]")
+        pending = sum(f.status == "pending" for f in result.findings)
         for f in result.findings:
+            if f.status == "pending":
+                continue
             style = STYLE[f.status]
-            mark = "✗" if f.status == "violation" else "•"
-            console.print(f"  [{style}]{mark} {t[f.status]}[/] [bold]{f.rule_id}[/] "
+            mark = "✗" if f.status == "violation" or f.rule_id == "coverage.not_checked" else "•"
+            console.print(f"  [{style}]{mark} {WORDS[lang][f.status]}[/] [bold]{f.rule_id}[/] "
                           f"{escape('[' + f.severity + ']')} {escape(where(location(f)))}")
             console.print(f"      {escape(f.title[lang])}" + (f" — {escape(f.subject)}" if f.subject else ""))
             console.print(f"      {escape(f.message[lang])}")
@@ -82,6 +97,8 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
                 w = f.waiver
                 console.print(f"      [yellow]{t['waiver']}: {escape(w['reason'])} · {t['approver']} "
                               f"{escape(w['approver'])} · {t['expires']} {w['expires'] or '—'}[/]")
+        if pending:
+            console.print(f"  [dim]• {t['pending_fold'].format(n=pending)}[/]")
         for n in result.notices:
             style = "bold red" if n.get("level") == "error" else "yellow"
             console.print(f"  [{style}]{t['notice']}[/] {n['kind']} {escape(n['rule_id'])} "
@@ -89,7 +106,7 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
             if n.get("message"):
                 console.print(f"      {escape(n['message'][lang])}")
         console.print()
-    console.print(t["summary"].format(**summary))
+    console.print(t["summary"].format(**{"not_checked": 0, "partly_checked": 0, "pending": 0, **summary}))
     if len(results) > 1 and summary.get("top_rules"):
         top = ", ".join(f"{rule} ×{n}" for rule, n in summary["top_rules"])
         console.print(f"{t['top_rules']}: " + escape(top))

@@ -14,9 +14,22 @@ from html import escape
 from typing import TextIO
 
 from .audit import all_waiver_lines, rows
-from .common import CASE_STATUSES, STATUSES, WORDS, Tables, cite_text, location, notice_text, web_urls, where
+from .common import (
+    CASE_STATUSES,
+    STATUSES,
+    WORDS,
+    Tables,
+    cite_text,
+    coverage_text,
+    dates_text,
+    location,
+    notice_text,
+    web_urls,
+    where,
+)
 
-COLOUR = {"violation": "#c0392b", "waived": "#d68910", "not_evaluated": "#2e86c1", "not_covered": "#95a5a6"}
+COLOUR = {"violation": "#c0392b", "waived": "#d68910", "not_evaluated": "#2e86c1", "pending": "#b3b6b7",
+          "not_covered": "#95a5a6"}
 TOP_RULES = 15
 
 CSS = """
@@ -52,6 +65,7 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 .badge{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:12px;white-space:nowrap}
 .badge.violation,.badge.violations{background:#c0392b}.badge.waived{background:#d68910}
 .badge.not_evaluated,.badge.not_evaluable{background:#2e86c1}.badge.not_covered{background:#95a5a6}
+.badge.pending{background:#b3b6b7}.badge.not_checked{background:#922b21}.card.not_checked{border-top-color:#922b21}
 .badge.clean{background:#1e8449}.badge.input_error,.badge.engine_error,.badge.internal_error{background:#7d3c98}
 .muted{color:#566573;font-size:12px}.err{color:#7d3c98;padding:0 14px 10px}
 .notices{padding:0 14px 10px;color:#6e2c00}
@@ -193,9 +207,8 @@ def _finding_row(f, lang: str) -> str:
 def _case(case, lang: str) -> str:
     w = WORDS[lang]
     key = f"{case.case_id} {case.file}".lower()
-    as_of = f"{w['as_of']} {case.as_of}" if case.as_of else ""
-    meta = " · ".join(x for x in (case.board or "", as_of) if x)
-    is_open = " open" if case.status in ("violations", *CASE_STATUSES[3:]) else ""
+    meta = " · ".join(x for x in (case.board or "", dates_text(case, lang), coverage_text(case, lang)) if x)
+    is_open = " open" if case.status not in ("clean", "not_evaluable") else ""
     out = [f'<section class="case" data-status="{case.status}" data-board="{e(case.board or "")}" '
            f'data-key="{e(key)}"><details{is_open}><summary><span class="badge {case.status}">'
            f'{e(w[case.status])}</span> <b>{e(case.case_id)}</b> <span class="file">{e(case.file)}</span>'

@@ -3,7 +3,9 @@
 The rules of a case are the rules in force on it (`rules_checked`) plus any other id a finding
 names (a `not_covered` finding names its topic). A testcase fails when the rule has a violation
 (of any severity; `type` says which); it is skipped when the rule could not be evaluated or is
-not covered; waived violations pass, with the waiver in <system-out>. A case that could not be
+not covered, or pending the offering's results; waived violations pass, with the waiver in
+<system-out>. A coverage finding (the case was not checked; a rules date far before the case's own)
+is a failure while the policy fails it, skipped under --accept-uncovered. A case that could not be
 loaded or checked is one testcase with an <error>. The audit header opens the file as a comment
 and is repeated as each suite's <properties>.
 """
@@ -14,8 +16,9 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
+from .. import policy
 from .audit import all_waiver_lines, fields, rows
-from .common import WORDS, cite_text, location, where
+from .common import WORDS, cite_text, coverage_text, dates_text, location, where
 
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -41,29 +44,32 @@ def case_rules(case) -> list[str]:
     return sorted(set(case.rules_checked) | {f.rule_id for f in case.findings})
 
 
-def _outcome(findings) -> str:
+_OPEN = ("not_evaluated", "not_covered", "pending")
+
+
+def _outcome(findings, accept: bool) -> str:
     """A rule's outcome on a case from its findings: failure | skipped | passed."""
-    if any(f.status == "violation" for f in findings):
+    if any(f.status == "violation" or (policy.is_coverage(f) and not accept) for f in findings):
         return "failure"
-    if any(f.status in ("not_evaluated", "not_covered") for f in findings):
+    if any(f.status in _OPEN for f in findings):
         return "skipped"
     return "passed"
 
 
-def _counts(case) -> dict[str, int]:
+def _counts(case, accept: bool) -> dict[str, int]:
     """A case's suite counts (the root element's totals are summed from these first)."""
     if case.error:
         return {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for rule_id in case_rules(case):
-        outcome = _outcome([f for f in case.findings if f.rule_id == rule_id])
+        outcome = _outcome([f for f in case.findings if f.rule_id == rule_id], accept)
         counts["tests"] += 1
         if outcome != "passed":
             counts["failures" if outcome == "failure" else "skipped"] += 1
     return counts
 
 
-def _testcase(suite: ET.Element, case, rule_id: str, lang: str) -> str:
+def _testcase(suite: ET.Element, case, rule_id: str, lang: str, accept: bool) -> str:
     """Add one testcase; returns its outcome (see _outcome)."""
     findings = [f for f in case.findings if f.rule_id == rule_id]
     first = location(findings[0]) if findings else None
@@ -72,8 +78,8 @@ def _testcase(suite: ET.Element, case, rule_id: str, lang: str) -> str:
     if first:
         attrs["line"] = str(first["line"])
     tc = ET.SubElement(suite, "testcase", attrs)
-    outcome = _outcome(findings)
-    violations = [f for f in findings if f.status == "violation"]
+    outcome = _outcome(findings, accept)
+    violations = [f for f in findings if f.status == "violation" or policy.is_coverage(f)]
     details = "\n".join(_line(f, lang) for f in findings)
     if outcome == "failure":
         severity = "error" if any(f.severity == "error" for f in violations) else violations[0].severity
@@ -82,7 +88,7 @@ def _testcase(suite: ET.Element, case, rule_id: str, lang: str) -> str:
             (f"{head.subject}: " if head.subject else "") + head.message[lang])})
         el.text = _clean(details)
     elif outcome == "skipped":
-        first_open = next(f for f in findings if f.status in ("not_evaluated", "not_covered"))
+        first_open = next(f for f in findings if f.status in _OPEN)
         el = ET.SubElement(tc, "skipped", {"message": _clean(first_open.message[lang])})
         el.text = _clean(details)
     elif findings:   # waived only
@@ -101,17 +107,19 @@ def _error_case(suite: ET.Element, case) -> None:
 
 
 def _suite(case, header: dict, lang: str) -> ET.Element:
+    accept = policy.from_header(header)[1]
     suite = ET.Element("testsuite", {"name": _clean(case.case_id)})
     props = ET.SubElement(suite, "properties")
     for key, value in (("file", case.file), ("board", case.board or ""), ("as_of", case.as_of or ""),
+                       ("dates", dates_text(case, "en")), ("coverage", coverage_text(case, "en")),
                        ("status", case.status), *fields(header)):
         ET.SubElement(props, "property", {"name": _clean(key), "value": _clean(value)})
     if case.error:
         _error_case(suite, case)
     else:
         for rule_id in case_rules(case):
-            _testcase(suite, case, rule_id, lang)
-    counts = _counts(case)
+            _testcase(suite, case, rule_id, lang, accept)
+    counts = _counts(case, accept)
     notices = [f"{n['kind']} {n['rule_id']} {where(n['location'])}" for n in case.notices]
     if notices:
         ET.SubElement(suite, "system-out").text = _clean("\n".join(notices))
@@ -127,8 +135,9 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
     case, each serialised as it is made (none held)."""
     root = ET.Element("testsuites", {"name": header["tool"]["name"]})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    accept = policy.from_header(header)[1]
     for case in results:
-        for key, value in _counts(case).items():
+        for key, value in _counts(case, accept).items():
             totals[key] += value
     for key, value in totals.items():
         root.set(key, str(value))

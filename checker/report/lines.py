@@ -8,7 +8,12 @@ Which findings get a line (short output, every line something to act on, like ru
 - `not_evaluated` only under `--fail-on not-evaluated`, where it fails the run (tagged
   `[error not-evaluated]`, naming the missing fields); otherwise it is counted in the summary
   line only (the console and JSON reports list it);
-- `not_covered` never: it says what the rule packs do not model, nothing the case file can fix.
+- coverage findings (`coverage.not_checked`: the case was not checked because its board or date
+  is not covered; `coverage.rules_date`: the rules of a date far before the case's own were
+  applied), at the line of the board or date that decides it, tagged `[not-checked]` or
+  `[warning not-covered]`, plus ` accepted` under `--accept-uncovered`;
+- `pending` and a topic's `not_covered` never: nothing in the case file can fix them (counted in the
+  summary line).
 Within a case the lines are in file order. Input and engine errors are
 `file:line:col: input-error message` (each further error its own line); waiver notices (expired,
 unused, unknown rule) are `file:line:col: waiver-expired rule-id (reason · approver · expiry)`.
@@ -24,6 +29,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from .. import policy
 from ..findings import Outline
 from .common import STATUSES, WORDS, location, where
 
@@ -34,15 +40,14 @@ def _one_line(text: str) -> str:
     return _SPACE.sub(" ", str(text)).strip()
 
 
-def shown(finding, fail_on: str) -> bool:
-    if finding.status in ("violation", "waived"):
-        return True
-    return finding.status == "not_evaluated" and fail_on == "not-evaluated"
-
-
-def _finding_line(f, lang: str) -> str:
+def _finding_line(f, lang: str, fail_on: str, accept: bool) -> str:
     w = WORDS[lang]
-    tag = f.severity if f.status == "violation" else f"{f.severity} {f.status.replace('_', '-')}"
+    if f.rule_id == "coverage.not_checked":
+        tag = "not-checked"
+    else:
+        tag = f.severity if f.status == "violation" else f"{f.severity} {f.status.replace('_', '-')}"
+    if policy.is_coverage(f) and not policy.fails(f, fail_on, accept):
+        tag += " accepted"
     text = f.message[lang]
     if f.subject:
         text = f"{f.subject}: {text}"
@@ -72,9 +77,9 @@ def _notice_line(n: dict, lang: str) -> str:
 
 def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> str:
     """The lines, one case at a time; returns the summary line for stderr (counted on the way)."""
-    fail_on = header.get("fail_on", "error")
+    fail_on, accept = policy.from_header(header)
     counts = dict.fromkeys(STATUSES, 0)
-    cases = errors = 0
+    cases = errors = not_checked = 0
     for outline, case in _read(results, fail_on):
         cases += 1
         for status, n in zip(STATUSES, outline.counts, strict=True):
@@ -85,12 +90,13 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
             errors += 1
             fh.writelines(line + "\n" for line in _error_lines(case.error))
             continue
-        keyed = [((f.position.line, f.position.col, f.rule_id), _finding_line(f, lang))
-                 for f in case.findings if shown(f, fail_on)]
+        not_checked += case.coverage == "not_checked"
+        keyed = [((f.position.line, f.position.col, f.rule_id), _finding_line(f, lang, fail_on, accept))
+                 for f in case.findings if policy.listed(f, fail_on)]
         keyed += [((n["location"]["line"], n["location"]["col"], n["rule_id"]), _notice_line(n, lang))
                   for n in case.notices if n["kind"].startswith("waiver_")]
         fh.writelines(line + "\n" for _, line in sorted(keyed))   # in file order, as an editor lists them
-    return summary_line(cases, counts, errors, header)
+    return summary_line(cases, counts, errors, header, not_checked)
 
 
 def _read(results, fail_on: str):
@@ -99,20 +105,27 @@ def _read(results, fail_on: str):
               for s in STATUSES]
 
     def wanted(o: Outline) -> bool:
-        return o.error or o.waiver_notices or any(n and listed[i] for i, n in enumerate(o.counts))
+        return (o.error or o.waiver_notices or o.coverage
+                or any(n and listed[i] for i, n in enumerate(o.counts)))
     if hasattr(results, "read_if"):
         return results.read_if(wanted)
     return ((Outline.of(case), case) for case in results)
 
 
-def summary_line(cases: int, counts: dict[str, int], errors: int, header: dict) -> str:
+def summary_line(cases: int, counts: dict[str, int], errors: int, header: dict, not_checked: int = 0) -> str:
     """One line for stderr: what was checked, what was listed, what was left out and why."""
-    fail_on = header.get("fail_on", "error")
-    parts = [f"{cases} file(s) checked", f"{counts['violation']} violation(s)",
+    fail_on, accept = policy.from_header(header)
+    parts = [f"{cases} file(s) read", f"{counts['violation']} violation(s)",
              f"{counts['waived']} waived"]
+    if not_checked:
+        how = ("accepted by --accept-uncovered" if accept else
+               "they fail the run; --accept-uncovered accepts them")
+        parts.append(f"{not_checked} not checked (board or date not covered; {how})")
     if errors:
         parts.append(f"{errors} file(s) with errors")
     if counts["not_evaluated"]:
         listed = "listed" if fail_on == "not-evaluated" else "not listed; --fail-on not-evaluated lists them"
         parts.append(f"{counts['not_evaluated']} not evaluated ({listed})")
+    if counts["pending"]:
+        parts.append(f"{counts['pending']} pending (results-stage rules on plans; never fail)")
     return "offering-check: " + ", ".join(parts) + f"; exit code {header.get('exit_code', 0)}"

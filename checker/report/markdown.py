@@ -7,12 +7,24 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from .. import policy
 from .audit import all_waiver_lines, rows
-from .common import CASE_STATUSES, STATUSES, WORDS, Tables, cite_text, location, notice_text, where
+from .common import (
+    CASE_STATUSES,
+    STATUSES,
+    WORDS,
+    Tables,
+    cite_text,
+    coverage_text,
+    dates_text,
+    location,
+    notice_text,
+    where,
+)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
-MARK = {"violations": "✗", "not_evaluable": "…", "clean": "✓", "input_error": "⚠", "engine_error": "⚠",
-        "internal_error": "⚠"}
+MARK = {"violations": "✗", "not_checked": "✗", "not_evaluable": "…", "clean": "✓", "input_error": "⚠",
+        "engine_error": "⚠", "internal_error": "⚠"}
 
 
 def esc(text) -> str:
@@ -68,8 +80,9 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
         out += [f"- {esc(x)}" for x in lines] + [""]
 
     out += [f"## {esc(w['summary'])}", ""]
-    out += _table([w["cases"], *(w[s] for s in CASE_STATUSES)],
-                  [[str(summary["cases"]), *(str(summary.get(s, 0)) for s in CASE_STATUSES)]], "---:")
+    out += _table([w["cases"], *(w[s] for s in CASE_STATUSES), w["partly_checked"]],
+                  [[str(summary["cases"]), *(str(summary.get(s, 0)) for s in CASE_STATUSES),
+                    str(summary.get("partly_checked", 0))]], "---:")
     counts = tables.counts
     out += _table([w["findings"], *(w[s] for s in STATUSES)],
                   [[str(sum(counts.values())), *(str(counts[s]) for s in STATUSES)]], "---:")
@@ -83,8 +96,8 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
     head = [w["status"], w["rule"], w["severity"], w["location"], w["message"], w["expected"], w["actual"],
             w["cite"]]
     for case in results:
-        as_of = f"{w['as_of']} {case.as_of}" if case.as_of else ""
-        meta = " · ".join(x for x in (case.board or "", as_of) if x)
+        meta = " · ".join(x for x in (case.board or "", dates_text(case, lang), coverage_text(case, lang))
+                          if x)
         out += [f"### {MARK[case.status]} {esc(case.case_id)} — {esc(w[case.status])}", "",
                 f"{esc(case.file)}" + (f" · {esc(meta)}" if meta else ""), ""]
         if case.error:
@@ -93,8 +106,8 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
             out += [f"- {esc(where(m['location']))}: {esc(m['message'])}" for m in err.get("more", [])]
             out.append("")
             continue
-        shown = [f for f in case.findings if f.status in ("violation", "waived")]
-        folded = [f for f in case.findings if f.status not in ("violation", "waived")]
+        shown = [f for f in case.findings if f.status in ("violation", "waived") or policy.is_coverage(f)]
+        folded = [f for f in case.findings if f not in shown]
         if shown:
             out += _table(head, [_finding_row(f, lang) for f in shown])
         else:

@@ -3,7 +3,10 @@
 One run. tool.driver.rules: one reportingDescriptor per rule id found (title, citation as help,
 helpUri when the citation has a web address, default level from the severity). Results: one per
 finding, at file/line/column: violation → kind "fail" with the rule's level; waived → "fail" with
-an accepted external suppression; not_evaluated / not_covered → kind "review", level "none".
+an accepted external suppression; not_evaluated / not_covered → kind "review", level "none";
+pending (a results-stage rule on a plan) → kind "open", level "none". A coverage finding (a case
+not checked, a rules date far off) is kind "fail" at level error while the policy fails it, and
+"review" once --accept-uncovered accepts it.
 Input and engine errors, and notices (waivers expired or unused, online ban windows), are
 tool-execution notifications of the invocation. The log's own `properties.audit` (first in the
 file) is the audit header; run.properties.summary the summary.
@@ -16,6 +19,7 @@ import os
 from typing import TextIO
 from urllib.parse import quote
 
+from .. import policy
 from ..policy import INTERNAL
 from .common import cite_text, location, notice_text, web_urls, where
 from .jsonstream import Items
@@ -23,7 +27,8 @@ from .jsonstream import write as write_json
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-KIND = {"violation": "fail", "waived": "fail", "not_evaluated": "review", "not_covered": "review"}
+KIND = {"violation": "fail", "waived": "fail", "not_evaluated": "review", "not_covered": "review",
+        "pending": "open"}
 LANGUAGE = {"zh": "zh-CN", "en": "en-US"}
 
 
@@ -80,15 +85,20 @@ def _fingerprint(result, f) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _result(case, f, index: int, lang: str) -> dict:
-    out = {"ruleId": f.rule_id, "ruleIndex": index, "kind": KIND[f.status],
-           "level": LEVEL.get(f.severity, "warning") if KIND[f.status] == "fail" else "none",
+def _result(case, f, index: int, lang: str, accept: bool) -> dict:
+    kind = KIND[f.status]
+    if policy.is_coverage(f):
+        kind = "review" if accept else "fail"
+    out = {"ruleId": f.rule_id, "ruleIndex": index, "kind": kind,
+           "level": ("error" if policy.is_coverage(f) else LEVEL.get(f.severity, "warning"))
+           if kind == "fail" else "none",
            "message": {"text": _message(f, lang)},
            "locations": [{"physicalLocation": _physical(**location(f)),
                           "logicalLocations": [{"name": case.case_id, "fullyQualifiedName": case.case_id}]}],
            "partialFingerprints": {"offeringCheckFinding/v1": _fingerprint(case, f)},
            "properties": {"status": f.status, "case_id": case.case_id, "board": case.board,
-                          "as_of": case.as_of, "severity": f.severity, "confidence": f.confidence,
+                          "as_of": case.as_of, "dates": case.dates, "coverage": case.coverage,
+                          "severity": f.severity, "confidence": f.confidence,
                           "topic": f.topic, "subject": f.subject, "title": f.title, "message": f.message,
                           "expected": f.expected, "actual": f.actual, "citation": f.citation,
                           "version": f.version, "missing": f.missing}}
@@ -155,8 +165,10 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
                   "exitCode": header["exit_code"], "toolExecutionNotifications": notes,
                   "properties": {"as_of": header["as_of"], "run_date": header["run_date"],
                                  "fail_on": header["fail_on"], "waivers_applied": header["waivers_applied"],
+                                 "accept_uncovered": header.get("accept_uncovered", False),
                                  "filters": header.get("filters")}}
-    found = Items(_result(case, f, index[f.rule_id], lang) for case in results for f in case.findings)
+    accept = policy.from_header(header)[1]
+    found = Items(_result(case, f, index[f.rule_id], lang, accept) for case in results for f in case.findings)
     run = {"tool": {"driver": driver}, "invocations": [invocation], "language": LANGUAGE[lang],
            "columnKind": "unicodeCodePoints", "results": found,
            "properties": {"summary": summary}}
