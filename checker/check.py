@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from . import evaluate as ev
@@ -247,15 +248,12 @@ def _base(rule: Rule, fact: Fact, result: CaseResult, status: str, position: Pos
 
 
 def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
-    """Located at the first figure of `actual` (for a total over several lines, its first line);
-    every other figure the rule compared is listed as a related line."""
+    """Located at the first figure of `actual` (derive puts a total at its first line); every
+    other figure the rule compared, and the lines a total adds up, are listed as related lines."""
     first = _first_field(rule.actual)
     others = sorted((fields(rule.actual) | fields(rule.require)) - {first})
     anchor = [first, *others] if first else others
     position = fact.positions.get(first, fact.position) if first else fact.position
-    parts = fact.related.get(first, []) if first else []
-    if parts:
-        position = parts[0][1]
     finding = _base(rule, fact, result, "violation", position)
     env, memo = ev.Env(fact.values), {}   # each placeholder worked out once for both languages
     for lang in ("zh", "en"):
@@ -288,7 +286,7 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
     finding.missing = list(dict.fromkeys(keys[m] for m in missing)) + [f"{keys[z]} = 0" for z in zero]
     reasons = tuple((keys[m], fact.absent_reasons[m]["zh"], fact.absent_reasons[m]["en"])
                     for m in missing if m in fact.absent_reasons)
-    named = tuple(dict.fromkeys((keys[m], specs[m].doc) for m in missing))
+    named = tuple(dict.fromkeys((keys[m], zh_doc(specs[m].doc)) for m in missing))
     key = (named, tuple(keys[z] for z in zero), reasons, pending)
     texts = _UNEVALUATED.get(key)
     if texts is None:
@@ -302,12 +300,25 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
 _UNEVALUATED: dict[tuple, tuple[dict, dict, dict]] = {}   # the texts by what is missing (few shapes)
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_TAIL = re.compile(r"(\s+[A-Za-z0-9_./+×÷=−→%,'\-]+)+$")
+
+
+def zh_doc(doc: str) -> str:
+    """The Chinese part of a field's doc, for a Chinese message: English asides and tails dropped
+    ("发行股份占发行后总股本比例 (stated, %)" → "发行股份占发行后总股本比例"); "" when none."""
+    text = _ASIDE.sub(lambda m: m.group(0) if _CJK.search(m.group(0)) else "", doc)
+    text = _TAIL.sub("", re.split(r"[:;]\s", text)[0]).strip().rstrip(",，;；:")
+    return text if _CJK.search(text) else ""
+
+
 def _unevaluated_texts(missing: tuple[tuple[str, str], ...], zero: list[str], reasons,
                        pending: bool = False) -> tuple[dict, dict, dict]:
     """The texts of a finding not evaluated (or pending): `missing` is (key, doc) pairs."""
     zh, en = [], []
     if missing:
-        zh.append("缺少 " + "、".join(f"{m}（{doc}）" for m, doc in missing))
+        zh.append("缺少 " + "、".join(f"{m}（{doc}）" if doc else m for m, doc in missing))
         en.append("missing " + ", ".join(m for m, _ in missing))
     for m, why_zh, why_en in reasons:
         zh.append(f"{m} 无法得出：{why_zh}")

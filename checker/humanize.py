@@ -68,8 +68,16 @@ def price(value, lang: str) -> str:
 
 
 def percent(value) -> str:
-    """A ratio (0.2) as a percentage with four decimals ('20.0000%')."""
-    return fixed(Fraction(value) * 100, 4) + "%"
+    """A ratio (0.2) as a percentage with four decimals ('20.0000%'). A value that four decimals
+    would round to a figure ending in 0 gets more decimals, up to ten, until the last one is not
+    0: one share over 10% reads 10.000003%, never 10.0000% (a limit is usually a round figure)."""
+    exact = Fraction(value) * 100
+    places = 4
+    text = fixed(exact, places)
+    while places < 10 and text.endswith("0") and Fraction(text.replace(",", "")) != exact:
+        places += 1
+        text = fixed(exact, places)
+    return text + "%"
 
 
 def months(value, lang: str) -> str:

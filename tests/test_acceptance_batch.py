@@ -113,7 +113,7 @@ def test_markdown_and_console_cover_every_case(batch):
     md = batch["out"]["markdown"].read_text(encoding="utf-8")
     text = batch["out"]["console"].read_text(encoding="utf-8")
     s = batch["json"]["summary"]
-    assert f"{s['cases']} case(s) checked" in text
+    assert f"{s['cases']} case(s) read" in text
     assert SCRIPT not in md
     for case in batch["json"]["cases"][:: 25]:
         assert case["case_id"] in text and esc(case["case_id"]) in md

@@ -4,7 +4,7 @@ Each file tests/data/real-mutations/<case stem>.yaml lists mutations of cases/re
 
     - set: {strategic.investors.0.shares: 8724328}   # dotted paths, list items by index
       rule: ipo.strategic.cap_ratio.lt100m          # the rule that must report a violation
-      line: 51                                      # the line the violation must point at
+      line: 51                                      # the line it points at (or lists as related)
       note: one share over 20%
 
 The unmutated case itself must have no violation (tests/test_real_cases.py).
@@ -37,4 +37,5 @@ def test_mutation_is_caught_at_its_line(checker, stem, index, mutation):
     assert result.error is None, result.error
     hits = [f for f in result.findings if f.status == "violation" and f.rule_id == mutation["rule"]]
     assert hits, ([f.rule_id for f in result.findings if f.status == "violation"], mutation)
-    assert mutation["line"] in {f.position.line for f in hits}, [(f.position.line, f.message["en"]) for f in hits]
+    lines = {f.position.line for f in hits} | {r["line"] for f in hits for r in f.related}
+    assert mutation["line"] in lines, [(f.position.line, f.message["en"]) for f in hits]

@@ -96,7 +96,7 @@ def test_every_finding_is_a_row_with_expected_actual_and_citation(report_run, pa
 
 
 def test_filters_are_there(page, report_run):
-    assert len(page.find("input", type="checkbox", name="status")) == 4
+    assert len(page.find("input", type="checkbox", name="status")) == 5   # one per finding status
     boards = {o.get("value") for o in page.find("option")}
     assert {c["board"] for c in report_run["json"]["cases"] if c["board"]} <= boards
     assert page.find("input", type="search", id="f-q")

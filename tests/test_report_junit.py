@@ -24,9 +24,9 @@ def counts_from_json(doc):
         for rule_id in ids:
             statuses = {f["status"] for f in case["findings"] if f["rule_id"] == rule_id}
             totals["tests"] += 1
-            if "violation" in statuses:
+            if "violation" in statuses or rule_id.startswith("coverage."):   # the policy fails both
                 totals["failures"] += 1
-            elif statuses & {"not_evaluated", "not_covered"}:
+            elif statuses & {"not_evaluated", "not_covered", "pending"}:
                 totals["skipped"] += 1
     return totals
 

@@ -35,13 +35,14 @@ def test_piped_default_is_one_line_per_violation_with_the_path_as_given():
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines and all(LINE.match(x) for x in lines), proc.stdout
-    line = line_of(os.path.join(ROOT, VIOLATOR), "  investors:")
-    assert f"{VIOLATOR}:{line}:3: ipo.strategic.cap_ratio.lt100m [error] " in proc.stdout
+    line = line_of(os.path.join(ROOT, VIOLATOR), "shares: 1308649")   # a total: its first line
+    assert f"{VIOLATOR}:{line}:15: ipo.strategic.cap_ratio.lt100m [error] " in proc.stdout
     assert "\x1b[" not in proc.stdout and "✗" not in proc.stdout   # no colour, no rich marks
     # not_evaluated / not_covered are counted on stderr, not listed
     assert "[error not-evaluated]" not in proc.stdout
     summary = proc.stderr.strip().splitlines()[-1]
-    assert summary.startswith("offering-check: 1 file(s) checked, 2 violation(s)") and "not evaluated" in summary
+    assert summary.startswith("offering-check: 1 file(s) read, 2 violation(s)") and "not evaluated" in summary
+    assert "pending" in summary
 
 
 def test_a_clean_case_prints_no_line_and_exits_0():
@@ -87,7 +88,7 @@ def test_waived_expired_and_unused_waivers(tmp_path):
     path.write_text(text, encoding="utf-8")
     proc = run(str(path), "--today", "2026-06-01", "--lang", "en")
     assert proc.returncode == 1   # the consistency violation in the same file still fails
-    assert re.search(r":\d+:3: ipo\.strategic\.cap_ratio\.lt100m \[error waived\] .*\(waived: 书面同意 · approver 合规部 "
+    assert re.search(r":\d+:15: ipo\.strategic\.cap_ratio\.lt100m \[error waived\] .*\(waived: 书面同意 · approver 合规部 "
                      r"· expires 2026-12-31\)$", proc.stdout, re.M), proc.stdout
     unused = line_of(str(path), "rule: ipo.cosponsor.lockup")
     assert f"{path}:{unused}:5: waiver-unused ipo.cosponsor.lockup (unused · approver x · expires 2026-12-31)" in proc.stdout

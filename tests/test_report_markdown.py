@@ -55,11 +55,12 @@ def test_summary_tables_match_the_json(report_run, md):
     doc = report_run["json"]
     cases, findings = tables(md)[1], tables(md)[2]
     s = doc["summary"]
-    assert cases[2] == [str(s[k]) for k in ("cases", "violations", "not_evaluable", "clean", "input_error",
-                                            "engine_error", "internal_error")]
+    assert cases[2] == [str(s[k]) for k in ("cases", "violations", "not_checked", "not_evaluable", "clean",
+                                            "input_error", "engine_error", "internal_error", "partly_checked")]
     statuses = [f["status"] for c in doc["cases"] for f in c["findings"]]
     assert findings[2] == [str(len(statuses))] + [str(statuses.count(k)) for k in
-                                                  ("violation", "waived", "not_evaluated", "not_covered")]
+                                                  ("violation", "waived", "not_evaluated", "pending",
+                                                   "not_covered")]
 
 
 def test_each_violation_is_a_row_with_location_expected_and_actual(report_run, md):

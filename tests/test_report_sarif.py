@@ -81,10 +81,12 @@ def test_kinds_and_levels_follow_the_status(sarif):
         if status in ("violation", "waived"):
             assert r["kind"] == "fail" and r["level"] == {"error": "error", "warning": "warning",
                                                           "info": "note"}[r["properties"]["severity"]]
+        elif r["ruleId"].startswith("coverage."):   # fails the run unless --accept-uncovered
+            assert r["kind"] == "fail" and r["level"] == "error"
         else:
-            assert r["kind"] == "review" and r["level"] == "none"
+            assert r["kind"] == ("open" if status == "pending" else "review") and r["level"] == "none"
         assert ("suppressions" in r) == (status == "waived")
-    assert seen == {"violation", "waived", "not_evaluated", "not_covered"}
+    assert seen == {"violation", "waived", "not_evaluated", "pending", "not_covered"}
 
 
 def test_rule_metadata_carries_citation_and_help(sarif):

@@ -79,11 +79,21 @@ def test_each_date_gets_its_own_version(tmp_path):
 
 
 def test_a_date_without_a_version_is_not_covered_never_another_periods_finding(tmp_path):
-    root = rules_dir(tmp_path, version("2021-09-18", "2023-02-17", limit=1))
+    other = version("2020-06-12", limit=10**9).replace("test.cap", "test.other")
+    root = rules_dir(tmp_path, version("2021-09-18", "2023-02-17", limit=1), other)
     result = Checker(load_catalogue(root)).check_file(str(Path(RULES).parent / "cases/ipo/dapuwei-2026.yaml"))
     assert [(f.rule_id, f.status) for f in result.findings] == [("test.cap", "not_covered")]
     assert "2021-09-18–2023-02-17" in result.findings[0].message["en"]
     assert result.findings[0].title["en"] == "test.cap (no rule modelled for the date)"   # not a version's title
+    assert result.coverage == "partly_checked" and result.uncovered == ["test.cap"]
+
+
+def test_a_date_on_which_no_rule_is_in_force_is_not_checked_at_all(tmp_path):
+    root = rules_dir(tmp_path, version("2021-09-18", "2023-02-17", limit=1))
+    path = str(Path(RULES).parent / "cases/ipo/dapuwei-2026.yaml")
+    result = Checker(load_catalogue(root)).check_file(path)
+    assert [(f.rule_id, f.status) for f in result.findings] == [("coverage.not_checked", "not_covered")]
+    assert result.status == "not_checked" and result.findings[0].position.line == line_of(path, "t_day:")
 
 
 def test_lint_shows_gaps_from_the_boards_coverage_start(tmp_path):
@@ -104,7 +114,8 @@ def test_lint_refuses_an_example_dated_outside_its_version(tmp_path):
 def test_a_bse_case_is_not_covered_as_a_whole(checker, tmp_path):
     path = edited(tmp_path, "board: chinext", "board: bse")
     result = checker.check_file(path)
-    assert [(f.rule_id, f.status) for f in result.findings] == [("board", "not_covered")]
+    assert [(f.rule_id, f.status) for f in result.findings] == [("coverage.not_checked", "not_covered")]
+    assert result.status == "not_checked" and result.coverage == "not_checked"
     assert "北京证券交易所" in result.findings[0].message["zh"]
     assert result.findings[0].position.line == line_of(path, "board: bse")
 
@@ -112,12 +123,13 @@ def test_a_bse_case_is_not_covered_as_a_whole(checker, tmp_path):
 def test_a_main_board_case_before_the_registration_regime_is_not_covered(checker, tmp_path):
     path = edited(tmp_path, "board: chinext", "board: szse_main")
     result = Checker(checker.catalogue, Options(as_of=dt.date(2022, 12, 30))).check_file(path)
-    assert [(f.rule_id, f.status) for f in result.findings] == [("board", "not_covered")]
+    assert [(f.rule_id, f.status) for f in result.findings] == [("coverage.not_checked", "not_covered")]
     assert "2023-02-17" in result.findings[0].message["en"]
 
 
 def test_rules_date_selects_the_rules_and_as_of_overrides_it(checker, tmp_path):
-    path = edited(tmp_path, "  t_day: 2026-04-03\n", "  t_day: 2026-04-03\n  rules_date: 2019-01-01\n")
+    path = edited(tmp_path, "  t_day: 2026-04-03\n",
+                  "  t_day: 2026-04-03\n  rules_date_reason: 过渡期\n  rules_date: 2019-01-01\n")
     assert Checker(checker.catalogue).check_file(path).as_of == "2019-01-01"
     as_of = dt.date(2024, 1, 1)
     assert Checker(checker.catalogue, Options(as_of=as_of)).check_file(path).as_of == "2024-01-01"

@@ -159,6 +159,9 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "strategic.sponsor_shares": line_refs(InvestorType.sponsor_subsidiary),
         "strategic.employee_plan_shares": line_refs(InvestorType.employee_plan),
     }
+    for name in ("strategic.total_shares", "strategic.sponsor_shares", "strategic.employee_plan_shares"):
+        if related[name]:   # a total points at its first line; the others are listed as related
+            positions[name] = related[name][0][1]
     label = case.issuer.short_name or case.issuer.name
     facts = [Fact("offering", "f0", values, positions, related, label, doc.position(("offering",)),
                   absent_reasons)]
