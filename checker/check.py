@@ -249,10 +249,13 @@ def _base(rule: Rule, fact: Fact, result: CaseResult, status: str, position: Pos
 
 def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
     """Located at the first figure of `actual` (derive puts a total at its first line); every
-    other figure the rule compared, and the lines a total adds up, are listed as related lines."""
+    other figure the rule compared (in `require`, then in `when`), and the lines a total adds up,
+    are listed as related lines."""
     first = _first_field(rule.actual)
-    others = sorted((fields(rule.actual) | fields(rule.require)) - {first})
-    anchor = [first, *others] if first else others
+    compared = fields(rule.actual) | fields(rule.require)
+    others = sorted(compared - {first})
+    conditions = sorted(fields(rule.when) - compared - {first}) if rule.when is not None else []
+    anchor = [first, *others, *conditions] if first else [*others, *conditions]
     position = fact.positions.get(first, fact.position) if first else fact.position
     finding = _base(rule, fact, result, "violation", position)
     env, memo = ev.Env(fact.values), {}   # each placeholder worked out once for both languages

@@ -158,9 +158,14 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "offering.net_public_shares": line_refs(),
         "strategic.sponsor_shares": line_refs(InvestorType.sponsor_subsidiary),
         "strategic.employee_plan_shares": line_refs(InvestorType.employee_plan),
+        "strategic.investor_count": [   # an aggregate line counts its investor_count, others one each
+            (x.name, doc.position(lines_path + ((i, "investor_count") if x.aggregate else (i,))))
+            for i, x in enumerate(lines)],
     }
-    for name in ("strategic.total_shares", "strategic.sponsor_shares", "strategic.employee_plan_shares"):
-        if related[name]:   # a total points at its first line; the others are listed as related
+    for name in ("strategic.total_shares", "strategic.sponsor_shares", "strategic.employee_plan_shares",
+                 "strategic.investor_count"):
+        if related[name] and not (name == "strategic.investor_count" and uncounted is not None):
+            # a total points at its first line; the others are listed as related
             positions[name] = related[name][0][1]
     label = case.issuer.short_name or case.issuer.name
     facts = [Fact("offering", "f0", values, positions, related, label, doc.position(("offering",)),
