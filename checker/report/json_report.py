@@ -1,7 +1,8 @@
 """The JSON report (schema version 1): audit header, summary, and every case with its findings.
 
     {"schema_version": 1, "tool": {"name", "version"}, "rules_hash" (SHA-256 of the rule packs),
-     "as_of" (a date, or "case T day"), "run_date", "fail_on", "waivers_applied" (false with
+     "as_of" (a date, or "case T day"), "run_date", "fail_on", "accept_uncovered" (true with
+     --accept-uncovered: cases not checked do not fail the run), "waivers_applied" (false with
      --no-waivers), "waivers": [{"case_id", "file", "rule_id", "subject", "item", "reason",
      "approver", "expires", "location"}] (the waivers that turned a violation into `waived`),
      "waivers_today" (the date expiry was judged on, --today), "waivers_expired" and
@@ -9,15 +10,23 @@
      "expires", "location"}] (unused includes kind waiver_unknown_rule), "filters": null for a full
      audit, else {"rule": [patterns], "severity": [...], "board": [...], "cases_excluded",
      "findings_excluded"}, "exit_code",
-     "summary": {"cases", "clean", "violations", "not_evaluable", "input_error", "engine_error",
-                 "internal_error" (counts of cases by status), "top_rules": [[rule_id, violations]]
+     "summary": {"cases", "clean", "violations", "not_evaluable", "not_checked", "input_error",
+                 "engine_error", "internal_error" (counts of cases by status), "partly_checked"
+                 (cases), "pending" (findings), "top_rules": [[rule_id, violations]]
                  (at most ten), "by_board": {board or case type: {"cases", "violations"}}},
      "cases": [{"file", "case_id", "case_type", "board", "as_of", "status", "error", "notices",
-                (status: clean | violations | not_evaluable | input_error | engine_error |
-                 internal_error; "error": {"kind", "message", "field", "location"} for the last three),
+                (status: clean | violations | not_evaluable | not_checked | input_error |
+                 engine_error | internal_error; "error": {"kind", "message", "field", "location"}
+                 for the last three),
                 "rules_checked": [ids of the rules in force on the case],
+                "coverage": checked | partly_checked | not_checked (null for an input error),
+                "uncovered": [topics with no rule for the board and date],
+                "dates": {"rules" (the date the rules were taken from), "rules_key" (the key that
+                          gave it, or "--as-of"), "event" (the case's own date, or null),
+                          "event_key", "reason" (given for a rules date, or null)},
                 "findings": [{"case_id", "rule_id", "topic", "title": {zh, en}, "severity",
-                              "confidence", "status", "message": {zh, en}, "expected": {zh, en},
+                              "confidence", "status" (violation | waived | not_evaluated |
+                              pending | not_covered), "message": {zh, en}, "expected": {zh, en},
                               "actual": {zh, en}, "citation": {source, article, version, urls, note},
                               "location": {file, line, col}, "subject", "item" (the subject as
                               the case names it, or null), "missing", "related",
@@ -33,7 +42,9 @@
 
     Within schema version 1 fields are only added, never renamed or removed ("waivers",
     "rules_checked", "item", "waivers_today", "waivers_expired", "waivers_unused", "filters",
-    "internal_error" and "by_board" were added so); a change that breaks a reader bumps the version.
+    "internal_error", "by_board", "coverage", "uncovered", "dates", "accept_uncovered" and the
+    status values pending and not_checked were added so; the case-level coverage finding's rule id
+    is "coverage.not_checked", formerly "board"); a change that breaks a reader bumps the version.
 """
 
 from __future__ import annotations
