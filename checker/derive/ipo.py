@@ -14,18 +14,59 @@ def _sum(values):
     return sum(values) if values else 0
 
 
+BENCHMARKS = ("median_all", "wavg_all", "median_ltf", "wavg_ltf")
+
+
+def benchmarks(case: IpoCase) -> list:
+    """The four benchmark prices as stated (None where not given)."""
+    b = case.pricing.benchmarks
+    return [None if b is None else getattr(b, name) for name in BENCHMARKS]
+
+
 def ceiling(case: IpoCase):
     """The published ceiling, else the lowest of the four benchmark values when all four are given."""
     p = case.pricing
     if p.ceiling is not None:
         return p.ceiling, ("pricing", "ceiling")
-    b = p.benchmarks
-    if b is None:
+    if p.benchmarks is None:
         return None, ("pricing",)
-    four = [b.median_all, b.wavg_all, b.median_ltf, b.wavg_ltf]
+    four = benchmarks(case)
     if any(v is None for v in four):
         return None, ("pricing", "benchmarks")
     return min(four), ("pricing", "benchmarks")
+
+
+def ceiling_values(case: IpoCase) -> dict:
+    """What the rules need to judge a price against the ceiling with partial knowledge.
+
+    The rules compare with `pricing.ceiling` when one is published (it is authoritative), else
+    with min() of the four benchmarks, so that a price above any one benchmark given is above the
+    ceiling whatever the others are. `pricing.ceiling_at_most` is what the messages show: the
+    published ceiling, else the lowest benchmark given (the ceiling cannot be higher).
+    """
+    four = benchmarks(case)
+    given = [v for v in four if v is not None]
+    low = min(given) if given else None
+    published = case.pricing.ceiling
+    return {
+        "pricing.ceiling_published": published is not None,
+        **{f"pricing.benchmarks.{name}": v for name, v in zip(BENCHMARKS, four, strict=True)},
+        "pricing.benchmark_count": len(given),
+        "pricing.benchmarks_low": low,
+        "pricing.ceiling_at_most": published if published is not None else low,
+    }
+
+
+def ceiling_paths(case: IpoCase) -> dict:
+    given = [(v, name) for name, v in zip(BENCHMARKS, benchmarks(case), strict=True) if v is not None]
+    low = ("pricing", "benchmarks", min(given)[1]) if given else ("pricing",)
+    stated = ("pricing", "ceiling") if case.pricing.ceiling is not None else ("pricing",)
+    return {
+        "pricing.ceiling_published": stated,
+        "pricing.benchmark_count": ("pricing", "benchmarks") if given else ("pricing",),
+        "pricing.benchmarks_low": low,
+        "pricing.ceiling_at_most": stated if case.pricing.ceiling is not None else low,
+    }
 
 
 def investor_count(case: IpoCase):
@@ -84,6 +125,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "offering.greenshoe_shares": case.offering.greenshoe_shares,
         "offering.net_public_shares": issue - strategic_total,
         "pricing.ceiling": ceil_value,
+        **ceiling_values(case),
         "pricing.valid_bidder_count": case.pricing.valid_bidder_count,
         "pricing.cutoff_at_issue_price": case.pricing.cutoff_at_issue_price,
         "pricing.method": case.pricing.method.value,
@@ -129,6 +171,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
     paths.update({
         "offering.net_public_shares": ("offering", "issue_shares"),
         "pricing.ceiling": ceil_path,
+        **ceiling_paths(case),
         "allocation.offline_lockup_ratio": ("allocation", "offline_lockup", "ratio"),
         "allocation.offline_lockup_months": ("allocation", "offline_lockup", "months"),
         "disclosures.investment_risk_notice": ("disclosures",),
