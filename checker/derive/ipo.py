@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..facts import Fact
 from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
 from . import consistency, online, timetable
-from .dates import whole_months
+from .dates import add_months, whole_months
 from .offline_defaults import default_facts, restriction_positions, restriction_values
 
 
@@ -94,12 +96,32 @@ def employee_plan_shares(lines, by_type):
 
 
 def lockup_months(line, listing_date):
-    """Months given, else whole months from the listing date to lockup_until; None if unknown."""
+    """Months given, else whole months from the listing date to lockup_until; None if unknown.
+
+    When both are given, the months are used here and ipo.consistency.lockup_dates checks that
+    lockup_until is the last day they give (lockup_values), so a disagreement is a violation."""
     if line.lockup_months is not None:
         return line.lockup_months
     if line.lockup_until is not None and listing_date is not None:
         return whole_months(listing_date, line.lockup_until)
     return None
+
+
+def lockup_values(line, listing_date) -> dict:
+    """The two lock-up figures of a line, for their consistency rule: lockup_until as stated and
+    the last day lockup_months gives from the listing date (the day before the same date N months
+    later: listing 2026-04-15, 12 months → 2027-04-14)."""
+    both = line.lockup_months is not None and line.lockup_until is not None
+    end = None
+    if line.lockup_months is not None and listing_date is not None:
+        end = add_months(listing_date, line.lockup_months) - dt.timedelta(days=1)
+    return {"investor.lockup_both_stated": both, "investor.lockup_until": line.lockup_until,
+            "investor.lockup_months_end": end}
+
+
+LOCKUP_END_ABSENT = {"investor.lockup_months_end": {
+    "zh": "未给出上市日（timetable.listing_date），无法由限售月数推出限售期最后一日",
+    "en": "no listing date (timetable.listing_date), so the last day of the lock-up months is unknown"}}
 
 
 def derive(case: IpoCase, doc: Document) -> list[Fact]:
@@ -213,6 +235,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "investor.aggregate": line.aggregate,
             "investor.lockup_months": lockup_months(line, listing),
             "offering.issue_shares": issue,
+            **lockup_values(line, listing),
             **consistency.investor_values(line),
         }
         ipositions = doc.positions_of({
@@ -221,11 +244,15 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "investor.shares": base + ("shares",),
             "investor.aggregate": base,
             "investor.lockup_months": lock_path,
+            "investor.lockup_both_stated": base,
+            "investor.lockup_until": base + ("lockup_until",),
+            "investor.lockup_months_end": base + ("lockup_months",),
             "offering.issue_shares": ("offering", "issue_shares"),
             **{name: base + p for name, p in consistency.INVESTOR_PATHS.items()},
         })
+        reasons = LOCKUP_END_ABSENT if line.lockup_months is not None and listing is None else {}
         facts.append(Fact("strategic_investor", f"f{i + 1}", ivalues, ipositions, {}, line.name,
-                          doc.position(base)))
+                          doc.position(base), reasons))
     facts.extend(placing_object_facts(case, doc))
     facts.extend(default_facts(case, doc))
     return facts
