@@ -15,7 +15,6 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any
 
 from . import humanize
@@ -113,7 +112,6 @@ def _inward(node):
     return node
 
 
-@lru_cache(maxsize=4096)
 def expand(op: str, left, right):
     """`left op right` with a min/max side expanded into and/or of comparisons with its arguments
     (x > min(a, b) ≡ x > a or x > b; x <= min(a, b) ≡ x <= a and x <= b; mirrored for max;
@@ -131,6 +129,22 @@ def expand(op: str, left, right):
     if isinstance(left, Call) and left.func in _BOUNDS:
         return expand(_SWAP[op], right, left)
     return Cmp(op, left, right)
+
+
+_EXPANDED: dict[int, tuple] = {}   # id(Cmp) → (the Cmp, its expansion): rule trees live long
+
+
+def _expanded(node: Cmp):
+    hit = _EXPANDED.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    out = expand(node.op, node.left, node.right)
+    if out == node:
+        out = node
+    if len(_EXPANDED) >= 8192:
+        _EXPANDED.clear()
+    _EXPANDED[id(node)] = (node, out)
+    return out
 
 
 def _kleene(items, env: Env, decisive: bool) -> bool | None:
@@ -153,7 +167,7 @@ def _kleene(items, env: Env, decisive: bool) -> bool | None:
 def truth(node, env: Env) -> bool | None:
     """Kleene truth of a condition: True, False, or None (unknown)."""
     if isinstance(node, Cmp):
-        node = expand(node.op, node.left, node.right)
+        node = _expanded(node)
         if not isinstance(node, Cmp):
             return truth(node, env)
         a, b = value(node.left, env), value(node.right, env)
