@@ -3,10 +3,10 @@
 It works from the expression tree (never from the compiled engine JSON) with exact arithmetic
 (whole numbers stay `int`, everything else is a `Fraction`; a division never makes a float) and
 Kleene logic: an absent field or a zero divisor makes a value unknown (None),
-and unknown only spreads where it could change the answer (`false and unknown` is false).
-It renders messages, decides whether missing data leaves a rule undecidable (then the
-finding is `not_evaluated`), and is the test oracle that the engine's findings must equal.
-"""
+and unknown only spreads where it could change the answer (`false and unknown` is false;
+`x > min(a, b)` is true once x > a, whatever b is). It renders messages, decides whether missing
+data leaves a rule undecidable (then the finding is `not_evaluated`), and is the test oracle that
+the engine's findings must equal."""
 
 from __future__ import annotations
 
@@ -99,9 +99,77 @@ _CMP = {
 }
 
 
+_SWAP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_BOUNDS = ("min", "max")
+
+
+def _inward(node):
+    """floor/ceil of a min/max as the min/max of the floors/ceils (both are monotone, so exact)."""
+    if isinstance(node, Call) and node.func in ("floor", "ceil"):
+        inner = _inward(node.args[0])
+        if isinstance(inner, Call) and inner.func in _BOUNDS:
+            return Call(inner.func, tuple(_inward(Call(node.func, (a,))) for a in inner.args))
+    return node
+
+
+def expand(op: str, left, right):
+    """`left op right` with a min/max side expanded into and/or of comparisons with its arguments
+    (x > min(a, b) ≡ x > a or x > b; x <= min(a, b) ≡ x <= a and x <= b; mirrored for max;
+    == and != as two inequalities), so that the known arguments decide whenever they settle the
+    answer, whatever the unknown ones are."""
+    left, right = _inward(left), _inward(right)
+    if isinstance(right, Call) and right.func in _BOUNDS:
+        if op == "==":
+            return And((expand("<=", left, right), expand(">=", left, right)))
+        if op == "!=":
+            return Or((expand("<", left, right), expand(">", left, right)))
+        parts = tuple(expand(op, left, a) for a in right.args)
+        every = (op in ("<", "<=")) == (right.func == "min")
+        return And(parts) if every else Or(parts)
+    if isinstance(left, Call) and left.func in _BOUNDS:
+        return expand(_SWAP[op], right, left)
+    return Cmp(op, left, right)
+
+
+_EXPANDED: dict[int, tuple] = {}   # id(Cmp) → (the Cmp, its expansion): rule trees live long
+
+
+def _expanded(node: Cmp):
+    hit = _EXPANDED.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    out = expand(node.op, node.left, node.right)
+    if out == node:
+        out = node
+    if len(_EXPANDED) >= 8192:
+        _EXPANDED.clear()
+    _EXPANDED[id(node)] = (node, out)
+    return out
+
+
+def _kleene(items, env: Env, decisive: bool) -> bool | None:
+    """Kleene and (decisive False) / or (decisive True). Each item's unknowns are kept apart and
+    reported only when the answer is unknown, so `env` names just what it depends on."""
+    results = []
+    for item in items:
+        sub = Env(env.values)
+        t = truth(item, sub)
+        if t is decisive:
+            return decisive
+        results.append((t, sub))
+    unknown = [sub for t, sub in results if t is None]
+    for sub in unknown:
+        env.missing |= sub.missing
+        env.zero_divisors |= sub.zero_divisors
+    return None if unknown else not decisive
+
+
 def truth(node, env: Env) -> bool | None:
     """Kleene truth of a condition: True, False, or None (unknown)."""
     if isinstance(node, Cmp):
+        node = _expanded(node)
+        if not isinstance(node, Cmp):
+            return truth(node, env)
         a, b = value(node.left, env), value(node.right, env)
         if a is None or b is None:
             return None
@@ -112,15 +180,9 @@ def truth(node, env: Env) -> bool | None:
             return None
         return any(v == opt.value for opt in node.options)
     if isinstance(node, And):
-        results = [truth(item, env) for item in node.items]
-        if False in results:
-            return False
-        return None if None in results else True
+        return _kleene(node.items, env, False)
     if isinstance(node, Or):
-        results = [truth(item, env) for item in node.items]
-        if True in results:
-            return True
-        return None if None in results else False
+        return _kleene(node.items, env, True)
     if isinstance(node, Not):
         v = truth(node.operand, env)
         return None if v is None else not v
@@ -133,14 +195,9 @@ def truth(node, env: Env) -> bool | None:
 
 
 def finding_truth(when, require, env: Env) -> bool | None:
-    """Does the rule fire on this fact? when ∧ ¬require, three-valued."""
-    w = truth(when, env) if when is not None else True
-    r = truth(require, env)
-    if w is False or r is True:
-        return False
-    if w is None or r is None:
-        return None
-    return True
+    """Does the rule fire on this fact? when ∧ ¬require, three-valued; `env` then names the
+    unknowns only when the answer is unknown."""
+    return truth(Not(require) if when is None else And((when, Not(require))), env)
 
 
 # ---- units and rendering -------------------------------------------------------------------

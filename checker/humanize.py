@@ -86,7 +86,11 @@ def months(value, lang: str) -> str:
 
 
 def multiple(value, lang: str) -> str:
-    text = fixed(Fraction(value), 2)
+    """Two decimals, or as many as the value has (up to 5, as the SZSE prints them): 100.00001
+    must not read as 100.00 beside a limit of 100."""
+    value = Fraction(value)
+    places = next((p for p in range(2, 6) if (value * 10**p).denominator == 1), 5)
+    text = fixed(value, places)
     return f"{text}倍" if lang == "zh" else f"{text}×"
 
 

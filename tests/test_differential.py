@@ -6,12 +6,18 @@ restructuring cases, every fact kind they derive) and is then pushed onto the ru
 chosen rule, each comparison in `when` and `require` is solved for one of its fields (exactly, with
 fractions) and the field set to the limit, one unit (share, fen, day, 0.0001) either side, or two;
 fields are also made absent, divisors zero, flags and codes flipped, and values drawn anywhere in
-the declared bounds. The date is put on each version boundary and the day before it.
+the declared bounds; a min/max is made partly known (one argument on its limit, the fields of
+others absent), where the known argument may settle it. The date is put on each version boundary
+and the day before it. The engine runs twice: with the neutral filler of absent fields
+(`encode_fact`) and with random in-range values in their place; on every (rule, fact) that the
+evaluator decides, both must give its answer (so the not_evaluated decision is safe whatever an
+absent field holds).
 
 On any disagreement the whole case (date, board, every fact) and the differing (rule, fact) pairs
 are printed. The run also proves it reached the limits: every rule must fire, pass and be
 undecidable somewhere, every numeric `require` must be met on its limit or one unit either side
-of it, and every rule with a divisor must meet a zero one.
+of it, every rule with a divisor must meet a zero one, and every rule that a partly known min/max
+can decide must be decided so somewhere.
 """
 
 from __future__ import annotations
@@ -71,6 +77,67 @@ def comparisons(node) -> list[tuple]:
             else:
                 out.append((left, right))
     return out
+
+
+def bound_comparisons(rule) -> list[Cmp]:
+    """The comparisons of a rule with a min/max on one side."""
+    return [n for node in (rule.when, rule.require) if node is not None for n in walk(node)
+            if isinstance(n, Cmp) and any(isinstance(s, Call) and s.func in ("min", "max")
+                                          for s in (n.left, n.right))]
+
+
+def may_decide_partly(rule) -> bool:
+    """Can a min/max of the rule settle it with an argument unknown? Not when every field of its
+    arguments is also needed elsewhere in the rule (the co-investment tiers' `when` needs the price
+    and the issue that their min() arguments use)."""
+    atoms = [n for node in (rule.when, rule.require) if node is not None for n in walk(node)
+             if isinstance(n, (Cmp, In))]
+    for cmp in bound_comparisons(rule):
+        other, args = bound_args(cmp)
+        elsewhere = set().union(fields(other), *(fields(a) for a in atoms if a is not cmp))
+        if any(fields(a) - elsewhere for a in args):
+            return True
+    return False
+
+
+def bound_args(cmp: Cmp) -> tuple[object, list]:
+    """(the other side, the min/max arguments) of a bound comparison."""
+    left, right = (cmp.right, cmp.left) if isinstance(cmp.left, Call) and cmp.left.func in ("min", "max") \
+        else (cmp.left, cmp.right)
+    return left, list(right.args)
+
+
+def partly_known(rng: random.Random, rule, values: dict, specs) -> None:
+    """Keep one argument of a min/max, put it on its limit (or beside it), and make the fields of
+    the other arguments absent (those the kept argument and the other side do not need)."""
+    cmps = bound_comparisons(rule)
+    if not cmps:
+        return
+    other, args = bound_args(rng.choice(cmps))
+    kept = rng.choice(args)
+    push_to_limit(rng, other, kept, values, specs, sorted(fields(other) | fields(kept)))
+    needed = fields(other) | fields(kept)
+    for arg in args:
+        if arg is not kept and rng.random() < 0.8:
+            for name in fields(arg) - needed:
+                values[name] = None
+
+
+def decided_partly(rule, values: dict) -> bool:
+    """Does a min/max comparison of the rule decide with one of its arguments unknown?"""
+    for cmp in bound_comparisons(rule):
+        _, args = bound_args(cmp)
+        unknown = any(values.get(f) is None for a in args for f in fields(a))
+        if unknown and ev.truth(cmp, ev.Env(values)) is not None:
+            return True
+    return False
+
+
+def filled(fact, specs, rng: random.Random):
+    """The fact with a random in-range value in each absent field (what a filler might be)."""
+    values = {name: (random_value(rng, spec) if fact.values.get(name) is None else fact.values[name])
+              for name, spec in specs.items()}
+    return type(fact)(fact.kind, fact.id, values)
 
 
 def literals(rules) -> dict[str, set]:
@@ -194,6 +261,8 @@ def mutate(rng: random.Random, values: dict, rules, specs, texts: dict) -> None:
                     values[name] = not options[0]
                 else:
                     values[name] = rng.choice(sorted(set(texts.get(name, ())) | {"other"}))
+        if rng.random() < 0.3:
+            partly_known(rng, rule, values, specs)
         if rng.random() < 0.15:
             values[rng.choice(sorted(rule.fields))] = None
         if rule.divisors and rng.random() < 0.15:
@@ -275,7 +344,7 @@ def test_engine_equals_reference_evaluator_on_10000_cases(checker, case_type, ca
     engine = checker.engine(case_type)
     rules_by_kind = {k: [r for r in all_rules if r.kind == k] for k in kinds}
     stats = {"fire": Counter(), "pass": Counter(), "unknown": Counter(), "limit": Counter(),
-             "exact": Counter(), "zero": Counter()}
+             "exact": Counter(), "zero": Counter(), "partly": Counter()}
     failures, numeric = [], set()
     start = time.perf_counter()
     for i in range(CASES[case_type]):
@@ -308,6 +377,12 @@ def test_engine_equals_reference_evaluator_on_10000_cases(checker, case_type, ca
         got = hits - unknown
         if got != fire:
             failures.append(show(case_type, i, facts, as_of, board, fire - got, got - fire))
+        fill_rng = random.Random(f"{SEED}:{case_type}:{i}:filler")
+        refilled = [encode_fact(filled(f, kinds[f.kind], fill_rng), kinds[f.kind], as_of, board) for f in facts]
+        got = engine.evaluate(refilled) - unknown
+        if got != fire:
+            failures.append("with random values in the absent fields:\n"
+                            + show(case_type, i, facts, as_of, board, fire - got, got - fire))
         for key, _ in fire:
             stats["fire"][key] += 1
         for key, _ in passed:
@@ -317,6 +392,10 @@ def test_engine_equals_reference_evaluator_on_10000_cases(checker, case_type, ca
         for key, _ in zero:
             stats["zero"][key] += 1
         by_id = {f.id: f for f in facts}
+        for key, fid in fire | passed:
+            rule = checker.catalogue.by_key(key)
+            if not stats["partly"][key] and decided_partly(rule, by_id[fid].values):
+                stats["partly"][key] += 1
         for key, fid in fire | passed:
             if not stats["exact"][key]:
                 rule = checker.catalogue.by_key(key)
@@ -328,6 +407,7 @@ def test_engine_equals_reference_evaluator_on_10000_cases(checker, case_type, ca
     elapsed = time.perf_counter() - start
     keys = {r.key for r in all_rules}
     divides = {r.key for r in all_rules if r.divisors}
+    bounded = {r.key for r in all_rules if may_decide_partly(r)}
     with capsys.disabled():
         print(f"\n[differential] {case_type}: {CASES[case_type]} cases in {elapsed:.1f} s; "
               f"{len(keys)} rule versions; decided firings {sum(stats['fire'].values())}, "
@@ -335,7 +415,9 @@ def test_engine_equals_reference_evaluator_on_10000_cases(checker, case_type, ca
               f"rules with a numeric limit {len(numeric)}: met exactly by "
               f"{sum(1 for k in numeric if stats['exact'][k])}, one unit off or on it by "
               f"{sum(1 for k in numeric if stats['limit'][k])}; rules with a divisor {len(divides)}, "
-              f"undecidable on a zero divisor {sum(1 for k in divides if stats['zero'][k])}")
+              f"undecidable on a zero divisor {sum(1 for k in divides if stats['zero'][k])}; "
+              f"rules a partly known min/max may decide {len(bounded)}, decided so by "
+              f"{sum(1 for k in bounded if stats['partly'][k])}")
     inexact = sorted(k for k in numeric if not stats["exact"][k])
     if inexact:   # e.g. a stated percentage whose limit falls between two whole shares
         with capsys.disabled():
@@ -345,6 +427,6 @@ def test_engine_equals_reference_evaluator_on_10000_cases(checker, case_type, ca
     # numeric limits, so the limit check below is not empty)
     assert numeric
     for what, which in (("fire", keys), ("pass", keys), ("unknown", keys), ("limit", numeric),
-                        ("zero", divides)):
+                        ("zero", divides), ("partly", bounded)):
         never = sorted(k for k in which if not stats[what][k])
         assert not never, f"never {what}: {never}"

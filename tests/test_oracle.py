@@ -87,6 +87,18 @@ def ipo_facts(draw):
         "outcome.status": draw(st.sampled_from(["planned", "completed", "aborted", "suspended"])),
         "disclosures.investment_risk_notice": draw(st.booleans()),
     }
+    # the four benchmarks partly known, around the price: one given may settle the ceiling
+    near_price = [c for c in (price, price + Decimal("0.0001"), price - Decimal("0.0001"), price * 2)
+                  if Decimal("0.0001") <= c <= 10**5]
+    four = [draw(st.one_of(st.none(), st.sampled_from(near_price))) for _ in range(4)]
+    given = [b for b in four if b is not None]
+    values.update({
+        "pricing.ceiling_published": values["pricing.ceiling"] is not None,
+        **dict(zip(("pricing.benchmarks.median_all", "pricing.benchmarks.wavg_all",
+                    "pricing.benchmarks.median_ltf", "pricing.benchmarks.wavg_ltf"), four, strict=True)),
+        "pricing.benchmark_count": len(given),
+        "pricing.benchmarks_low": min(given) if given else None,
+    })
     facts = [Fact("offering", "f0", values)]
     for i in range(draw(st.integers(0, 4))):
         facts.append(Fact("strategic_investor", f"f{i + 1}", {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..facts import Fact
 from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
 from . import consistency, online, timetable
-from .dates import whole_months
+from .dates import add_months, whole_months
 from .offline_defaults import default_facts, restriction_positions, restriction_values
 
 
@@ -14,18 +16,59 @@ def _sum(values):
     return sum(values) if values else 0
 
 
+BENCHMARKS = ("median_all", "wavg_all", "median_ltf", "wavg_ltf")
+
+
+def benchmarks(case: IpoCase) -> list:
+    """The four benchmark prices as stated (None where not given)."""
+    b = case.pricing.benchmarks
+    return [None if b is None else getattr(b, name) for name in BENCHMARKS]
+
+
 def ceiling(case: IpoCase):
     """The published ceiling, else the lowest of the four benchmark values when all four are given."""
     p = case.pricing
     if p.ceiling is not None:
         return p.ceiling, ("pricing", "ceiling")
-    b = p.benchmarks
-    if b is None:
+    if p.benchmarks is None:
         return None, ("pricing",)
-    four = [b.median_all, b.wavg_all, b.median_ltf, b.wavg_ltf]
+    four = benchmarks(case)
     if any(v is None for v in four):
         return None, ("pricing", "benchmarks")
     return min(four), ("pricing", "benchmarks")
+
+
+def ceiling_values(case: IpoCase) -> dict:
+    """What the rules need to judge a price against the ceiling with partial knowledge.
+
+    The rules compare with `pricing.ceiling` when one is published (it is authoritative), else
+    with min() of the four benchmarks, so that a price above any one benchmark given is above the
+    ceiling whatever the others are. `pricing.ceiling_at_most` is what the messages show: the
+    published ceiling, else the lowest benchmark given (the ceiling cannot be higher).
+    """
+    four = benchmarks(case)
+    given = [v for v in four if v is not None]
+    low = min(given) if given else None
+    published = case.pricing.ceiling
+    return {
+        "pricing.ceiling_published": published is not None,
+        **{f"pricing.benchmarks.{name}": v for name, v in zip(BENCHMARKS, four, strict=True)},
+        "pricing.benchmark_count": len(given),
+        "pricing.benchmarks_low": low,
+        "pricing.ceiling_at_most": published if published is not None else low,
+    }
+
+
+def ceiling_paths(case: IpoCase) -> dict:
+    given = [(v, name) for name, v in zip(BENCHMARKS, benchmarks(case), strict=True) if v is not None]
+    low = ("pricing", "benchmarks", min(given)[1]) if given else ("pricing",)
+    stated = ("pricing", "ceiling") if case.pricing.ceiling is not None else ("pricing",)
+    return {
+        "pricing.ceiling_published": stated,
+        "pricing.benchmark_count": ("pricing", "benchmarks") if given else ("pricing",),
+        "pricing.benchmarks_low": low,
+        "pricing.ceiling_at_most": stated if case.pricing.ceiling is not None else low,
+    }
 
 
 def investor_count(case: IpoCase):
@@ -53,12 +96,32 @@ def employee_plan_shares(lines, by_type):
 
 
 def lockup_months(line, listing_date):
-    """Months given, else whole months from the listing date to lockup_until; None if unknown."""
+    """Months given, else whole months from the listing date to lockup_until; None if unknown.
+
+    When both are given, the months are used here and ipo.consistency.lockup_dates checks that
+    lockup_until is the last day they give (lockup_values), so a disagreement is a violation."""
     if line.lockup_months is not None:
         return line.lockup_months
     if line.lockup_until is not None and listing_date is not None:
         return whole_months(listing_date, line.lockup_until)
     return None
+
+
+def lockup_values(line, listing_date) -> dict:
+    """The two lock-up figures of a line, for their consistency rule: lockup_until as stated and
+    the last day lockup_months gives from the listing date (the day before the same date N months
+    later: listing 2026-04-15, 12 months → 2027-04-14)."""
+    both = line.lockup_months is not None and line.lockup_until is not None
+    end = None
+    if line.lockup_months is not None and listing_date is not None:
+        end = add_months(listing_date, line.lockup_months) - dt.timedelta(days=1)
+    return {"investor.lockup_both_stated": both, "investor.lockup_until": line.lockup_until,
+            "investor.lockup_months_end": end}
+
+
+LOCKUP_END_ABSENT = {"investor.lockup_months_end": {
+    "zh": "未给出上市日（timetable.listing_date），无法由限售月数推出限售期最后一日",
+    "en": "no listing date (timetable.listing_date), so the last day of the lock-up months is unknown"}}
 
 
 def derive(case: IpoCase, doc: Document) -> list[Fact]:
@@ -84,6 +147,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "offering.greenshoe_shares": case.offering.greenshoe_shares,
         "offering.net_public_shares": issue - strategic_total,
         "pricing.ceiling": ceil_value,
+        **ceiling_values(case),
         "pricing.valid_bidder_count": case.pricing.valid_bidder_count,
         "pricing.cutoff_at_issue_price": case.pricing.cutoff_at_issue_price,
         "pricing.method": case.pricing.method.value,
@@ -129,6 +193,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
     paths.update({
         "offering.net_public_shares": ("offering", "issue_shares"),
         "pricing.ceiling": ceil_path,
+        **ceiling_paths(case),
         "allocation.offline_lockup_ratio": ("allocation", "offline_lockup", "ratio"),
         "allocation.offline_lockup_months": ("allocation", "offline_lockup", "months"),
         "disclosures.investment_risk_notice": ("disclosures",),
@@ -182,6 +247,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "investor.aggregate": line.aggregate,
             "investor.lockup_months": lockup_months(line, listing),
             "offering.issue_shares": issue,
+            **lockup_values(line, listing),
             **consistency.investor_values(line),
         }
         ipositions = doc.positions_of({
@@ -190,11 +256,15 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "investor.shares": base + ("shares",),
             "investor.aggregate": base,
             "investor.lockup_months": lock_path,
+            "investor.lockup_both_stated": base,
+            "investor.lockup_until": base + ("lockup_until",),
+            "investor.lockup_months_end": base + ("lockup_months",),
             "offering.issue_shares": ("offering", "issue_shares"),
             **{name: base + p for name, p in consistency.INVESTOR_PATHS.items()},
         })
+        reasons = LOCKUP_END_ABSENT if line.lockup_months is not None and listing is None else {}
         facts.append(Fact("strategic_investor", f"f{i + 1}", ivalues, ipositions, {}, line.name,
-                          doc.position(base)))
+                          doc.position(base), reasons))
     facts.extend(placing_object_facts(case, doc))
     facts.extend(default_facts(case, doc))
     return facts

@@ -249,7 +249,7 @@ class PlacingObject(Strict):
 
 
 class Results(Strict):
-    offline_subscribed_shares: Shares | None = Field(None, description="网下有效申购数量 (T, final price)")
+    offline_subscribed_shares: BidShares | None = Field(None, description="网下有效申购数量 (T, final price)")
     offline_paid_shares: Shares | None = Field(None, description="网下缴款认购股数")
     offline_abandoned_shares: Shares | None = Field(None, description="网下放弃认购股数")
     online_paid_shares: Shares | None = Field(None, description="网上缴款认购股数")

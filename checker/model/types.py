@@ -123,8 +123,9 @@ IssuePrice = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=10**5),
                        AfterValidator(_decimals(2)), _json("number", 0, 10**5, above=True, decimals=2)]
 Ratio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1), AfterValidator(_decimals(6)),
                   _json("number", 0, 1, decimals=6)]
+# the SZSE prints subscription multiples to 5 decimals (朝研 7,930.15473倍), the SSE to 4 or 2
 Multiple = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10**9),
-                     AfterValidator(_decimals(4)), _json("number", 0, 10**9, decimals=4)]
+                     AfterValidator(_decimals(5)), _json("number", 0, 10**9, decimals=5)]
 PeRatio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10**6),
                     AfterValidator(_decimals(2)), _json("number", 0, 10**6, decimals=2)]
 Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_decimals(4)),
