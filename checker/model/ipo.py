@@ -54,6 +54,12 @@ class Disclosure(StrEnum):
     investment_risk_notice = "investment_risk_notice"  # 投资风险特别公告
 
 
+class Disclosures(Strict):
+    """The mapping form of `disclosures`: each notice true (published) or false (not published)."""
+
+    investment_risk_notice: bool | None = Field(None, description="投资风险特别公告 published (true/false)")
+
+
 class Issuer(Strict):
     name: Text = Field(description="发行人全称 / issuer's full name")
     short_name: Text | None = Field(None, description="证券简称 / short name")
@@ -87,6 +93,9 @@ class Offering(Strict):
     gross_proceeds: Yuan | None = Field(None, description="募集资金总额 as stated, yuan")
     old_shares: Shares | None = Field(
         None, description="老股转让/公开发售股份: existing shares sold by holders, included in issue_shares")
+    greenshoe: bool | None = Field(
+        None, description="设有超额配售选择权 (true/false); implied true by a greenshoe figure above 0, "
+                          "false by greenshoe_shares: 0; absent: unknown")
     greenshoe_shares: Shares | None = Field(
         None, description="超额配售选择权: over-allotment option size in shares, on top of issue_shares")
     greenshoe_exercised_shares: Shares | None = Field(
@@ -96,6 +105,15 @@ class Offering(Strict):
     gross_proceeds_rounding: Yuan | None = Field(
         None, description="the unit gross_proceeds is stated to, yuan: 100 for 万元 with two decimals "
                           "(the default), 0.01 for exact yuan")
+
+    @model_validator(mode="after")
+    def _greenshoe_consistent(self):
+        sized = [x for x in (self.greenshoe_shares, self.greenshoe_exercised_shares) if x]
+        if self.greenshoe is False and sized:
+            raise ValueError("greenshoe: false contradicts a greenshoe figure above 0")
+        if self.greenshoe is True and self.greenshoe_shares == 0:
+            raise ValueError("greenshoe: true contradicts greenshoe_shares: 0")
+        return self
 
 
 class Benchmarks(Strict):
@@ -135,8 +153,12 @@ class StrategicInvestor(Strict):
     shares: IssueShares = Field(description="获配股数 (final)")
     lockup_months: Months | None = Field(None, description="限售期, months from listing")
     lockup_until: Date | None = Field(None, description="限售期届满日, when given as a date")
+    # A line is one investor unless it says it groups several: a structural flag of the format
+    # (the line's name and shares are the investor's), so its absence is a statement, not a gap.
     aggregate: bool = Field(False, description="true when this line groups several investors")
     investor_count: Count | None = Field(None, description="investors an aggregate line holds, if known")
+    # Safe default: the line's required `type` states what its members are (an `other` line says
+    # it holds no employee plan); this flag is the exception for a mixed aggregate line.
     includes_employee_plan: bool = Field(
         False, description="an aggregate line that holds an employee plan whose own shares are not given")
     pct_of_issue: Percent | None = Field(None, description="占本次发行股份数量的比例 as stated, in percent")
@@ -154,7 +176,10 @@ class StrategicInvestor(Strict):
 class Strategic(Strict):
     initial_shares: Shares | None = Field(None, description="初始战略配售数量")
     initial_pct: Percent | None = Field(None, description="初始战略配售占发行数量的比例 as stated, percent")
-    final_shares: Shares | None = Field(None, description="最终战略配售数量 as stated (= sum of the lines)")
+    final_shares: Shares | None = Field(
+        None, description="最终战略配售数量 as stated (= sum of the lines); 0 says there is no strategic "
+                          "placement. Without lines it is the strategic total; without either, the total is "
+                          "unknown")
     final_pct: Percent | None = Field(None, description="最终战略配售占发行数量的比例 as stated, percent")
     investors: list[StrategicInvestor] = Field(default_factory=list, max_length=500,
                                                description="one line per strategic investor or group")
@@ -219,7 +244,7 @@ class PlacingObject(Strict):
     name: Text = Field(description="配售对象名称")
     code: str | None = Field(None, pattern=r"^[A-Za-z0-9\-]{1,40}$", description="配售对象编码 (SAC)")
     investor: Text | None = Field(None, description="网下投资者 (the manager the object belongs to)")
-    bid: bool = Field(False, description="参与了初步询价报价 (valid or not)")
+    bid: bool | None = Field(None, description="参与了初步询价报价 (valid or not); absent: unknown")
     valid_quote: bool | None = Field(None, description="提供了有效报价")
     online_subscribed: bool | None = Field(None, description="also subscribed in the online tranche")
     offline_subscribed: bool | None = Field(None, description="参与了网下申购 (offline subscription)")
@@ -245,8 +270,8 @@ class Outcome(Strict):
     status: lax(OutcomeStatus) = Field(OutcomeStatus.planned,
                                        description="planned / completed / aborted / suspended")
     reason: Text | None = Field(None, description="why the offering was aborted or suspended")
-    regulator_order: bool = Field(
-        False, description="证监会责令或交易所要求中止发行 (false when no order is recorded)")
+    regulator_order: bool | None = Field(
+        None, description="证监会责令或交易所要求中止发行 (true/false); absent: unknown")
 
 
 class IpoCase(Strict):
@@ -265,8 +290,14 @@ class IpoCase(Strict):
     results: Results | None = Field(None, description="subscription and payment results (none in a plan)")
     outcome: Outcome = Field(Outcome(), description="whether the offering is planned, completed, aborted or "
                                                     "suspended")
-    disclosures: list[lax(Disclosure)] = Field(default_factory=list,
-                                               description="risk notices the issuer published")
+    disclosures: Disclosures | list[lax(Disclosure)] = Field(
+        default_factory=list,
+        description="risk notices: a mapping {investment_risk_notice: true|false}, or a list of the notices "
+                    "published (a listed notice is true; one not listed is unknown unless "
+                    "disclosures_complete: true)")
+    disclosures_complete: bool = Field(
+        False, description="true when the disclosures list names every notice published (a notice not "
+                           "listed is then false)")
     waivers: list[Waiver] = Field(default_factory=list,
                                   description="accepted findings: rule, reason, approver, expiry")
 
@@ -275,6 +306,20 @@ class IpoCase(Strict):
     @property
     def board(self) -> str | None:
         return self.issuer.board.value
+
+    def disclosed(self, notice: Disclosure) -> bool | None:
+        """True/false when the case says so (the mapping, a listed notice, a complete list); else None."""
+        if isinstance(self.disclosures, Disclosures):
+            return getattr(self.disclosures, notice.value)
+        if notice in self.disclosures:
+            return True
+        return False if self.disclosures_complete else None
+
+    @model_validator(mode="after")
+    def _complete_needs_list(self):
+        if self.disclosures_complete and isinstance(self.disclosures, Disclosures):
+            raise ValueError("disclosures_complete is for the list form of disclosures")
+        return self
 
     @property
     def as_of_date(self) -> dt.date | None:
