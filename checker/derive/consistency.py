@@ -13,6 +13,7 @@ from math import gcd
 from ..facts import MAX_ABS
 from ..model.ipo import IpoCase, Offering, Pricing, StrategicInvestor
 from . import strategic
+from .strategic import sponsor_paid
 
 WAN_YUAN_CENTS = Decimal(100)   # 万元 with two decimals: the stated gross is a multiple of ¥100
 MIN_STEP_EXPONENT = -4          # percentages are carried to four decimals
@@ -103,7 +104,7 @@ def offering_values(case: IpoCase) -> dict:
         "offering.has_old_shares": None if o.old_shares is None else o.old_shares > 0,
         "pricing.price_notice_on_time": p.price_notice_on_time,
         "strategic.final_shares": s.final_shares,
-        "strategic.sponsor_paid": strategic.sponsor_paid(case),
+        "strategic.sponsor_paid": sponsor_paid(s.investors, strategic.no_placement(case)),
         "results.offline_subscribed_shares": r.offline_subscribed_shares if r else None,
         "results.offline_abandoned_shares": r.offline_abandoned_shares if r else None,
         "results.online_abandoned_shares": r.online_abandoned_shares if r else None,
@@ -142,6 +143,10 @@ def absent_reasons(case: IpoCase, values: dict) -> dict[str, dict[str, str]]:
     p = case.pricing
     stated = p.total_bid_shares and p.excluded_bid_shares is not None
     reasons = greenshoe_reasons(case.offering)
+    if case.offering.old_shares is None:
+        reasons["offering.has_old_shares"] = {
+            "zh": "案例未给出老股转让股数（offering.old_shares；0 表示全部为新股）",
+            "en": "the case does not state offering.old_shares (0 when every share offered is new)"}
     if values["pricing.excluded_ratio_den"] is None and stated:
         reason = {"zh": "拟申购总量约分后仍超过10^12股，无法精确比较",
                   "en": "the bid totals, reduced to lowest terms, still exceed 10^12 shares and cannot be "

@@ -7,7 +7,7 @@ Without either, the total and everything counted over the lines are absent (unkn
 
 from __future__ import annotations
 
-from ..model.ipo import InvestorType, IpoCase
+from ..model.ipo import InvestorType, IpoCase, StrategicInvestor
 
 UNKNOWN_PLACEMENT = {
     "zh": "案例未列战略投资者，也未给出最终战略配售数量（strategic.final_shares；0 表示无战略配售）",
@@ -48,12 +48,11 @@ def by_type(case: IpoCase) -> dict:
     return {t: [x for x in case.strategic.investors if x.type == t] for t in InvestorType}
 
 
-def sponsor_paid(case: IpoCase) -> bool | None:
-    """Did the sponsor's subsidiary co-invest and pay? With lines listed and none a sponsor line,
-    or with no placement stated: False. Without lines and without a stated total: None."""
-    lines = case.strategic.investors
+def sponsor_paid(lines: list[StrategicInvestor], no_placement: bool = False) -> bool | None:
+    """Did the sponsor's subsidiary co-invest and pay? Lines listed and none a sponsor line, or no
+    placement stated: False. No lines and no stated total: None (unknown). A line unpaid: False."""
     if not lines:
-        return False if no_placement(case) else None
+        return False if no_placement else None
     sponsor = [x for x in lines if x.type == InvestorType.sponsor_subsidiary]
     if not sponsor or any(x.paid is False for x in sponsor):
         return False
