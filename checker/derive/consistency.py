@@ -124,7 +124,8 @@ def offering_values(case: IpoCase) -> dict:
         "allocation.clawback_stated": a.clawback_shares is not None,
         "pricing.excluded_shares_stated": p.excluded_bid_shares is not None and bool(p.total_bid_shares),
     })
-    for name, stated in (("offering.issue_pct", o.issue_pct), ("pricing.excluded_bid_pct", p.excluded_bid_pct),
+    for name, stated in (("offering.issue_pct", o.issue_pct),
+                         ("pricing.excluded_bid_pct", p.excluded_bid_pct),
                          ("strategic.initial_pct", s.initial_pct), ("strategic.final_pct", s.final_pct),
                          ("allocation.offline_initial_pct", a.offline_initial_pct),
                          ("allocation.online_initial_pct", a.online_initial_pct)):

@@ -52,12 +52,11 @@ def employee_plan_shares(lines, by_type):
     return _sum([x.shares for x in by_type[InvestorType.employee_plan]])
 
 
-def disclosure_path(case: IpoCase, notice: Disclosure) -> tuple:
+def disclosure_path(doc: Document, notice: Disclosure) -> tuple:
     """Where a notice is written: its key (mapping form), its list item, else the disclosures key."""
-    if isinstance(case.disclosures, list):
-        if notice in case.disclosures:
-            return ("disclosures", case.disclosures.index(notice))
-        return ("disclosures",)
+    written = doc.data.get("disclosures")
+    if isinstance(written, list):
+        return ("disclosures", written.index(notice.value)) if notice.value in written else ("disclosures",)
     return ("disclosures", notice.value)
 
 
@@ -143,7 +142,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "pricing.ceiling": ceil_path,
         "allocation.offline_lockup_ratio": ("allocation", "offline_lockup", "ratio"),
         "allocation.offline_lockup_months": ("allocation", "offline_lockup", "months"),
-        "disclosures.investment_risk_notice": disclosure_path(case, Disclosure.investment_risk_notice),
+        "disclosures.investment_risk_notice": disclosure_path(doc, Disclosure.investment_risk_notice),
         "allocation.online_cap_lots_remainder": ("allocation", "online_cap_shares"),
         "timetable.payment_due_date": ("timetable", "t_day"),
         "timetable.payment_cutoff_minutes": ("timetable", "payment_cutoff"),

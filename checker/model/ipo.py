@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 
 from .types import (
     BidShares,
@@ -55,9 +55,31 @@ class Disclosure(StrEnum):
 
 
 class Disclosures(Strict):
-    """The mapping form of `disclosures`: each notice true (published) or false (not published)."""
+    """Each notice true (published), false (not published) or absent (unknown). Written as a mapping,
+    or as the older list of the notices published (a listed notice is true, the others unknown)."""
 
     investment_risk_notice: bool | None = Field(None, description="投资风险特别公告 published (true/false)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_form(cls, data):
+        if not isinstance(data, list):
+            return data
+        allowed = [d.value for d in Disclosure]
+        for item in data:
+            if not isinstance(item, str) or item not in allowed:
+                raise ValueError(f"unknown notice {str(item)[:40]!r} (allowed: {', '.join(allowed)})")
+        return {item: True for item in data}
+
+
+_NOTICE = {"type": ["boolean", "null"]}
+DISCLOSURES_SCHEMA = {
+    "description": "risk notices: a mapping {investment_risk_notice: true|false}, or a list of the notices "
+                   "published (a listed notice is true; one not listed is unknown unless "
+                   "disclosures_complete: true)",
+    "anyOf": [{"type": "object", "additionalProperties": False,
+               "properties": {d.value: _NOTICE for d in Disclosure}},
+              {"type": "array", "items": {"enum": [d.value for d in Disclosure]}}]}
 
 
 class Issuer(Strict):
@@ -290,14 +312,12 @@ class IpoCase(Strict):
     results: Results | None = Field(None, description="subscription and payment results (none in a plan)")
     outcome: Outcome = Field(Outcome(), description="whether the offering is planned, completed, aborted or "
                                                     "suspended")
-    disclosures: Disclosures | list[lax(Disclosure)] = Field(
-        default_factory=list,
-        description="risk notices: a mapping {investment_risk_notice: true|false}, or a list of the notices "
-                    "published (a listed notice is true; one not listed is unknown unless "
-                    "disclosures_complete: true)")
+    disclosures: Annotated[Disclosures, WithJsonSchema(DISCLOSURES_SCHEMA)] = Field(
+        Disclosures(), description=DISCLOSURES_SCHEMA["description"])
+    # a structural flag: without it nothing is inferred from a notice's absence
     disclosures_complete: bool = Field(
-        False, description="true when the disclosures list names every notice published (a notice not "
-                           "listed is then false)")
+        False, description="true when disclosures names every notice published (one not named is then "
+                           "false)")
     waivers: list[Waiver] = Field(default_factory=list,
                                   description="accepted findings: rule, reason, approver, expiry")
 
@@ -309,17 +329,10 @@ class IpoCase(Strict):
 
     def disclosed(self, notice: Disclosure) -> bool | None:
         """True/false when the case says so (the mapping, a listed notice, a complete list); else None."""
-        if isinstance(self.disclosures, Disclosures):
-            return getattr(self.disclosures, notice.value)
-        if notice in self.disclosures:
-            return True
-        return False if self.disclosures_complete else None
-
-    @model_validator(mode="after")
-    def _complete_needs_list(self):
-        if self.disclosures_complete and isinstance(self.disclosures, Disclosures):
-            raise ValueError("disclosures_complete is for the list form of disclosures")
-        return self
+        stated = getattr(self.disclosures, notice.value)
+        if stated is None and self.disclosures_complete:
+            return False
+        return stated
 
     @property
     def as_of_date(self) -> dt.date | None:
