@@ -165,3 +165,19 @@ def test_a_consistency_rule_without_a_stated_figure_gives_no_finding(checker):
     assert [f.rule_id for f in result.findings if f.rule_id.startswith("ipo.consistency.percent.")] == []
     wrong = check(checker, DAPUWEI, {"offering.issue_pct": 25})
     assert "ipo.consistency.percent.issue" in {f.rule_id for f in wrong.findings if f.status == "violation"}
+
+
+def test_a_stated_net_public_issue_stands_in_for_absent_strategic_figures(checker):
+    tranches, net = "ipo.consistency.tranches.initial", {"offering.net_public_shares": 34897309}
+    assert status(checker, DAPUWEI, tranches, {**NO_LINES, "allocation.online_initial_shares": 6979001}) \
+        == "not_evaluated"
+    assert status(checker, DAPUWEI, tranches, {**NO_LINES, **net}) == "pass"
+    assert status(checker, DAPUWEI, tranches, {**NO_LINES, "offering.net_public_shares": 34897308}) \
+        == "violation"
+    # the strategic total follows: 43,621,636 − 34,897,309 = 8,724,327, within 20%
+    assert status(checker, DAPUWEI, "ipo.strategic.cap_ratio.lt100m", {**NO_LINES, **net}) == "pass"
+    rule = "ipo.consistency.net_public"
+    assert findings(checker, DAPUWEI, rule, {}) == []
+    assert findings(checker, DAPUWEI, rule, {**NO_LINES, **net}) == []     # nothing to compare with
+    assert status(checker, DAPUWEI, rule, net) == "pass"
+    assert status(checker, DAPUWEI, rule, {"offering.net_public_shares": 34897310}) == "violation"

@@ -122,6 +122,9 @@ def offering_values(case: IpoCase) -> dict:
         "strategic.lines_listed": bool(s.investors),
         "offering.gross_proceeds_stated": o.gross_proceeds is not None,
         "allocation.clawback_stated": a.clawback_shares is not None,
+        "offering.stated_net_public_shares": o.net_public_shares,
+        "offering.net_public_shares_stated": o.net_public_shares is not None,
+        "strategic.total_stated": strategic.stated_total(case) is not None,
         "pricing.excluded_shares_stated": p.excluded_bid_shares is not None and bool(p.total_bid_shares),
     })
     for name, stated in (("offering.issue_pct", o.issue_pct),
@@ -181,12 +184,14 @@ def offering_paths(case: IpoCase) -> dict[str, tuple]:
     for name in list(paths):
         if name.endswith("_stated"):
             paths[name] = {"strategic.lines_listed": ("strategic", "investors"),
+                           "strategic.total_stated": strategic.path(case),
                            "pricing.excluded_shares_stated": ("pricing", "excluded_bid_shares"),
                            "allocation.clawback_stated": ("allocation", "clawback_shares")}.get(
                                name, paths[name][:-1] + (paths[name][-1][: -len("_stated")],))
     exclusion_from = ("pricing", "excluded_bid_shares") if case.pricing.excluded_bid_shares is not None \
         and case.pricing.total_bid_shares else ("pricing", "excluded_bid_pct")
     paths.update({
+        "offering.stated_net_public_shares": ("offering", "net_public_shares"),
         "pricing.exclusion_num": exclusion_from,
         "pricing.exclusion_den": exclusion_from,
         "pricing.exclusion_tol": exclusion_from,

@@ -90,7 +90,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "offering.gross_proceeds": case.offering.gross_proceeds,
         "offering.old_shares": case.offering.old_shares,
         "offering.greenshoe_shares": consistency.greenshoe_shares(case.offering),
-        "offering.net_public_shares": None if strategic_total is None else issue - strategic_total,
+        "offering.net_public_shares": strategic.net_public(case),
         "pricing.ceiling": ceil_value,
         "pricing.valid_bidder_count": case.pricing.valid_bidder_count,
         "pricing.cutoff_at_issue_price": case.pricing.cutoff_at_issue_price,
@@ -150,7 +150,9 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
     paths.update(consistency.offering_paths(case))
     for name in strategic.OVER_LINES + ("strategic.lines_total",):
         paths[name] = strategic.path(case)
-    paths["offering.net_public_shares"] = ("offering", "issue_shares")
+    paths["offering.net_public_shares"] = ("offering", "issue_shares") \
+        if strategic.stated_total(case) is not None or case.offering.net_public_shares is None \
+        else ("offering", "net_public_shares")
     positions = doc.positions_of(paths)
     for name in strategic.OVER_LINES + ("strategic.lines_total",):
         positions[name] = doc.key_position(paths[name])  # the block's own line, not its first item

@@ -30,10 +30,26 @@ def lines_total(case: IpoCase) -> int | None:
     return sum(x.shares for x in lines) if lines else None
 
 
-def total(case: IpoCase) -> int | None:
-    """最终战略配售数量: the lines' sum, else the stated final_shares, else None (unknown)."""
+def stated_total(case: IpoCase) -> int | None:
+    """The total from what the case writes about the placement: the lines' sum, else final_shares."""
     summed = lines_total(case)
     return summed if summed is not None else case.strategic.final_shares
+
+
+def total(case: IpoCase) -> int | None:
+    """最终战略配售数量: the lines' sum, else the stated final_shares, else issue − the stated net
+    public issue, else None (unknown)."""
+    known = stated_total(case)
+    net = case.offering.net_public_shares
+    if known is None and net is not None and net <= case.offering.issue_shares:
+        return case.offering.issue_shares - net
+    return known
+
+
+def net_public(case: IpoCase) -> int | None:
+    """扣除最终战略配售后的发行数量: issue − the strategic total, else the stated figure."""
+    known = stated_total(case)
+    return case.offering.issue_shares - known if known is not None else case.offering.net_public_shares
 
 
 def over_lines(case: IpoCase, value):

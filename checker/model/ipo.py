@@ -124,6 +124,9 @@ class Offering(Strict):
         None, description="超额配售选择权实际行使股数 (known after the stabilisation period)")
     issue_pct: Percent | None = Field(
         None, description="发行股份占发行后总股本的比例 as stated, in percent (10 for 10%)")
+    net_public_shares: Shares | None = Field(
+        None, description="扣除最终战略配售数量后的发行数量 as stated (网下 + 网上 before the clawback); "
+                          "stands in for issue − strategic total when the strategic figures are absent")
     gross_proceeds_rounding: Yuan | None = Field(
         None, description="the unit gross_proceeds is stated to, yuan: 100 for 万元 with two decimals "
                           "(the default), 0.01 for exact yuan")
