@@ -181,3 +181,21 @@ def test_a_stated_net_public_issue_stands_in_for_absent_strategic_figures(checke
     assert findings(checker, DAPUWEI, rule, {**NO_LINES, **net}) == []     # nothing to compare with
     assert status(checker, DAPUWEI, rule, net) == "pass"
     assert status(checker, DAPUWEI, rule, {"offering.net_public_shares": 34897310}) == "violation"
+
+
+OFFLINE = os.path.join(ROOT, "cases", "violations", "offline-defaults.yaml")
+
+
+def test_earlier_records_not_given_leave_the_count_and_the_restriction_unknown(checker):
+    ladder = "ipo.default.offline_ladder.serious_first"     # object 3: a first item-13 record, 6 months
+    unknown = {"placing_objects.3.prior_defaults": None}
+    gone = missing(checker, OFFLINE, ladder, {**unknown, "placing_objects.3.defaults.0.restriction_months": 12})
+    assert gone.missing == ["default.count_in_year"] and "prior_defaults" in gone.message["en"]
+    assert status(checker, OFFLINE, ladder, {}) == "pass"
+    assert status(checker, OFFLINE, ladder, {"placing_objects.3.defaults.0.restriction_months": 12}) \
+        == "violation"
+    bid = "ipo.default.offline_restricted_bid"           # object 1 bids while restricted
+    gone = missing(checker, OFFLINE, bid, {"placing_objects.1.prior_defaults": None})
+    assert set(gone.missing) == {"object.restricted", "object.restricted_until"}
+    assert status(checker, OFFLINE, bid, {}) == "violation"
+    assert status(checker, OFFLINE, bid, {"placing_objects.1.prior_defaults": []}) == "pass"

@@ -7,7 +7,7 @@ from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
 from . import consistency, online, strategic, timetable
 from .dates import whole_months
-from .offline_defaults import default_facts, restriction_positions, restriction_values
+from .offline_defaults import default_facts, prior_reasons, restriction_positions, restriction_values
 
 
 def _sum(values):
@@ -214,5 +214,6 @@ def placing_object_facts(case: IpoCase, doc: Document) -> list[Fact]:
         positions = doc.positions_of({name: base + (name.split(".")[1],) for name in values})
         values.update(restriction_values(obj, case))
         positions.update(restriction_positions(obj, base, doc))
-        facts.append(Fact("placing_object", f"p{i}", values, positions, {}, obj.name, doc.position(base)))
+        facts.append(Fact("placing_object", f"p{i}", values, positions, {}, obj.name, doc.position(base),
+                          prior_reasons(obj, ("object.restricted", "object.restricted_until"))))
     return facts

@@ -275,9 +275,10 @@ class PlacingObject(Strict):
     offline_subscribed: bool | None = Field(None, description="参与了网下申购 (offline subscription)")
     defaults: list[DefaultRecord] = Field(
         default_factory=list, max_length=21, description="违规/违约 in this offering (reported to SAC)")
-    prior_defaults: list[DefaultRecord] = Field(
-        default_factory=list, max_length=200,
-        description="the object's earlier records (other offerings): counts within the year, restrictions")
+    prior_defaults: list[DefaultRecord] | None = Field(
+        None, max_length=200,
+        description="the object's earlier records (other offerings): counts within the year, restrictions; "
+                    "[] for none; absent: unknown")
 
 
 class Results(Strict):
