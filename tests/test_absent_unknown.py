@@ -199,3 +199,14 @@ def test_earlier_records_not_given_leave_the_count_and_the_restriction_unknown(c
     assert set(gone.missing) == {"object.restricted", "object.restricted_until"}
     assert status(checker, OFFLINE, bid, {}) == "violation"
     assert status(checker, OFFLINE, bid, {"placing_objects.1.prior_defaults": []}) == "pass"
+
+
+HOLDER = os.path.join(ROOT, "cases", "violations", "ma-controller-lockup-12m.yaml")
+
+
+def test_a_counterparty_not_said_to_be_an_obligor_or_not_leaves_the_obligor_total_unknown(checker):
+    rule, over = "ma.comp.cap.shares", {"performance.declared": [{"year": 2024, "shares": 24000001, "cash": 0}]}
+    gone = missing(checker, HOLDER, rule, {**over, "counterparties.1.obligor": None})
+    assert gone.missing == ["comp.obligor_shares"]
+    assert status(checker, HOLDER, rule, over) == "violation"
+    assert status(checker, HOLDER, rule, {**over, "counterparties.1.obligor": False}) == "violation"
