@@ -60,10 +60,6 @@ def over_lines(case: IpoCase, value):
     return value if no_placement(case) else None
 
 
-def by_type(case: IpoCase) -> dict:
-    return {t: [x for x in case.strategic.investors if x.type == t] for t in InvestorType}
-
-
 def sponsor_paid(lines: list[StrategicInvestor], no_placement: bool = False) -> bool | None:
     """Did the sponsor's subsidiary co-invest and pay? Lines listed and none a sponsor line, or no
     placement stated: False. No lines and no stated total: None (unknown). A line unpaid: False."""
