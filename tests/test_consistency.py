@@ -72,7 +72,9 @@ def test_sponsor_paid_needs_every_sponsor_line_paid():
     assert sponsor_paid([_line("sponsor_subsidiary", True), other]) is True
     assert sponsor_paid([_line("sponsor_subsidiary", True), _line("sponsor_subsidiary", False)]) is False
     assert sponsor_paid([_line("sponsor_subsidiary", None)]) is None
-    assert sponsor_paid([other]) is False  # no sponsor line: no co-investment
+    assert sponsor_paid([other]) is False  # lines listed, no sponsor line: no co-investment
+    assert sponsor_paid([]) is None  # no lines at all: unknown, not "no co-investment"
+    assert sponsor_paid([], no_placement=True) is False  # final_shares: 0 says there is none
 
 
 def test_dapuwei_declared_figures_as_facts():
@@ -86,7 +88,7 @@ def test_dapuwei_declared_figures_as_facts():
     assert v["offering.gross_proceeds_rounding"] == 100
     assert v["offering.has_greenshoe"] is False
     assert v["strategic.sponsor_paid"] is True
-    assert v["outcome.regulator_order"] is False
+    assert v["outcome.regulator_order"] is None  # not stated: unknown, never "no order"
     assert [i.values["investor.pct_of_issue_step"] for i in investors] == [Decimal("0.01")] * 3
 
 
@@ -100,14 +102,16 @@ def test_dapuwei_raises_no_consistency_or_abort_alarm(checker):
     # what the T-1 announcement states is checked; only result-stage figures wait for the results
     assert {"ipo.consistency.strategic_total", "ipo.consistency.gross_proceeds",
             "ipo.consistency.tranches.initial", "ipo.consistency.percent.excluded_bids",
-            "ipo.consistency.percent.strategic_line", "ipo.abort.cosponsor_failed.chinext",
-            "ipo.abort.regulator_order"}.isdisjoint(open_ | pending)
+            "ipo.consistency.percent.strategic_line", "ipo.abort.cosponsor_failed.chinext"}.isdisjoint(
+        open_ | pending)
+    # the plan states no clawback, so its consistency rule does not apply; whether a regulator
+    # ordered a suspension is an outcome: pending on a plan like the other results-stage rules
     assert open_ & set(checked) == {"ipo.abort.market_cap_standard"}
     assert pending & set(checked) == {
-        "ipo.abort.offline_undersubscribed", "ipo.abort.paid_below_70pct",
+        "ipo.abort.offline_undersubscribed", "ipo.abort.paid_below_70pct", "ipo.abort.regulator_order",
         "ipo.clawback.direction", "ipo.consistency.offline_lockup_shares.max",
         "ipo.consistency.offline_lockup_shares.min", "ipo.consistency.results.offline",
-        "ipo.consistency.results.online", "ipo.consistency.tranches.clawback", "ipo.consistency.tranches.final"}
+        "ipo.consistency.results.online", "ipo.consistency.tranches.final"}
 
 
 def test_a_one_digit_slip_in_the_gross_is_caught_at_its_line(checker):

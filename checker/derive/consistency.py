@@ -11,7 +11,9 @@ from decimal import Decimal
 from math import gcd
 
 from ..facts import MAX_ABS
-from ..model.ipo import InvestorType, IpoCase, StrategicInvestor
+from ..model.ipo import IpoCase, Offering, Pricing, StrategicInvestor
+from . import strategic
+from .strategic import sponsor_paid
 
 WAN_YUAN_CENTS = Decimal(100)   # 万元 with two decimals: the stated gross is a multiple of ¥100
 MIN_STEP_EXPONENT = -4          # percentages are carried to four decimals
@@ -43,14 +45,33 @@ def expected_market_cap(price: Decimal | None, post_issue_shares: int | None) ->
     return price * post_issue_shares
 
 
-def sponsor_paid(lines: list[StrategicInvestor]) -> bool | None:
-    """Did the sponsor's subsidiary co-invest and pay? No sponsor line: False. Unknown: None."""
-    sponsor = [x for x in lines if x.type == InvestorType.sponsor_subsidiary]
-    if not sponsor or any(x.paid is False for x in sponsor):
-        return False
-    if any(x.paid is None for x in sponsor):
-        return None
-    return True
+def greenshoe_known(o: Offering) -> bool | None:
+    """Is there an over-allotment option? Stated (greenshoe), implied by a figure above 0, denied by
+    greenshoe_shares: 0; else None (unknown: its absence is never assumed)."""
+    if o.greenshoe is not None:
+        return o.greenshoe
+    if o.greenshoe_shares or o.greenshoe_exercised_shares:
+        return True
+    return False if o.greenshoe_shares == 0 else None
+
+
+def greenshoe_shares(o: Offering) -> int | None:
+    """The over-allotment size: as stated; 0 when the case says there is none; else None."""
+    if o.greenshoe_shares is not None:
+        return o.greenshoe_shares
+    return 0 if greenshoe_known(o) is False else None
+
+
+def exclusion(p: Pricing) -> tuple[int | None, int | None, int | None]:
+    """The highest-price exclusion as num/den ± tol/den: from the share counts when both are given
+    (exact, tol 0), else from the stated excluded_bid_pct within half its last decimal place."""
+    if p.excluded_bid_shares is not None and p.total_bid_shares:
+        num, den = lowest_terms(p.excluded_bid_shares, p.total_bid_shares, MAX_ABS)
+        return num, den, (None if den is None else 0)
+    if p.excluded_bid_pct is None:
+        return None, None, None
+    # percent to 4 decimals: pct% = 2·10^4·pct / 2·10^6, half a step = 10^4·step / 2·10^6
+    return int(p.excluded_bid_pct * 20000), 2_000_000, int(stated_step(p.excluded_bid_pct) * 10000)
 
 
 def lowest_terms(part: int | None, whole: int | None, bound: int) -> tuple[int | None, int | None]:
@@ -79,11 +100,11 @@ def offering_values(case: IpoCase) -> dict:
         "issuer.listing_standard_market_cap": case.issuer.listing_standard_market_cap,
         "offering.expected_market_cap": expected_market_cap(o.price, o.post_issue_total_shares),
         "offering.gross_proceeds_rounding": gross_rounding(o.gross_proceeds_rounding),
-        "offering.has_greenshoe": bool(o.greenshoe_shares),
-        "offering.has_old_shares": bool(o.old_shares),
+        "offering.has_greenshoe": greenshoe_known(o),
+        "offering.has_old_shares": None if o.old_shares is None else o.old_shares > 0,
         "pricing.price_notice_on_time": p.price_notice_on_time,
         "strategic.final_shares": s.final_shares,
-        "strategic.sponsor_paid": sponsor_paid(s.investors),
+        "strategic.sponsor_paid": sponsor_paid(s.investors, strategic.no_placement(case)),
         "results.offline_subscribed_shares": r.offline_subscribed_shares if r else None,
         "results.offline_abandoned_shares": r.offline_abandoned_shares if r else None,
         "results.online_abandoned_shares": r.online_abandoned_shares if r else None,
@@ -93,6 +114,25 @@ def offering_values(case: IpoCase) -> dict:
     }
     values["pricing.excluded_ratio_num"], values["pricing.excluded_ratio_den"] = lowest_terms(
         p.excluded_bid_shares, p.total_bid_shares, MAX_ABS)
+    (values["pricing.exclusion_num"], values["pricing.exclusion_den"],
+     values["pricing.exclusion_tol"]) = exclusion(p)
+    # a consistency rule compares a stated figure only when the case states it
+    values.update({
+        "strategic.final_shares_stated": s.final_shares is not None,
+        "strategic.lines_listed": bool(s.investors),
+        "offering.gross_proceeds_stated": o.gross_proceeds is not None,
+        "allocation.clawback_stated": a.clawback_shares is not None,
+        "offering.stated_net_public_shares": o.net_public_shares,
+        "offering.net_public_shares_stated": o.net_public_shares is not None,
+        "strategic.total_stated": strategic.stated_total(case) is not None,
+        "pricing.excluded_shares_stated": p.excluded_bid_shares is not None and bool(p.total_bid_shares),
+    })
+    for name, stated in (("offering.issue_pct", o.issue_pct),
+                         ("pricing.excluded_bid_pct", p.excluded_bid_pct),
+                         ("strategic.initial_pct", s.initial_pct), ("strategic.final_pct", s.final_pct),
+                         ("allocation.offline_initial_pct", a.offline_initial_pct),
+                         ("allocation.online_initial_pct", a.online_initial_pct)):
+        values[name + "_stated"] = stated is not None
     _pct(values, "offering.issue_pct", o.issue_pct)
     _pct(values, "pricing.excluded_bid_pct", p.excluded_bid_pct)
     _pct(values, "strategic.initial_pct", s.initial_pct)
@@ -106,12 +146,33 @@ def absent_reasons(case: IpoCase, values: dict) -> dict[str, dict[str, str]]:
     """Why a value the case does state figures for is still absent."""
     p = case.pricing
     stated = p.total_bid_shares and p.excluded_bid_shares is not None
+    reasons = greenshoe_reasons(case.offering)
+    if case.offering.old_shares is None:
+        reasons["offering.has_old_shares"] = {
+            "zh": "案例未给出老股转让股数（offering.old_shares；0 表示全部为新股）",
+            "en": "the case does not state offering.old_shares (0 when every share offered is new)"}
     if values["pricing.excluded_ratio_den"] is None and stated:
         reason = {"zh": "拟申购总量约分后仍超过10^12股，无法精确比较",
                   "en": "the bid totals, reduced to lowest terms, still exceed 10^12 shares and cannot be "
                         "compared exactly"}
-        return {"pricing.excluded_ratio_num": reason, "pricing.excluded_ratio_den": reason}
-    return {}
+        reasons.update({name: reason for name in (
+            "pricing.excluded_ratio_num", "pricing.excluded_ratio_den", "pricing.exclusion_num",
+            "pricing.exclusion_den", "pricing.exclusion_tol")})
+    return reasons
+
+
+def greenshoe_reasons(o: Offering) -> dict[str, dict[str, str]]:
+    if greenshoe_shares(o) is not None:
+        return {}
+    if greenshoe_known(o):
+        reason = {"zh": "设有超额配售选择权，但未给出其股数（offering.greenshoe_shares）",
+                  "en": "the offering has an over-allotment option whose size is not stated "
+                        "(offering.greenshoe_shares)"}
+        return {"offering.greenshoe_shares": reason}
+    reason = {"zh": "案例未说明是否设有超额配售选择权（offering.greenshoe: true/false，或 greenshoe_shares）",
+              "en": "the case does not say whether there is an over-allotment option "
+                    "(offering.greenshoe: true/false, or greenshoe_shares)"}
+    return {"offering.greenshoe_shares": reason, "offering.has_greenshoe": reason}
 
 
 def offering_paths(case: IpoCase) -> dict[str, tuple]:
@@ -120,11 +181,25 @@ def offering_paths(case: IpoCase) -> dict[str, tuple]:
     for name in list(paths):
         if name.endswith("_step"):
             paths[name] = paths[name[: -len("_step")]]
+    for name in list(paths):
+        if name.endswith("_stated"):
+            paths[name] = {"strategic.lines_listed": ("strategic", "investors"),
+                           "strategic.total_stated": strategic.path(case),
+                           "pricing.excluded_shares_stated": ("pricing", "excluded_bid_shares"),
+                           "allocation.clawback_stated": ("allocation", "clawback_shares")}.get(
+                               name, paths[name][:-1] + (paths[name][-1][: -len("_stated")],))
+    exclusion_from = ("pricing", "excluded_bid_shares") if case.pricing.excluded_bid_shares is not None \
+        and case.pricing.total_bid_shares else ("pricing", "excluded_bid_pct")
     paths.update({
+        "offering.stated_net_public_shares": ("offering", "net_public_shares"),
+        "pricing.exclusion_num": exclusion_from,
+        "pricing.exclusion_den": exclusion_from,
+        "pricing.exclusion_tol": exclusion_from,
         "offering.expected_market_cap": ("offering", "price"),
-        "offering.has_greenshoe": ("offering",),
+        "offering.has_greenshoe": ("offering", "greenshoe") if case.offering.greenshoe is not None
+        else ("offering", "greenshoe_shares"),
         "offering.has_old_shares": ("offering",),
-        "strategic.sponsor_paid": ("strategic", "investors"),
+        "strategic.sponsor_paid": strategic.path(case),
         "pricing.excluded_ratio_num": ("pricing", "excluded_bid_shares"),
         "pricing.excluded_ratio_den": ("pricing", "total_bid_shares"),
     })
@@ -134,7 +209,9 @@ def offering_paths(case: IpoCase) -> dict[str, tuple]:
 def investor_values(line: StrategicInvestor) -> dict:
     values: dict = {}
     _pct(values, "investor.pct_of_issue", line.pct_of_issue)
+    values["investor.pct_of_issue_stated"] = line.pct_of_issue is not None
     return values
 
 
-INVESTOR_PATHS = {"investor.pct_of_issue": ("pct_of_issue",), "investor.pct_of_issue_step": ("pct_of_issue",)}
+INVESTOR_PATHS = {"investor.pct_of_issue": ("pct_of_issue",), "investor.pct_of_issue_step": ("pct_of_issue",),
+                  "investor.pct_of_issue_stated": ("pct_of_issue",)}

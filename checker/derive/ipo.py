@@ -7,9 +7,9 @@ import datetime as dt
 from ..facts import Fact
 from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
-from . import consistency, online, timetable
+from . import consistency, online, strategic, timetable
 from .dates import add_months, whole_months
-from .offline_defaults import default_facts, restriction_positions, restriction_values
+from .offline_defaults import default_facts, prior_reasons, restriction_positions, restriction_values
 
 
 def _sum(values):
@@ -95,6 +95,14 @@ def employee_plan_shares(lines, by_type):
     return _sum([x.shares for x in by_type[InvestorType.employee_plan]])
 
 
+def disclosure_path(doc: Document, notice: Disclosure) -> tuple:
+    """Where a notice is written: its key (mapping form), its list item, else the disclosures key."""
+    written = doc.data.get("disclosures")
+    if isinstance(written, list):
+        return ("disclosures", written.index(notice.value)) if notice.value in written else ("disclosures",)
+    return ("disclosures", notice.value)
+
+
 def lockup_months(line, listing_date):
     """Months given, else whole months from the listing date to lockup_until; None if unknown.
 
@@ -126,7 +134,7 @@ LOCKUP_END_ABSENT = {"investor.lockup_months_end": {
 
 def derive(case: IpoCase, doc: Document) -> list[Fact]:
     lines = case.strategic.investors
-    strategic_total = _sum([x.shares for x in lines])
+    strategic_total = strategic.total(case)
     issue = case.offering.issue_shares
     alloc = case.allocation
     lock = alloc.offline_lockup
@@ -144,8 +152,8 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "offering.price": case.offering.price,
         "offering.gross_proceeds": case.offering.gross_proceeds,
         "offering.old_shares": case.offering.old_shares,
-        "offering.greenshoe_shares": case.offering.greenshoe_shares,
-        "offering.net_public_shares": issue - strategic_total,
+        "offering.greenshoe_shares": consistency.greenshoe_shares(case.offering),
+        "offering.net_public_shares": strategic.net_public(case),
         "pricing.ceiling": ceil_value,
         **ceiling_values(case),
         "pricing.valid_bidder_count": case.pricing.valid_bidder_count,
@@ -158,10 +166,12 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "pricing.max_bid_shares": case.pricing.max_bid_shares,
         "strategic.initial_shares": case.strategic.initial_shares,
         "strategic.total_shares": strategic_total,
-        "strategic.investor_count": investor_count(case),
-        "strategic.sponsor_shares": _sum([x.shares for x in by_type[InvestorType.sponsor_subsidiary]]),
-        "strategic.sponsor_lines": len(by_type[InvestorType.sponsor_subsidiary]),
-        "strategic.employee_plan_shares": employee_plan_shares(lines, by_type),
+        "strategic.lines_total": strategic.lines_total(case),
+        "strategic.investor_count": strategic.over_lines(case, investor_count(case)),
+        "strategic.sponsor_shares": strategic.over_lines(
+            case, _sum([x.shares for x in by_type[InvestorType.sponsor_subsidiary]])),
+        "strategic.sponsor_lines": strategic.over_lines(case, len(by_type[InvestorType.sponsor_subsidiary])),
+        "strategic.employee_plan_shares": strategic.over_lines(case, employee_plan_shares(lines, by_type)),
         "allocation.offline_initial_shares": alloc.offline_initial_shares,
         "allocation.online_initial_shares": alloc.online_initial_shares,
         "allocation.online_effective_multiple": alloc.online_effective_multiple,
@@ -175,10 +185,10 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "results.online_paid_shares": res.online_paid_shares if res else None,
         "results.underwriter_takeup_shares": res.underwriter_takeup_shares if res else None,
         "outcome.status": case.outcome.status.value,
-        "disclosures.investment_risk_notice": Disclosure.investment_risk_notice in case.disclosures,
+        "disclosures.investment_risk_notice": case.disclosed(Disclosure.investment_risk_notice),
     }
     absent_reasons = {}
-    if values["strategic.employee_plan_shares"] is None:
+    if lines and values["strategic.employee_plan_shares"] is None:
         absent_reasons["strategic.employee_plan_shares"] = {
             "zh": "某合计行含员工专项资管计划，其获配股数未单列（includes_employee_plan）",
             "en": "an aggregate line includes an employee plan whose shares are not given "
@@ -188,6 +198,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         absent_reasons.update(reasons)
     values.update(consistency.offering_values(case))
     absent_reasons.update(consistency.absent_reasons(case, values))
+    absent_reasons.update(strategic.absent_reasons(case, values))
     lines_path = ("strategic", "investors")
     paths = {name: tuple(name.split(".")) for name in values}
     paths.update({
@@ -196,21 +207,22 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         **ceiling_paths(case),
         "allocation.offline_lockup_ratio": ("allocation", "offline_lockup", "ratio"),
         "allocation.offline_lockup_months": ("allocation", "offline_lockup", "months"),
-        "disclosures.investment_risk_notice": ("disclosures",),
+        "disclosures.investment_risk_notice": disclosure_path(doc, Disclosure.investment_risk_notice),
         "allocation.online_cap_lots_remainder": ("allocation", "online_cap_shares"),
         "timetable.payment_due_date": ("timetable", "t_day"),
         "timetable.payment_cutoff_minutes": ("timetable", "payment_cutoff"),
     })
     paths.update(consistency.offering_paths(case))
-    for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
-                 "strategic.sponsor_lines", "strategic.employee_plan_shares"):
-        paths[name] = lines_path if lines else ("strategic",)
+    for name in strategic.OVER_LINES + ("strategic.lines_total",):
+        paths[name] = strategic.path(case)
+    paths["offering.net_public_shares"] = ("offering", "issue_shares") \
+        if strategic.stated_total(case) is not None or case.offering.net_public_shares is None \
+        else ("offering", "net_public_shares")
     uncounted = next((i for i, x in enumerate(lines) if x.aggregate and x.investor_count is None), None)
     if uncounted is not None:   # the count is unknown: point at the line that does not give it
         paths["strategic.investor_count"] = lines_path + (uncounted, "investor_count")
     positions = doc.positions_of(paths)
-    for name in ("strategic.total_shares", "strategic.investor_count", "strategic.sponsor_shares",
-                 "strategic.sponsor_lines", "strategic.employee_plan_shares"):
+    for name in strategic.OVER_LINES + ("strategic.lines_total",):
         if len(paths[name]) <= 2:
             positions[name] = doc.key_position(paths[name])  # the block's own line, not its first item
 
@@ -284,5 +296,6 @@ def placing_object_facts(case: IpoCase, doc: Document) -> list[Fact]:
         positions = doc.positions_of({name: base + (name.split(".")[1],) for name in values})
         values.update(restriction_values(obj, case))
         positions.update(restriction_positions(obj, base, doc))
-        facts.append(Fact("placing_object", f"p{i}", values, positions, {}, obj.name, doc.position(base)))
+        facts.append(Fact("placing_object", f"p{i}", values, positions, {}, obj.name, doc.position(base),
+                          prior_reasons(obj, ("object.restricted", "object.restricted_until"))))
     return facts

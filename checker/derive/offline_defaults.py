@@ -12,6 +12,8 @@ Decisions:
   short subscription, late or short payment, (18)–(21) the rest.
 - **Counted per placing object.** The SAC counts per investor or per object; the case lists
   records on the object, so a manager's other objects are not counted here.
+- **Earlier records absent = unknown.** Without `prior_defaults` (`[]` says there are none) the
+  count within the year and the restriction in force are absent: those rules are not evaluated.
 - **Restriction in force.** An object is restricted when one of its earlier records put it on
   the restricted list; `restricted_until` is the latest such end date (absent when a listed
   record does not give one: then the bidding rule is not evaluated, never passed).
@@ -29,9 +31,12 @@ def item_group(item: int) -> int:
     return 1 if item <= 14 else 2 if item <= 17 else 3
 
 
-def count_in_year(obj: PlacingObject, index: int) -> int:
+def count_in_year(obj: PlacingObject, index: int) -> int | None:
     """This offering's record `index`: how many of the object's records of its item group fall in
-    its calendar year on or before it (earlier offerings first, then this one's in order)."""
+    its calendar year on or before it (earlier offerings first, then this one's in order). None
+    when the object's earlier records are not given (`prior_defaults` absent, not `[]`)."""
+    if obj.prior_defaults is None:
+        return None
     record = obj.defaults[index]
     group, year = item_group(record.item), record.date.year
     earlier = list(obj.prior_defaults) + list(obj.defaults[:index + 1])
@@ -51,17 +56,26 @@ def restriction_text(record) -> str | None:
 
 def restriction_values(obj: PlacingObject, case: IpoCase) -> dict:
     """The restriction an object carries into this offering, and the inquiry date to compare it to."""
-    listed = [r for r in obj.prior_defaults if r.restriction == Restriction.restricted_list]
+    listed = [r for r in obj.prior_defaults or () if r.restriction == Restriction.restricted_list]
     ends = [r.restricted_until for r in listed]
     return {
-        "object.restricted": bool(listed),
+        "object.restricted": None if obj.prior_defaults is None else bool(listed),
         "object.restricted_until": max(ends) if listed and None not in ends else None,
         "object.inquiry_date": case.timetable.inquiry_date,
     }
 
 
+NO_PRIOR = {"zh": "未给出该配售对象以往的违规记录（prior_defaults；[] 表示没有）",
+            "en": "the object's earlier records are not given (prior_defaults; [] for none)"}
+
+
+def prior_reasons(obj: PlacingObject, names: tuple) -> dict:
+    return {name: NO_PRIOR for name in names} if obj.prior_defaults is None else {}
+
+
 def restriction_positions(obj: PlacingObject, base: tuple, doc: Document) -> dict:
-    listed = [i for i, r in enumerate(obj.prior_defaults) if r.restriction == Restriction.restricted_list]
+    listed = [i for i, r in enumerate(obj.prior_defaults or ())
+              if r.restriction == Restriction.restricted_list]
     until = base + ("prior_defaults",)
     if listed:
         last = max(listed, key=lambda i: (obj.prior_defaults[i].restricted_until is not None,
@@ -97,10 +111,11 @@ def default_facts(case: IpoCase, doc: Document) -> list[Fact]:
             related = {"default.count_in_year": [
                 (f"{r.offering or '本次'} 第({r.item})项 {r.date}",
                  doc.position(("placing_objects", i, key, k)))
-                for key, records in (("prior_defaults", obj.prior_defaults), ("defaults", obj.defaults))
+                for key, records in (("prior_defaults", obj.prior_defaults or []), ("defaults", obj.defaults))
                 for k, r in enumerate(records)
                 if item_group(r.item) == item_group(rec.item) and r.date.year == rec.date.year
                 and r.date <= rec.date and (key == "prior_defaults" or k <= j)]}
             facts.append(Fact("placing_default", f"d{i}_{j}", values, positions, related,
-                              f"{obj.name} · 第({rec.item})项 {rec.conduct}", doc.position(base)))
+                              f"{obj.name} · 第({rec.item})项 {rec.conduct}", doc.position(base),
+                              prior_reasons(obj, ("default.count_in_year",))))
     return facts

@@ -67,7 +67,10 @@ def obligor_totals(case: RestructuringCase):
     """(shares, consideration) the obligors received; None when any obligor's figure is unknown.
 
     The consideration is each obligor's shares × issue price + cash, or the whole price when every
-    counterparty is an obligor and the per-line figures are not stated."""
+    counterparty is an obligor and the per-line figures are not stated. None as well when a
+    counterparty does not say whether it is an obligor (a line left out would understate them)."""
+    if any(c.obligor is None for c in case.counterparties):
+        return None, None   # who the obligors are is not fully stated: their totals are unknown
     obligors = [c for c in case.counterparties if c.obligor]
     if not obligors:
         return None, None

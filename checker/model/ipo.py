@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
 from .types import (
     BidShares,
@@ -53,6 +53,34 @@ class OutcomeStatus(StrEnum):
 
 class Disclosure(StrEnum):
     investment_risk_notice = "investment_risk_notice"  # 投资风险特别公告
+
+
+class Disclosures(Strict):
+    """Each notice true (published), false (not published) or absent (unknown). Written as a mapping,
+    or as the older list of the notices published (a listed notice is true, the others unknown)."""
+
+    investment_risk_notice: bool | None = Field(None, description="投资风险特别公告 published (true/false)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_form(cls, data):
+        if not isinstance(data, list):
+            return data
+        allowed = [d.value for d in Disclosure]
+        for item in data:
+            if not isinstance(item, str) or item not in allowed:
+                raise ValueError(f"unknown notice {str(item)[:40]!r} (allowed: {', '.join(allowed)})")
+        return {item: True for item in data}
+
+
+_NOTICE = {"type": ["boolean", "null"]}
+DISCLOSURES_SCHEMA = {
+    "description": "risk notices: a mapping {investment_risk_notice: true|false}, or a list of the notices "
+                   "published (a listed notice is true; one not listed is unknown unless "
+                   "disclosures_complete: true)",
+    "anyOf": [{"type": "object", "additionalProperties": False,
+               "properties": {d.value: _NOTICE for d in Disclosure}},
+              {"type": "array", "items": {"enum": [d.value for d in Disclosure]}}]}
 
 
 class Issuer(Strict):
@@ -105,15 +133,30 @@ class Offering(Strict):
     gross_proceeds: Yuan | None = Field(None, description="募集资金总额 as stated, yuan")
     old_shares: Shares | None = Field(
         None, description="老股转让/公开发售股份: existing shares sold by holders, included in issue_shares")
+    greenshoe: bool | None = Field(
+        None, description="设有超额配售选择权 (true/false); implied true by a greenshoe figure above 0, "
+                          "false by greenshoe_shares: 0; absent: unknown")
     greenshoe_shares: Shares | None = Field(
         None, description="超额配售选择权: over-allotment option size in shares, on top of issue_shares")
     greenshoe_exercised_shares: Shares | None = Field(
         None, description="超额配售选择权实际行使股数 (known after the stabilisation period)")
     issue_pct: Percent | None = Field(
         None, description="发行股份占发行后总股本的比例 as stated, in percent (10 for 10%)")
+    net_public_shares: Shares | None = Field(
+        None, description="扣除最终战略配售数量后的发行数量 as stated (网下 + 网上 before the clawback); "
+                          "stands in for issue − strategic total when the strategic figures are absent")
     gross_proceeds_rounding: Yuan | None = Field(
         None, description="the unit gross_proceeds is stated to, yuan: 100 for 万元 with two decimals "
                           "(the default), 0.01 for exact yuan")
+
+    @model_validator(mode="after")
+    def _greenshoe_consistent(self):
+        sized = [x for x in (self.greenshoe_shares, self.greenshoe_exercised_shares) if x]
+        if self.greenshoe is False and sized:
+            raise ValueError("greenshoe: false contradicts a greenshoe figure above 0")
+        if self.greenshoe is True and self.greenshoe_shares == 0:
+            raise ValueError("greenshoe: true contradicts greenshoe_shares: 0")
+        return self
 
 
 class Benchmarks(Strict):
@@ -153,8 +196,12 @@ class StrategicInvestor(Strict):
     shares: IssueShares = Field(description="获配股数 (final)")
     lockup_months: Months | None = Field(None, description="限售期, months from listing")
     lockup_until: Date | None = Field(None, description="限售期届满日, when given as a date")
+    # A line is one investor unless it says it groups several: a structural flag of the format
+    # (the line's name and shares are the investor's), so its absence is a statement, not a gap.
     aggregate: bool = Field(False, description="true when this line groups several investors")
     investor_count: Count | None = Field(None, description="investors an aggregate line holds, if known")
+    # Safe default: the line's required `type` states what its members are (an `other` line says
+    # it holds no employee plan); this flag is the exception for a mixed aggregate line.
     includes_employee_plan: bool = Field(
         False, description="an aggregate line that holds an employee plan whose own shares are not given")
     pct_of_issue: Percent | None = Field(None, description="占本次发行股份数量的比例 as stated, in percent")
@@ -172,7 +219,10 @@ class StrategicInvestor(Strict):
 class Strategic(Strict):
     initial_shares: Shares | None = Field(None, description="初始战略配售数量")
     initial_pct: Percent | None = Field(None, description="初始战略配售占发行数量的比例 as stated, percent")
-    final_shares: Shares | None = Field(None, description="最终战略配售数量 as stated (= sum of the lines)")
+    final_shares: Shares | None = Field(
+        None, description="最终战略配售数量 as stated (= sum of the lines); 0 says there is no strategic "
+                          "placement. Without lines it is the strategic total; without either, the total is "
+                          "unknown")
     final_pct: Percent | None = Field(None, description="最终战略配售占发行数量的比例 as stated, percent")
     investors: list[StrategicInvestor] = Field(default_factory=list, max_length=500,
                                                description="one line per strategic investor or group")
@@ -237,15 +287,16 @@ class PlacingObject(Strict):
     name: Text = Field(description="配售对象名称")
     code: str | None = Field(None, pattern=r"^[A-Za-z0-9\-]{1,40}$", description="配售对象编码 (SAC)")
     investor: Text | None = Field(None, description="网下投资者 (the manager the object belongs to)")
-    bid: bool = Field(False, description="参与了初步询价报价 (valid or not)")
+    bid: bool | None = Field(None, description="参与了初步询价报价 (valid or not); absent: unknown")
     valid_quote: bool | None = Field(None, description="提供了有效报价")
     online_subscribed: bool | None = Field(None, description="also subscribed in the online tranche")
     offline_subscribed: bool | None = Field(None, description="参与了网下申购 (offline subscription)")
     defaults: list[DefaultRecord] = Field(
         default_factory=list, max_length=21, description="违规/违约 in this offering (reported to SAC)")
-    prior_defaults: list[DefaultRecord] = Field(
-        default_factory=list, max_length=200,
-        description="the object's earlier records (other offerings): counts within the year, restrictions")
+    prior_defaults: list[DefaultRecord] | None = Field(
+        None, max_length=200,
+        description="the object's earlier records (other offerings): counts within the year, restrictions; "
+                    "[] for none; absent: unknown")
 
 
 class Results(Strict):
@@ -263,8 +314,8 @@ class Outcome(Strict):
     status: lax(OutcomeStatus) = Field(OutcomeStatus.planned,
                                        description="planned / completed / aborted / suspended")
     reason: Text | None = Field(None, description="why the offering was aborted or suspended")
-    regulator_order: bool = Field(
-        False, description="证监会责令或交易所要求中止发行 (false when no order is recorded)")
+    regulator_order: bool | None = Field(
+        None, description="证监会责令或交易所要求中止发行 (true/false); absent: unknown")
 
 
 class IpoCase(Strict):
@@ -283,8 +334,12 @@ class IpoCase(Strict):
     results: Results | None = Field(None, description="subscription and payment results (none in a plan)")
     outcome: Outcome = Field(Outcome(), description="whether the offering is planned, completed, aborted or "
                                                     "suspended")
-    disclosures: list[lax(Disclosure)] = Field(default_factory=list,
-                                               description="risk notices the issuer published")
+    disclosures: Annotated[Disclosures, WithJsonSchema(DISCLOSURES_SCHEMA)] = Field(
+        Disclosures(), description=DISCLOSURES_SCHEMA["description"])
+    # a structural flag: without it nothing is inferred from a notice's absence
+    disclosures_complete: bool = Field(
+        False, description="true when disclosures names every notice published (one not named is then "
+                           "false)")
     waivers: list[Waiver] = Field(default_factory=list,
                                   description="accepted findings: rule, reason, approver, expiry")
 
@@ -293,6 +348,13 @@ class IpoCase(Strict):
     @property
     def board(self) -> str | None:
         return self.issuer.board.value
+
+    def disclosed(self, notice: Disclosure) -> bool | None:
+        """True/false when the case says so (the mapping, a listed notice, a complete list); else None."""
+        stated = getattr(self.disclosures, notice.value)
+        if stated is None and self.disclosures_complete:
+            return False
+        return stated
 
     @property
     def as_of_date(self) -> dt.date | None:
