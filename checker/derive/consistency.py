@@ -104,7 +104,7 @@ def offering_values(case: IpoCase) -> dict:
         "offering.has_old_shares": None if o.old_shares is None else o.old_shares > 0,
         "pricing.price_notice_on_time": p.price_notice_on_time,
         "strategic.final_shares": s.final_shares,
-        "strategic.sponsor_paid": sponsor_paid(s.investors, strategic.no_placement(case)),
+        "strategic.sponsor_paid": sponsor_paid(s.investors, strategic.no_placement(case), s.lines_complete),
         "results.offline_subscribed_shares": r.offline_subscribed_shares if r else None,
         "results.offline_abandoned_shares": r.offline_abandoned_shares if r else None,
         "results.online_abandoned_shares": r.online_abandoned_shares if r else None,

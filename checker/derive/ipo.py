@@ -89,8 +89,9 @@ def investor_count(case: IpoCase):
 
 
 def employee_plan_shares(lines, by_type):
-    """The employee plans' shares; None (absent) when an aggregate line hides one of them."""
-    if any(line.includes_employee_plan for line in lines):
+    """The employee plans' shares; None (absent) when an aggregate line hides one of them, or a
+    line's kind is unknown (it may hold one)."""
+    if any(line.includes_employee_plan or line.type == InvestorType.unknown for line in lines):
         return None
     return _sum([x.shares for x in by_type[InvestorType.employee_plan]])
 
@@ -169,8 +170,12 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "strategic.lines_total": strategic.lines_total(case),
         "strategic.investor_count": strategic.over_lines(case, investor_count(case)),
         "strategic.sponsor_shares": strategic.over_lines(
-            case, _sum([x.shares for x in by_type[InvestorType.sponsor_subsidiary]])),
-        "strategic.sponsor_lines": strategic.over_lines(case, len(by_type[InvestorType.sponsor_subsidiary])),
+            case, None if by_type[InvestorType.unknown]   # a line of unknown kind may be the sponsor's
+            else _sum([x.shares for x in by_type[InvestorType.sponsor_subsidiary]]),
+            listed=bool(by_type[InvestorType.sponsor_subsidiary])),
+        "strategic.sponsor_lines": strategic.over_lines(
+            case, None if by_type[InvestorType.unknown] else len(by_type[InvestorType.sponsor_subsidiary]),
+            listed=bool(by_type[InvestorType.sponsor_subsidiary])),
         "strategic.employee_plan_shares": strategic.over_lines(case, employee_plan_shares(lines, by_type)),
         "allocation.offline_initial_shares": alloc.offline_initial_shares,
         "allocation.online_initial_shares": alloc.online_initial_shares,
@@ -190,9 +195,23 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
     absent_reasons = {}
     if lines and values["strategic.employee_plan_shares"] is None:
         absent_reasons["strategic.employee_plan_shares"] = {
-            "zh": "某合计行含员工专项资管计划，其获配股数未单列（includes_employee_plan）",
-            "en": "an aggregate line includes an employee plan whose shares are not given "
-                  "(includes_employee_plan)"}
+            "zh": "某合计行含员工专项资管计划或投资者类别未知，其获配股数未单列（includes_employee_plan / "
+                  "type: unknown）",
+            "en": "an aggregate line includes an employee plan, or a line's kind is unknown, and its shares "
+                  "are not given (includes_employee_plan / type: unknown)"}
+    if lines and not case.strategic.lines_complete:
+        for name in strategic.OVER_LINES:
+            if values.get(name) is None:
+                absent_reasons[name] = {
+                    "zh": "所列战略投资者不完整（strategic.lines_complete: false），未列者的获配股数未给出",
+                    "en": "the strategic lines are only some of the investors (strategic.lines_complete: "
+                          "false); the others' allotments are not given"}
+    if by_type[InvestorType.unknown]:
+        for name in ("strategic.sponsor_shares", "strategic.sponsor_lines", "strategic.sponsor_paid"):
+            absent_reasons[name] = {
+                "zh": "某战略配售行的投资者类别未知（type: unknown），可能含保荐人相关子公司跟投",
+                "en": "a strategic line's kind is unknown (type: unknown): it may hold the sponsor's "
+                      "co-investment"}
     for more, reasons in (online.values(case), timetable.values(case)):
         values.update(more)
         absent_reasons.update(reasons)

@@ -25,9 +25,10 @@ def no_placement(case: IpoCase) -> bool:
 
 
 def lines_total(case: IpoCase) -> int | None:
-    """The sum of the strategic lines; None when the case lists none."""
+    """The sum of the strategic lines; None when the case lists none, or only some
+    (`lines_complete: false`)."""
     lines = case.strategic.investors
-    return sum(x.shares for x in lines) if lines else None
+    return sum(x.shares for x in lines) if lines and case.strategic.lines_complete else None
 
 
 def stated_total(case: IpoCase) -> int | None:
@@ -52,20 +53,24 @@ def net_public(case: IpoCase) -> int | None:
     return case.offering.issue_shares - known if known is not None else case.offering.net_public_shares
 
 
-def over_lines(case: IpoCase, value):
-    """A figure counted over the lines: itself when there are lines, 0/False-like `value` when the
+def over_lines(case: IpoCase, value, listed: bool = False):
+    """A figure counted over the lines: itself when there are lines (when they are only some of
+    them, only if `listed`: what it counts is among the lines given), 0/False-like `value` when the
     case says there is no placement (the caller passes what 'none' gives), else None."""
     if case.strategic.investors:
-        return value
+        return value if case.strategic.lines_complete or listed else None
     return value if no_placement(case) else None
 
 
-def sponsor_paid(lines: list[StrategicInvestor], no_placement: bool = False) -> bool | None:
+def sponsor_paid(lines: list[StrategicInvestor], no_placement: bool = False,
+                 complete: bool = True) -> bool | None:
     """Did the sponsor's subsidiary co-invest and pay? Lines listed and none a sponsor line, or no
     placement stated: False. No lines and no stated total: None (unknown). A line unpaid: False."""
     if not lines:
         return False if no_placement else None
     sponsor = [x for x in lines if x.type == InvestorType.sponsor_subsidiary]
+    if not sponsor and (not complete or any(x.type == InvestorType.unknown for x in lines)):
+        return None   # a line of unknown kind, or one not given, may be the sponsor's
     if not sponsor or any(x.paid is False for x in sponsor):
         return False
     if any(x.paid is None for x in sponsor):

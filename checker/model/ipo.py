@@ -36,6 +36,7 @@ class InvestorType(StrEnum):
     sponsor_subsidiary = "sponsor_subsidiary"
     employee_plan = "employee_plan"
     other = "other"
+    unknown = "unknown"   # a line (usually an aggregate) whose members' kind the sources do not give
 
 
 class PricingMethod(StrEnum):
@@ -226,6 +227,10 @@ class Strategic(Strict):
     final_pct: Percent | None = Field(None, description="最终战略配售占发行数量的比例 as stated, percent")
     investors: list[StrategicInvestor] = Field(default_factory=list, max_length=500,
                                                description="one line per strategic investor or group")
+    lines_complete: bool = Field(
+        True, description="false when the lines are only some of the strategic investors (the others' "
+                          "allotments were not given): the total is then final_shares, and what is counted "
+                          "over all lines (investor count, employee plans) is unknown")
 
 
 class OfflineLockup(Strict):
