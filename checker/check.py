@@ -272,7 +272,7 @@ def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
         own = [(fact.key(name), fact.positions[name])] if name != first and name in fact.positions else []
         refs = own + fact.related.get(name, [])
         for label, pos in refs:
-            if (pos.line, pos.col) not in seen and pos != fact.position:
+            if (pos.line, pos.col) not in seen and pos.line != position.line and pos != fact.position:
                 seen.add((pos.line, pos.col))
                 finding.related.append({"label": label, "file": pos.file, "line": pos.line, "col": pos.col})
     return finding
@@ -364,8 +364,9 @@ def _case_finding(rule_id: str, title: dict, severity: str, message: dict, expec
     return Finding(case_id=result.case_id, rule_id=rule_id, topic="coverage", title=title,
                    severity=severity, confidence="verified", status="not_covered", message=message,
                    expected={"zh": expected, "en": expected}, actual={"zh": actual, "en": actual},
-                   citation={"source": "rules/_boards.yaml", "article": None, "version": "", "urls": [],
-                             "note": note},
+                   citation={"source": "规则库覆盖范围 / rule-pack coverage (rules/_boards.yaml)",
+                             "article": None, "version": "板块及期间 / boards and periods modelled",
+                             "urls": [], "note": note},
                    position=position)
 
 

@@ -46,7 +46,10 @@ class Fact:
     def key(self, name: str) -> str:
         """The key as the case file writes it (`timetable.payment_cutoff` for the derived
         `timetable.payment_cutoff_minutes`, `strategic.investors[2].shares`); the field's own name
-        when derive gave no path to a figure of its own."""
+        when derive gave no path to a figure of its own, or the field is absent for a reason of its
+        own (the T+2 day past the calendar's years: `timetable.t_day` itself is not missing)."""
+        if name in self.absent_reasons:
+            return name
         path = getattr(self.positions, "paths", {}).get(name)
         if not path or len(path) < 2:
             return name

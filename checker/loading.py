@@ -212,6 +212,9 @@ def load_text(text: str, file: str = "<string>", *, max_depth: int = MAX_DEPTH,
         problem = exc.problem or exc.context or "malformed YAML"
         if mark and problem.startswith("found character") and _char_at(text, mark) == "\t":
             problem = "a tab character cannot indent or start YAML; use spaces"
+        if problem.startswith("exceeded maximum nesting depth"):
+            # newer libyaml scanners stop at their own limit (1,000) before our parser sees depth 65
+            raise InputError(f"nesting deeper than {max_depth} levels", where) from None
         if exc.context and exc.context_mark and exc.problem_mark and \
                 exc.context_mark.line != exc.problem_mark.line:
             problem += f" ({exc.context} at line {exc.context_mark.line + 1})"

@@ -18,7 +18,7 @@ def test_shares_as_staff_read_them():
 def test_money_percent_price():
     assert h.yuan(Fraction("2010084986.88"), "zh") == "2,010,084,986.88元（20.1008亿元）"
     assert h.yuan(60_302_545, "zh").endswith("（6,030.25万元）")
-    assert h.percent(Fraction(8_724_328, 43_621_636)) == "20.0000%"
+    assert h.percent(Fraction(8_724_328, 43_621_636)) == "20.000002%"   # one share over 20% never reads 20.0000%
     assert h.percent(Fraction(27_918_309, 34_897_309)) == "80.0013%"
     assert h.price(Fraction("46.08"), "zh") == "46.08元/股"
     assert h.price(Fraction("61.17"), "en") == "¥61.17/share"

@@ -75,8 +75,8 @@ def test_try_repo_fails_a_violating_case_with_file_line_col(repo):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
     assert "Failed" in out and "exit code: 1" in out
-    line = line_of(str(repo.path / "cases" / "ipo" / "violating.yaml"), "  investors:")
-    expected = f"cases/ipo/violating.yaml:{line}:3: ipo.strategic.cap_ratio.lt100m [error] "
+    line = line_of(str(repo.path / "cases" / "ipo" / "violating.yaml"), "shares: 1308649")   # the total's first line
+    expected = f"cases/ipo/violating.yaml:{line}:15: ipo.strategic.cap_ratio.lt100m [error] "
     assert expected in out, out
     assert "cases/ipo/clean.yaml" not in out
 

@@ -115,8 +115,9 @@ def test_declared_compensation_above_what_the_obligors_received_is_a_warning(tmp
     f = next(f for f in result.findings if f.rule_id == "ma.comp.cap.value")
     assert f.status == "violation" and f.severity == "warning"
     assert f.position.line == line_of(path, "declared:")
-    assert [r["label"] for r in f.related] == ["2024 年补偿"]
+    assert f.related[0]["label"] == "2024 年补偿"   # the declared year first, then what it was compared with
     assert f.related[0]["line"] == line_of(path, "- {year: 2024")
+    assert "comp.obligor_consideration" in [r["label"] for r in f.related[1:]]
 
 
 # ---- input errors ------------------------------------------------------------------------------
