@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -308,6 +309,7 @@ _ASIDE = re.compile(r"\s*\([^()]*\)")
 _TAIL = re.compile(r"(\s+[A-Za-z0-9_./+×÷=−→%,'\-]+)+$")
 
 
+@functools.lru_cache(maxsize=1024)   # few docs, asked for on every finding not evaluated
 def zh_doc(doc: str) -> str:
     """The Chinese part of a field's doc, for a Chinese message: English asides and tails dropped
     ("发行股份占发行后总股本比例 (stated, %)" → "发行股份占发行后总股本比例"); "" when none."""
