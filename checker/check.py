@@ -185,7 +185,8 @@ class Checker:
         plan = not case.has_results
         result.notices.extend(n for n in notices(case.case_type, case, doc) if n["rule_id"] in selected.ids)
         for topic in selected.uncovered:
-            result.findings.append(_not_covered(topic, selected.rules, result, board, as_of, facts[0]))
+            result.findings.append(_not_covered(topic, selected.rules, result, board, as_of, facts[0],
+                                                coverage.name if coverage else None))
 
         encoded, by_id, unsure = [], {}, []
         for order, fact in enumerate(facts):
@@ -341,7 +342,7 @@ def _unevaluated_texts(missing: tuple[tuple[str, str], ...], zero: list[str], re
 
 
 def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str | None, as_of: dt.date,
-                 fact: Fact) -> Finding:
+                 fact: Fact, board_name: dict | None = None) -> Finding:
     windows = sorted({(r.spec.applies.start(board), r.spec.applies.until) for r in rules
                       if r.spec.topic == topic})
     text = ", ".join(f"{a}–{b or '…'}" for a, b in windows)
@@ -350,7 +351,8 @@ def _not_covered(topic: str, rules: list[Rule], result: CaseResult, board: str |
     finding.rule_id = topic
     finding.version = ""   # no version is in force: the sample rule supplies the citation only
     finding.title = {"zh": f"{topic}（该日期无已建模规则）", "en": f"{topic} (no rule modelled for the date)"}
-    where_zh, where_en = (f"在 {board} 板块", f" for {board}") if board else ("", "")
+    name = board_name or {"zh": board, "en": board}
+    where_zh, where_en = (f"在{name['zh']}", f" for the {name['en']}") if board else ("", "")
     finding.message = {
         "zh": f"{topic}：{as_of} {where_zh}没有已建模的规则（已建模期间：{text}），未检查",
         "en": f"{topic}: no rule modelled{where_en} on {as_of} (modelled: {text}); not checked",
