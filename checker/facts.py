@@ -48,11 +48,12 @@ class Fact:
         `timetable.payment_cutoff_minutes`, `strategic.investors[2].shares`); the field's own name
         when derive gave no path to a figure of its own, or the field is absent for a reason of its
         own (the T+2 day past the calendar's years: `timetable.t_day` itself is not missing)."""
-        if name in self.absent_reasons:
-            return name
         path = getattr(self.positions, "paths", {}).get(name)
         if not path or len(path) < 2:
             return name
+        if name in self.absent_reasons and (self.positions.written(path)
+                                            or str(path[-1]) == name.rsplit(".", 1)[-1]):
+            return name   # a derived figure absent for a reason of its own, not a key left out
         out = ""
         for part in path:
             out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

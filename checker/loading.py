@@ -99,6 +99,10 @@ class LazyPositions(dict):
         self._doc = doc
         self.paths = paths   # name → the document path it was made from (the case's own key)
 
+    def written(self, path: Path) -> bool:
+        """Whether the case file has a node at `path`."""
+        return tuple(path) in self._doc.marks
+
     def __getitem__(self, name: str) -> Position:
         value = super().__getitem__(name)
         if type(value) is tuple:
