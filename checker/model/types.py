@@ -67,9 +67,15 @@ def _whole(value: Any) -> Any:
     return value
 
 
+DATE_MIN, DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)   # the A-share market opened in 1990
+
+
 def _date(value: Any) -> Any:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ValueError(f"expected a date written YYYY-MM-DD, got {_describe(value)}")
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValueError(f"a date must lie between {DATE_MIN} and {DATE_MAX} (the A-share market opened in "
+                         f"1990), got {value}")
     return value
 
 
