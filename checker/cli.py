@@ -107,30 +107,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Files to check, and the arguments that matched nothing."""
-    files, unmatched = [], []
+def is_case_file(name: str) -> bool:
+    return name.lower().endswith((".yaml", ".yml"))   # .YAML and .YML too
+
+
+def _walk(folder: str) -> list[str]:
+    """Case files under a folder, following linked sub-folders once each (a link back up is not
+    followed again, so a loop ends)."""
+    found, visited = [], set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in visited:
+            dirs[:] = []
+            continue
+        visited.add(real)
+        dirs.sort()
+        found.extend(os.path.join(root, name) for name in names if is_case_file(name))
+    return sorted(found)
+
+
+def expand_paths(paths: list[str]) -> tuple[list[str], list[str], list[dict]]:
+    """Files to check, the arguments that matched nothing, and how many files each argument gave."""
+    files, unmatched, counts = [], [], []
     for path in paths:
         if os.path.isdir(path):
-            found = [os.path.join(root, name)
-                     for root, _dirs, names in os.walk(path) for name in names
-                     if name.endswith((".yaml", ".yml"))]
-            files.extend(sorted(found))
+            found = _walk(path)
         elif os.path.exists(path):
-            files.append(path)
+            found = [path]
         else:
-            matches = sorted(glob.glob(path, recursive=True))
-            if matches:
-                files.extend(m for m in matches if os.path.isfile(m))
-            else:
+            found = [m for m in sorted(glob.glob(path, recursive=True)) if os.path.isfile(m)]
+            if not found:
                 unmatched.append(path)
+        files.extend(found)
+        counts.append({"path": path, "files": len(found)})
     seen, unique = set(), []
     for f in files:
         key = os.path.normpath(f)
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    return unique, unmatched
+    return unique, unmatched, counts
 
 
 def main(argv: list[str] | None = None) -> int:

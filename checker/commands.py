@@ -62,7 +62,7 @@ def run_check(args) -> int:
     root = args.rules or rules_dir()
     catalogue = cached_catalogue(root)
     selection = select.from_args(args, catalogue)   # filters: a bad --rule pattern fails before checking
-    files, unmatched = expand_paths(args.paths)
+    files, unmatched, inputs = expand_paths(args.paths)
     for path in unmatched:
         print(f"offering-check: {path}: no such file, folder or matching pattern", file=sys.stderr)
     if not files and not unmatched:
@@ -88,7 +88,8 @@ def run_check(args) -> int:
             code = max(code, EXIT_INPUT)
         header = audit.header(version=__version__, rules_hash=rules_hash(root), as_of=args.as_of,
                               fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
-                              today=args.today, filters=filters, waivers=waivers, accept_uncovered=accept)
+                              today=args.today, filters=filters, waivers=waivers, accept_uncovered=accept,
+                              inputs=inputs)
         targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
         emit(targets, results, header, tally.summary(), args.lang)
     return code

@@ -45,7 +45,8 @@ class WaiverLog:
 
 def header(*, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str, use_waivers: bool,
            exit_code: int, waivers: WaiverLog, today: dt.date | None = None,
-           filters: dict | None = None, accept_uncovered: bool = False) -> dict:
+           filters: dict | None = None, accept_uncovered: bool = False,
+           inputs: list[dict] | None = None) -> dict:
     """The audit header; the waiver lists as the caller gathered them (`waivers`)."""
     run_date = dt.date.today()
     return {"tool": {"name": TOOL, "version": version}, "rules_hash": rules_hash,
@@ -54,7 +55,7 @@ def header(*, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str
             "waivers_applied": use_waivers, "waivers": waivers.applied,
             "waivers_today": (today or run_date).isoformat(),
             "waivers_expired": waivers.expired, "waivers_unused": waivers.unused,
-            "filters": filters, "exit_code": exit_code}
+            "filters": filters, "inputs": inputs or [], "exit_code": exit_code}
 
 
 LABELS = {
@@ -67,6 +68,7 @@ LABELS = {
            "filters": "筛选", "full_audit": "无（完整审计）", "rule": "规则", "severity": "级别",
            "board": "板块", "excluded": "排除 {cases} 个案例、{findings} 项发现",
            "expired": "已到期", "unused": "未使用", "waiver_unknown_rule": "规则不存在",
+           "inputs": "输入", "files": "{n} 个文件",
            "uncovered": "未覆盖案例",
            "uncovered_fail": "不通过（未检查的案例及远早于案例日期的规则日期计为失败）",
            "uncovered_accepted": "已接受（--accept-uncovered：未检查的案例不计为失败）"},
@@ -78,6 +80,7 @@ LABELS = {
            "filters": "Filters", "full_audit": "none (full audit)", "rule": "rule", "severity": "severity",
            "board": "board", "excluded": "{cases} case(s) and {findings} finding(s) left out",
            "expired": "expired", "unused": "unused", "waiver_unknown_rule": "unknown rule",
+           "inputs": "Inputs", "files": "{n} file(s)",
            "uncovered": "Uncovered cases", "uncovered_fail": "fail the run (cases not checked, and rules "
            "dates far before a case's own date)",
            "uncovered_accepted": "accepted (--accept-uncovered: cases not checked do not fail the run)"},
@@ -117,7 +120,14 @@ def rows(head: dict, lang: str) -> list[tuple[str, str]]:
             (t["fail_on"], head["fail_on"]),
             (t["uncovered"], t["uncovered_accepted" if head.get("accept_uncovered") else "uncovered_fail"]),
             (t["waivers"], waivers_text(head, lang)),
-            (t["filters"], filters_text(head, lang))]
+            (t["filters"], filters_text(head, lang)),
+            (t["inputs"], inputs_text(head, lang))]
+
+
+def inputs_text(head: dict, lang: str) -> str:
+    """Each argument and how many case files it gave (a folder, a glob, a file)."""
+    t = LABELS[lang]
+    return " · ".join(f"{i['path']} {t['files'].format(n=i['files'])}" for i in head.get("inputs", [])) or "—"
 
 
 def fields(head: dict) -> list[tuple[str, str]]:
@@ -129,7 +139,7 @@ def fields(head: dict) -> list[tuple[str, str]]:
             ("waivers_today", head.get("waivers_today", "")),
             ("waivers_expired", str(len(head.get("waivers_expired", [])))),
             ("waivers_unused", str(len(head.get("waivers_unused", [])))),
-            ("filters", filters_text(head, "en"))]
+            ("filters", filters_text(head, "en")), ("inputs", inputs_text(head, "en"))]
 
 
 def waiver_line(w: dict, lang: str) -> str:

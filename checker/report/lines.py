@@ -26,6 +26,7 @@ A case with nothing to list is only counted: read from a batch's spool, it is no
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TextIO
 
@@ -115,7 +116,9 @@ def _read(results, fail_on: str):
 def summary_line(cases: int, counts: dict[str, int], errors: int, header: dict, not_checked: int = 0) -> str:
     """One line for stderr: what was checked, what was listed, what was left out and why."""
     fail_on, accept = policy.from_header(header)
-    parts = [f"{cases} file(s) read", f"{counts['violation']} violation(s)",
+    given = [i for i in header.get("inputs", []) if i["files"] != 1 or not os.path.isfile(i["path"])]
+    found = " (" + ", ".join(f"{i['path']}: {i['files']}" for i in given) + ")" if given else ""
+    parts = [f"{cases} file(s) read{found}", f"{counts['violation']} violation(s)",
              f"{counts['waived']} waived"]
     if not_checked:
         how = ("accepted by --accept-uncovered" if accept else
