@@ -149,6 +149,12 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[str], list[dict]]:
     return unique, unmatched, counts
 
 
+def _stdout_failed(exc: OSError) -> bool:
+    """A write to stdout failed: a closed pipe, or a full device."""
+    import errno
+    return isinstance(exc, BrokenPipeError) or exc.errno in (errno.ENOSPC, errno.EPIPE)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
@@ -174,6 +180,15 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("offering-check: interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except OSError as exc:
+        if not _stdout_failed(exc):
+            raise
+        # stdout closed early (`| head`) or full (`> /dev/full`): one line, no traceback; nothing is
+        # written to it again, even by the interpreter's flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"offering-check: the report could not be written to stdout: {exc.strerror or exc}",
+              file=sys.stderr)
         return EXIT_INTERNAL
     except Exception as exc:  # a bug: say so plainly, never as bad input
         import traceback

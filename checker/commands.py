@@ -13,7 +13,7 @@ from .batch import run_batch
 from .batch.progress import progress
 from .catalogue_cache import cached_catalogue
 from .check import Checker, Options
-from .errors import EXIT_INPUT, EXIT_OK, RulePackError
+from .errors import EXIT_INPUT, EXIT_OK, RulePackError, UsageError
 from .policy import Tally
 from .report import audit
 from .report.emit import emit
@@ -63,6 +63,11 @@ def run_check(args) -> int:
     catalogue = cached_catalogue(root)
     selection = select.from_args(args, catalogue)   # filters: a bad --rule pattern fails before checking
     files, unmatched, inputs = expand_paths(args.paths)
+    targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
+    cases = {os.path.realpath(f) for f in files}
+    for _, dest in targets:
+        if dest != "-" and os.path.realpath(dest) in cases:
+            raise UsageError(f"{dest}: is a case file being checked; the report would overwrite it")
     for path in unmatched:
         print(f"offering-check: {path}: no such file, folder or matching pattern", file=sys.stderr)
     if not files and not unmatched:
@@ -90,7 +95,6 @@ def run_check(args) -> int:
                               fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
                               today=args.today, filters=filters, waivers=waivers, accept_uncovered=accept,
                               inputs=inputs)
-        targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
         emit(targets, results, header, tally.summary(), args.lang)
     return code
 

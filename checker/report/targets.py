@@ -54,6 +54,10 @@ def parse(spec: str, output: str | None = None, tty: bool | None = None) -> list
         seen.add(key)
         if os.path.isdir(dest):
             raise UsageError(f"{dest}: is a folder; give a file name for the {name} report")
+        if os.path.islink(dest) or (os.path.exists(dest) and not os.path.isfile(dest)):
+            # a report is renamed into place: that would replace a device, a FIFO or a link's target
+            raise UsageError(f"{dest}: not a regular file (a device, a FIFO or a symbolic link); "
+                             "write the report to a regular file, or to stdout with NAME=-")
         folder = os.path.dirname(os.path.abspath(dest))
         if not os.path.isdir(folder):
             raise UsageError(f"{dest}: folder {folder} does not exist")
