@@ -261,7 +261,9 @@ def test_an_interrupted_batch_leaves_the_old_report_and_no_worker(tmp_path):
     assert proc.returncode == EXIT_INTERNAL and "interrupted" in err
     assert report.read_text(encoding="utf-8") == "the previous report\n"
     assert sorted(os.listdir(tmp_path)) == ["cases", "report.json"]
-    time.sleep(0.2)
+    deadline = time.monotonic() + 30   # on a loaded machine a worker may take a moment to end
+    while any(os.path.exists(f"/proc/{pid}") for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
 
 
