@@ -178,6 +178,9 @@ class Checker:
             result.findings.append(gap)
         facts = derive(case.case_type, case, doc)
         kinds = FACT_KINDS[case.case_type]
+        if self.options.use_waivers:
+            waivers.check_horizon(case, doc, self.options.today)
+        waivers.check_subjects(case, doc, facts)
 
         result.rules_checked = list(selected.ids)
         result.uncovered = list(selected.uncovered)

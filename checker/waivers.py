@@ -24,6 +24,7 @@ import datetime as dt
 import difflib
 import unicodedata
 
+from .errors import InputError
 from .facts import Fact
 from .findings import CaseResult, Finding
 
@@ -88,6 +89,41 @@ def _items_text(items: list[str | None]) -> tuple[str, str]:
     zh = "、".join(i if i is not None else "（案例整体，无 item）" for i in items)
     en = ", ".join(repr(i) if i is not None else "(the case as a whole, no item)" for i in items)
     return zh, en
+
+
+HORIZON_YEARS = 3   # a waiver may run at most this long after the day it is judged on
+
+
+def check_horizon(case, doc, today: dt.date) -> None:
+    """An expiry decades ahead makes a waiver permanent in practice: refused as input."""
+    limit = today.replace(year=today.year + HORIZON_YEARS) if not (today.month == 2 and today.day == 29) \
+        else dt.date(today.year + HORIZON_YEARS, 2, 28)
+    for i, w in enumerate(getattr(case, "waivers", [])):
+        if w.expires > limit:
+            raise InputError(f"waiver of {w.rule}: expires {w.expires} is more than {HORIZON_YEARS} years "
+                             f"after {today} (the day waivers are judged on); a waiver is temporary: "
+                             f"give an expiry on or before {limit}",
+                             doc.position(("waivers", i, "expires")), field=f"waivers[{i}].expires")
+
+
+def check_subjects(case, doc, facts: list[Fact]) -> None:
+    """Two subjects whose names differ but compare equal (after NFKC: 某创投1号基金 and 某创投①号基金)
+    would both be covered by one item waiver: an input error naming both lines."""
+    if not any(w.item is not None for w in getattr(case, "waivers", [])):
+        return
+    seen: dict[tuple[str, str], tuple[str, object]] = {}
+    for fact in facts:
+        name = item_of(fact)
+        if name is None:
+            continue
+        key = (fact.kind, _key(name))
+        first = seen.setdefault(key, (name, fact.position))
+        if first[0] != name:
+            pos = fact.position
+            raise InputError(f"'{name}' (line {pos.line}) and '{first[0]}' (line {first[1].line}) are the "
+                             "same name once full-width and compatibility forms are folded (NFKC): a "
+                             "waiver's item could not tell them apart; write the names so that they differ",
+                             pos)
 
 
 def apply(case, doc, result: CaseResult, catalogue, options) -> None:

@@ -276,7 +276,7 @@ def test_summary_and_waiver_lists_gathered_on_arrival_equal_a_pass_over_the_resu
     shutil.copytree(os.path.join(ROOT, "cases"), folder, ignore=shutil.ignore_patterns("schema"))
     waived = folder / "waived" / "ma-controller-lockup-waived.yaml"
     text = waived.read_text(encoding="utf-8")
-    for i, expires in enumerate(["2020-01-01", "2099-12-31", "2099-12-31"]):   # expired, applied, applied
+    for i, expires in enumerate(["2020-01-01", "2027-12-31", "2027-12-31"]):   # expired, applied, applied
         (folder / "waived" / f"copy-{i}.yaml").write_text(
             text.replace("expires: ", f"expires: {expires} #", 1), encoding="utf-8")
     reports = []

@@ -243,3 +243,38 @@ def test_the_bundled_waiver_example(tmp_path):
         ("ma.lockup.36m_cases", "示例控股有限公司")]
     assert run(WAIVED_CASE, "--today", "2027-07-01").returncode == 1
     assert run(WAIVED_CASE, "--today", "2027-06-30", "--no-waivers").returncode == 1
+
+
+def test_two_subjects_equal_only_after_folding_are_an_input_error_naming_both_lines(catalogue, tmp_path):
+    """某创投1号基金 and 某创投①号基金 fold to one name under NFKC: an item waiver could not tell them
+    apart, so the case is refused rather than one waiver covering both."""
+    path = two_lines_wrong(tmp_path, waiver(RULE, item="某创投1号基金"))
+    text = Path(path).read_text(encoding="utf-8")
+    text = text.replace(f"name: {SPONSOR}", "name: 某创投1号基金", 1).replace(f"name: {EMPLOYEES}", "name: 某创投①号基金", 1)
+    Path(path).write_text(text, encoding="utf-8")
+    result = check(catalogue, path)
+    assert result.error and result.error["kind"] == "input_error"
+    first, second = line_of(path, "name: 某创投1号基金"), line_of(path, "name: 某创投①号基金")
+    assert f"line {first}" in result.error["message"] and f"line {second}" in result.error["message"]
+    assert result.error["location"]["line"] == second
+
+
+def test_an_empty_item_is_an_input_error_not_a_rule_wide_waiver(catalogue, tmp_path):
+    text = waiver(RULE).replace("    reason:", "    item:\n    reason:")
+    path = two_lines_wrong(tmp_path, text)
+    result = check(catalogue, path)
+    assert result.error and "item is empty" in result.error["message"]
+    assert result.error["location"]["line"] == line_of(path, "    item:")
+
+
+@pytest.mark.parametrize("expires,ok", [("2029-05-01", True), ("2029-05-02", False), ("9999-12-31", False)])
+def test_a_waiver_may_run_at_most_three_years(catalogue, tmp_path, expires, ok):
+    path = two_lines_wrong(tmp_path, waiver(RULE, expires=expires))
+    result = check(catalogue, path, today="2026-05-01")
+    if ok:
+        assert result.error is None and by_status(result, "waived")
+    else:
+        assert result.error and result.error["location"]["line"] == line_of(path, f"expires: {expires}")
+        assert "years" in result.error["message"] or "between" in result.error["message"]
+    off = check(catalogue, path, today="2026-05-01", use=False).error   # --no-waivers judges no horizon
+    assert (off is None) == (expires < "2100-12-31")   # but a date past 2100 is refused as any date is

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from .types import Date, Strict, Text
 
@@ -35,4 +35,13 @@ class Waiver(Strict):
     reason: NonBlank = Field(description="why the finding is accepted")
     approver: NonBlank = Field(description="who approved the waiver")
     expires: Date = Field(description="the last day the waiver applies (inclusive); required, so no "
-                                      "waiver is permanent")
+                                      "waiver is permanent; at most three years after the day it is "
+                                      "judged on")
+
+    @field_validator("item", mode="before")
+    @classmethod
+    def _item_written_empty(cls, value: Any) -> Any:
+        if value is None:   # written `item:` with nothing after it (left out, it is not validated)
+            raise ValueError("item is empty: name the one item the waiver covers, or leave `item` out "
+                             "for a waiver of the rule's every finding in the case")
+        return value
