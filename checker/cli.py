@@ -131,15 +131,15 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[str], list[dict]]:
     files, unmatched, counts = [], [], []
     for path in paths:
         if os.path.isdir(path):
-            found = _walk(path)
+            found, kind = _walk(path), "folder"
         elif os.path.exists(path):
-            found = [path]
+            found, kind = [path], "file"
         else:
-            found = [m for m in sorted(glob.glob(path, recursive=True)) if os.path.isfile(m)]
+            found, kind = [m for m in sorted(glob.glob(path, recursive=True)) if os.path.isfile(m)], "pattern"
             if not found:
                 unmatched.append(path)
         files.extend(found)
-        counts.append({"path": path, "files": len(found)})
+        counts.append({"path": path, "kind": kind, "files": len(found)})
     seen, unique = set(), []
     for f in files:
         key = os.path.normpath(f)

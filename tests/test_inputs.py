@@ -44,4 +44,5 @@ def test_upper_case_extensions_are_case_files_and_each_argument_is_counted(tmp_p
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert sorted(os.path.basename(c["file"]) for c in doc["cases"]) == ["A.YAML", "b.YML",
                                                                          VIOLATOR.name]
-    assert doc["inputs"] == [{"path": str(folder), "files": 2}, {"path": str(VIOLATOR), "files": 1}]
+    assert doc["inputs"] == [{"path": str(folder), "kind": "folder", "files": 2},
+                             {"path": str(VIOLATOR), "kind": "file", "files": 1}]

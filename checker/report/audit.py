@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .common import visible
+
 TOOL = "offering-check"
 
 
@@ -68,7 +70,7 @@ LABELS = {
            "filters": "筛选", "full_audit": "无（完整审计）", "rule": "规则", "severity": "级别",
            "board": "板块", "excluded": "排除 {cases} 个案例、{findings} 项发现",
            "expired": "已到期", "unused": "未使用", "waiver_unknown_rule": "规则不存在",
-           "inputs": "输入", "files": "{n} 个文件",
+           "inputs": "输入", "files": "{n} 个文件", "file_args": "{n} 个文件参数",
            "uncovered": "未覆盖案例",
            "uncovered_fail": "不通过（未检查的案例及远早于案例日期的规则日期计为失败）",
            "uncovered_accepted": "已接受（--accept-uncovered：未检查的案例不计为失败）"},
@@ -80,7 +82,7 @@ LABELS = {
            "filters": "Filters", "full_audit": "none (full audit)", "rule": "rule", "severity": "severity",
            "board": "board", "excluded": "{cases} case(s) and {findings} finding(s) left out",
            "expired": "expired", "unused": "unused", "waiver_unknown_rule": "unknown rule",
-           "inputs": "Inputs", "files": "{n} file(s)",
+           "inputs": "Inputs", "files": "{n} file(s)", "file_args": "{n} file argument(s)",
            "uncovered": "Uncovered cases", "uncovered_fail": "fail the run (cases not checked, and rules "
            "dates far before a case's own date)",
            "uncovered_accepted": "accepted (--accept-uncovered: cases not checked do not fail the run)"},
@@ -125,9 +127,16 @@ def rows(head: dict, lang: str) -> list[tuple[str, str]]:
 
 
 def inputs_text(head: dict, lang: str) -> str:
-    """Each argument and how many case files it gave (a folder, a glob, a file)."""
+    """Each folder or pattern argument with the case files it gave; plain file arguments as a count
+    (a pre-commit run names every staged file)."""
     t = LABELS[lang]
-    return " · ".join(f"{i['path']} {t['files'].format(n=i['files'])}" for i in head.get("inputs", [])) or "—"
+    inputs = head.get("inputs", [])
+    files = [i for i in inputs if i.get("kind") == "file"]
+    parts = [f"{visible(i['path'])} {t['files'].format(n=i['files'])}"
+             for i in inputs if i.get("kind") != "file"]
+    if files:
+        parts.append(t["file_args"].format(n=len(files)))
+    return " · ".join(parts) or "—"
 
 
 def fields(head: dict) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..findings import STATUSES  # noqa: F401 (the reporters take it from here)
 
 CASE_STATUSES = ("violations", "not_checked", "not_evaluable", "clean", "input_error", "engine_error",
@@ -43,6 +45,16 @@ WORDS = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def visible(text) -> str:
+    """Case text made safe to print: every control character (a terminal escape, a carriage return,
+    a newline in a file name) shown as an escape such as `\\x1b`, so no text can hide or forge a line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                        else f"\\u{ord(m.group()):04x}", str(text))
+
+
 def dates_text(result, lang: str) -> str:
     """The rules date and where it came from, beside the case's own date when they differ:
     "规则日期 2021-09-10（timetable.rules_date：理由）；timetable.t_day 2021-09-25"."""
@@ -69,7 +81,7 @@ def coverage_text(result, lang: str) -> str:
 
 
 def where(loc: dict) -> str:
-    return f"{loc['file']}:{loc['line']}:{loc['col']}"
+    return f"{visible(loc['file'])}:{loc['line']}:{loc['col']}"
 
 
 def location(f) -> dict:

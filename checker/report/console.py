@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from .common import WORDS, coverage_text, dates_text, location, where
+from .common import WORDS, coverage_text, dates_text, location, visible, where
 
 L = {
     "zh": {"violation": "违规", "waived": "已豁免", "not_evaluated": "无法评估", "not_covered": "未覆盖",
@@ -38,6 +38,11 @@ L = {
            "top_rules": "most violated rules", "by_board": "by board",
            "board_row": "{board} {cases} ({violations} with violations)", "no_board": "no board"},
 }
+def _text(value) -> str:
+    """Case text for rich: markup escaped, control characters shown as escapes."""
+    return escape(visible(value))
+
+
 STYLE = {"violation": "bold red", "waived": "yellow", "not_evaluated": "cyan", "not_covered": "dim",
          "pending": "dim"}
 
@@ -46,25 +51,25 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
     t = L[lang]
     if header is not None:
         from .audit import all_waiver_lines, rows
-        console.print("[dim]" + escape(" · ".join(f"{k} {v}" for k, v in rows(header, lang))) + "[/]")
+        console.print("[dim]" + _text(" · ".join(f"{k} {v}" for k, v in rows(header, lang))) + "[/]")
         for line in all_waiver_lines(header, lang):
-            console.print("[dim]  " + escape(line) + "[/]")
+            console.print("[dim]  " + _text(line) + "[/]")
         console.print()
     for result in results:
-        head = f"[bold]{escape(result.case_id)}[/] · {escape(result.file)}"
+        head = f"[bold]{_text(result.case_id)}[/] · {_text(result.file)}"
         if result.board:
             head += f" · {result.board}"
         if result.as_of:
-            head += f" · {escape(dates_text(result, lang))}"
+            head += f" · {_text(dates_text(result, lang))}"
         if result.coverage and result.coverage != "checked":
-            head += f" · {escape(coverage_text(result, lang))}"
+            head += f" · {_text(coverage_text(result, lang))}"
         console.print(head)
         if result.error:
             err = result.error
-            console.print(f"  [bold red]✗ {t[err['kind']]}[/] {escape(where(err['location']))}: "
-                          f"{escape(err['message'])}")
+            console.print(f"  [bold red]✗ {t[err['kind']]}[/] {_text(where(err['location']))}: "
+                          f"{_text(err['message'])}")
             for more in err.get("more", []):
-                console.print(f"    {escape(where(more['location']))}: {escape(more['message'])}")
+                console.print(f"    {_text(where(more['location']))}: {_text(more['message'])}")
             console.print()
             continue
         if result.coverage == "not_checked":
@@ -78,39 +83,39 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
             style = STYLE[f.status]
             mark = "✗" if f.status == "violation" or f.rule_id == "coverage.not_checked" else "•"
             console.print(f"  [{style}]{mark} {WORDS[lang][f.status]}[/] [bold]{f.rule_id}[/] "
-                          f"{escape('[' + f.severity + ']')} {escape(where(location(f)))}")
-            console.print(f"      {escape(f.title[lang])}" + (f" — {escape(f.subject)}" if f.subject else ""))
-            console.print(f"      {escape(f.message[lang])}")
+                          f"{_text('[' + f.severity + ']')} {_text(where(location(f)))}")
+            console.print(f"      {_text(f.title[lang])}" + (f" — {_text(f.subject)}" if f.subject else ""))
+            console.print(f"      {_text(f.message[lang])}")
             if f.status in ("violation", "waived"):
-                console.print(f"      {t['expected']} {escape(f.expected[lang])}；{t['actual']} "
-                              f"{escape(f.actual[lang])}" if lang == "zh" else
-                              f"      {t['expected']} {escape(f.expected[lang])}; {t['actual']} "
-                              f"{escape(f.actual[lang])}")
+                console.print(f"      {t['expected']} {_text(f.expected[lang])}；{t['actual']} "
+                              f"{_text(f.actual[lang])}" if lang == "zh" else
+                              f"      {t['expected']} {_text(f.expected[lang])}; {t['actual']} "
+                              f"{_text(f.actual[lang])}")
             c = f.citation
             cite = " ".join(x for x in (c["source"], c.get("article") or "", f"({c['version']})") if x)
             if f.status != "not_covered":
-                console.print(f"      [dim]{t['cite']} {escape(cite)} · confidence {f.confidence}[/]")
+                console.print(f"      [dim]{t['cite']} {_text(cite)} · confidence {f.confidence}[/]")
             if f.related:
                 lines = ", ".join(f"{r['line']} {r['label']}" for r in f.related)
-                console.print(f"      [dim]{t['related']} {escape(lines)}[/]")
+                console.print(f"      [dim]{t['related']} {_text(lines)}[/]")
             if f.waiver:
                 w = f.waiver
-                console.print(f"      [yellow]{t['waiver']}: {escape(w['reason'])} · {t['approver']} "
-                              f"{escape(w['approver'])} · {t['expires']} {w['expires'] or '—'}[/]")
+                console.print(f"      [yellow]{t['waiver']}: {_text(w['reason'])} · {t['approver']} "
+                              f"{_text(w['approver'])} · {t['expires']} {w['expires'] or '—'}[/]")
         if pending:
             console.print(f"  [dim]• {t['pending_fold'].format(n=pending)}[/]")
         for n in result.notices:
             style = "bold red" if n.get("level") == "error" else "yellow"
-            console.print(f"  [{style}]{t['notice']}[/] {n['kind']} {escape(n['rule_id'])} "
-                          f"{escape(where(n['location']))}")
+            console.print(f"  [{style}]{t['notice']}[/] {n['kind']} {_text(n['rule_id'])} "
+                          f"{_text(where(n['location']))}")
             if n.get("message"):
-                console.print(f"      {escape(n['message'][lang])}")
+                console.print(f"      {_text(n['message'][lang])}")
         console.print()
     console.print(t["summary"].format(**{"not_checked": 0, "partly_checked": 0, "pending": 0, **summary}))
     if len(results) > 1 and summary.get("top_rules"):
         top = ", ".join(f"{rule} ×{n}" for rule, n in summary["top_rules"])
-        console.print(f"{t['top_rules']}: " + escape(top))
+        console.print(f"{t['top_rules']}: " + _text(top))
     if len(results) > 1 and summary.get("by_board"):
-        console.print(f"{t['by_board']}: " + escape(", ".join(
+        console.print(f"{t['by_board']}: " + _text(", ".join(
             t["board_row"].format(board=t["no_board"] if board == "-" else board, **row)
             for board, row in summary["by_board"].items())))

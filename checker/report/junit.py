@@ -108,9 +108,10 @@ def _error_case(suite: ET.Element, case) -> None:
 
 def _suite(case, header: dict, lang: str) -> ET.Element:
     accept = policy.from_header(header)[1]
-    suite = ET.Element("testsuite", {"name": _clean(case.case_id)})
+    suite = ET.Element("testsuite", {"name": _clean(case.file)})   # by path: two files may share an id
     props = ET.SubElement(suite, "properties")
-    for key, value in (("file", case.file), ("board", case.board or ""), ("as_of", case.as_of or ""),
+    for key, value in (("file", case.file), ("case_id", case.case_id), ("board", case.board or ""),
+                       ("as_of", case.as_of or ""),
                        ("dates", dates_text(case, "en")), ("coverage", coverage_text(case, "en")),
                        ("status", case.status), *fields(header)):
         ET.SubElement(props, "property", {"name": _clean(key), "value": _clean(value)})

@@ -26,19 +26,18 @@ A case with nothing to list is only counted: read from a batch's spool, it is no
 
 from __future__ import annotations
 
-import os
 import re
 from typing import TextIO
 
 from .. import policy
 from ..findings import Outline
-from .common import STATUSES, WORDS, location, where
+from .common import STATUSES, WORDS, location, visible, where
 
 _SPACE = re.compile(r"\s+")
 
 
 def _one_line(text: str) -> str:
-    return _SPACE.sub(" ", str(text)).strip()
+    return visible(_SPACE.sub(" ", str(text)).strip())
 
 
 def _finding_line(f, lang: str, fail_on: str, accept: bool) -> str:
@@ -116,8 +115,8 @@ def _read(results, fail_on: str):
 def summary_line(cases: int, counts: dict[str, int], errors: int, header: dict, not_checked: int = 0) -> str:
     """One line for stderr: what was checked, what was listed, what was left out and why."""
     fail_on, accept = policy.from_header(header)
-    given = [i for i in header.get("inputs", []) if i["files"] != 1 or not os.path.isfile(i["path"])]
-    found = " (" + ", ".join(f"{i['path']}: {i['files']}" for i in given) + ")" if given else ""
+    given = [i for i in header.get("inputs", []) if i.get("kind") != "file"]
+    found = " (" + ", ".join(f"{visible(i['path'])}: {i['files']}" for i in given) + ")" if given else ""
     parts = [f"{cases} file(s) read{found}", f"{counts['violation']} violation(s)",
              f"{counts['waived']} waived"]
     if not_checked:

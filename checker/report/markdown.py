@@ -19,6 +19,7 @@ from .common import (
     dates_text,
     location,
     notice_text,
+    visible,
     where,
 )
 
@@ -30,7 +31,7 @@ MARK = {"violations": "✗", "not_checked": "✗", "not_evaluable": "…", "clea
 def esc(text) -> str:
     text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"\r?\n", "<br>", text)
+    return visible(re.sub(r"\r\n|\r|\n", "<br>", text))
 
 
 def _table(head: list[str], body: list[list[str]], align: str = "---") -> list[str]:
