@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import glob
 import os
+import signal
 import sys
 
 from . import __version__
@@ -155,7 +157,19 @@ def _stdout_failed(exc: OSError) -> bool:
     return isinstance(exc, BrokenPipeError) or exc.errno in (errno.ENOSPC, errno.EPIPE)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwound like Ctrl-C, so temporary reports are removed and the workers stopped."""
+
+
+def _on_signal(signum, _frame):
+    raise Terminated(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_DFL:
+            with contextlib.suppress(ValueError):   # only the main thread may set a handler
+                signal.signal(getattr(signal, name), _on_signal)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "check")  # `check` is the default command
@@ -178,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     except CheckerError as exc:
         print(f"offering-check: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("offering-check: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        by = f" by {exc}" if isinstance(exc, Terminated) else ""
+        print(f"offering-check: interrupted{by}", file=sys.stderr)
         return EXIT_INTERNAL
     except OSError as exc:
         if not _stdout_failed(exc):

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import pickle
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -30,8 +32,27 @@ from .spool import ResultSpool
 _inherited: Checker | None = None   # the parent's checker, seen by forked workers
 
 
-def _worker(conn, make_checker) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel sends this worker SIGKILL when its parent ends, however it ends (SIGKILL
+    included); a forked worker would otherwise wait in recv() forever, holding the parent's end of
+    its own pipe. Elsewhere the parent's own cleanup stops the workers."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:   # the parent ended before the call: nobody will send the signal
+        os._exit(1)
+
+
+def _worker(conn, make_checker, parent: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    for name in ("SIGTERM", "SIGHUP"):   # the parent's handlers (cli) are not the worker's
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if parent is not None and sys.platform.startswith("linux"):
+        _die_with_parent(parent)
     checker = _inherited if _inherited is not None else make_checker()
     while True:
         try:
@@ -62,7 +83,7 @@ def death_message(exitcode: int | None) -> str:
 class _Worker:
     def __init__(self, context, make_checker):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, make_checker), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, make_checker, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.task: tuple[int, str] | None = None
