@@ -55,20 +55,22 @@ def key(root: str) -> str:
     return digest.hexdigest()
 
 
-def _private(path: str) -> bool:
-    """Ours, and writable by nobody else (the file and its folder)."""
-    for p in (path, os.path.dirname(path)):
-        st = os.stat(p)
-        if st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return False
-    return True
+def _ours(st: os.stat_result) -> bool:
+    return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _read(path: str) -> Catalogue | None:
+    """The cached catalogue, if the file is a regular file of ours that nobody else can write, in a
+    folder nobody else can write. The file is opened without following a symbolic link and the
+    opened descriptor is checked, so it cannot be swapped between the check and the read."""
     try:
-        if not _private(path):
+        if not _ours(os.stat(os.path.dirname(path))):
             return None
-        with open(path, "rb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or not _ours(st):
+                return None
             catalogue = pickle.load(fh)
     except Exception:   # missing, truncated, from an incompatible build: load the packs instead
         return None

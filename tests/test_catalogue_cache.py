@@ -70,6 +70,17 @@ def test_a_cache_file_others_may_write_is_not_read(loads, tmp_path):
     assert len(loads) == 2
 
 
+def test_a_cache_file_that_is_a_symbolic_link_is_not_followed(loads, tmp_path):
+    """A link in place of the cache file (to a pickle of someone's choosing) is never read."""
+    cc.cached_catalogue(RULES)
+    (cached,) = (tmp_path / "cache").iterdir()
+    elsewhere = tmp_path / "elsewhere.pickle"
+    shutil.move(cached, elsewhere)   # a genuine catalogue pickle: only the link makes it suspect
+    cached.symlink_to(elsewhere)
+    cc.cached_catalogue(RULES)
+    assert len(loads) == 2   # the packs were loaded again, the link not read
+
+
 def test_a_corrupt_cache_file_is_replaced_without_an_error(loads, tmp_path):
     cc.cached_catalogue(RULES)
     (cached,) = (tmp_path / "cache").iterdir()
