@@ -26,10 +26,14 @@ rule compares dates only. Decisions:
   after a ban is not stated in the text read; counting every rolling 12 months is the reading of
   "any 12 consecutive months" and never misses a ban.
 - Several reports on one day give one window.
+- **Bounded.** Windows are found in one pass over the sorted dates (two pointers) and looked up by
+  bisection, and a window keeps its count and only its last LISTED report dates (the ones that end
+  in the trigger), so the cost is linear (N log N) in the records, whatever their number.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -38,13 +42,15 @@ from .dates import add_months
 LOOKBACK_MONTHS = 12
 THRESHOLD = 3
 BAN_DAYS = 180
+LISTED = 10   # report dates a window lists (the latest, ending in the trigger); its count says all
 
 
 @dataclass(frozen=True)
 class BanWindow:
     start: dt.date                 # the day after the triggering report (含次日)
     end: dt.date                   # the last barred day, inclusive
-    reports: tuple[dt.date, ...]   # the report dates in the 12 months ending on the trigger
+    reports: tuple[dt.date, ...]   # the latest report dates in the 12 months ending on the trigger
+    count: int = 0                 # how many reports those 12 months hold
 
 
 def lookback_start(day: dt.date) -> dt.date:
@@ -55,17 +61,21 @@ def lookback_start(day: dt.date) -> dt.date:
 def ban_windows(report_dates: list[dt.date]) -> list[BanWindow]:
     """Every ban window the abandonments trigger, by start date."""
     dates = sorted(report_dates)
-    windows = []
-    for day in sorted(set(dates)):
+    windows, lo = [], 0
+    for hi, day in enumerate(dates, start=1):
+        if hi < len(dates) and dates[hi] == day:
+            continue   # the last report of the day closes it
         first = lookback_start(day)
-        inside = tuple(d for d in dates if first <= d <= day)
-        if len(inside) >= THRESHOLD:
-            windows.append(BanWindow(day + dt.timedelta(days=1), day + dt.timedelta(days=BAN_DAYS), inside))
+        while dates[lo] < first:
+            lo += 1
+        if hi - lo >= THRESHOLD:
+            windows.append(BanWindow(day + dt.timedelta(days=1), day + dt.timedelta(days=BAN_DAYS),
+                                     tuple(dates[max(lo, hi - LISTED):hi]), hi - lo))
     return windows
 
 
 def window_for(day: dt.date, windows: list[BanWindow]) -> BanWindow | None:
     """The window that applies on `day`: the latest one started on or before it (windows all have
     the same length, so a later start also ends later); None when no ban has started by then."""
-    started = [w for w in windows if w.start <= day]
-    return started[-1] if started else None
+    i = bisect.bisect_right(windows, day, key=lambda w: w.start)
+    return windows[i - 1] if i else None
