@@ -348,6 +348,11 @@ class Catalogue:
         for versions in self._versions.values():
             versions.sort(key=lambda r: r.spec.applies.first)
 
+    @cached_property
+    def ids(self) -> tuple[str, ...]:
+        """Every rule id, sorted."""
+        return tuple(sorted({r.id for r in self.rules}))
+
     def by_key(self, key: str) -> Rule | None:
         return self._by_key.get(key)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import unicodedata
 
 from .errors import InputError
@@ -136,7 +137,7 @@ def apply(case, doc, result: CaseResult, catalogue, options) -> None:
     known = {r.id for r in catalogue.rules}
     for i, w in entries:
         if w.rule not in known:
-            result.notices.append(_unknown(w, i, doc, sorted(known)))
+            result.notices.append(_unknown(w, i, doc, catalogue.ids))
     if not use:
         return
     entries = [(i, w) for i, w in entries if w.rule in known]
@@ -186,8 +187,13 @@ def _unused(w, i: int, doc, fired: list[Finding], in_force_on_case: bool) -> dic
                 "en": f"the waiver of {en} matched no violation: {why_en}"}}
 
 
-def _unknown(w, i: int, doc, known: list[str]) -> dict:
-    near = difflib.get_close_matches(w.rule, known, n=3, cutoff=0.6)
+@functools.lru_cache(maxsize=1024)
+def _near(rule: str, known: tuple[str, ...]) -> list[str]:
+    return difflib.get_close_matches(rule, known, n=3, cutoff=0.6)
+
+
+def _unknown(w, i: int, doc, known: tuple[str, ...]) -> dict:
+    near = list(_near(w.rule, known))
     hint_zh = f"（是否为 {'、'.join(near)}？）" if near else ""
     hint_en = f" (did you mean {', '.join(near)}?)" if near else ""
     return {"kind": "waiver_unknown_rule", "level": "error", **_info(w, i, doc),

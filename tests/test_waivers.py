@@ -278,3 +278,13 @@ def test_a_waiver_may_run_at_most_three_years(catalogue, tmp_path, expires, ok):
         assert "years" in result.error["message"] or "between" in result.error["message"]
     off = check(catalogue, path, today="2026-05-01", use=False).error   # --no-waivers judges no horizon
     assert (off is None) == (expires < "2100-12-31")   # but a date past 2100 is refused as any date is
+
+
+def test_more_waivers_than_the_limit_is_an_input_error_not_a_minute_of_did_you_mean(catalogue, tmp_path):
+    from checker.model.waiver import MAX_WAIVERS
+    many = [waiver(f"ipo.no_such_rule_{i}", expires="2026-12-31") for i in range(MAX_WAIVERS + 1)]
+    result = check(catalogue, two_lines_wrong(tmp_path, *many))
+    assert result.error and "at most 500" in result.error["message"]
+    within = check(catalogue, two_lines_wrong(tmp_path, *many[:MAX_WAIVERS]))
+    assert result.error and within.error is None
+    assert sum(n["kind"] == "waiver_unknown_rule" for n in within.notices) == MAX_WAIVERS

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from .ipo import lax
 from .types import Date, DateChoice, Strict, Text
-from .waiver import Waiver
+from .waiver import MAX_WAIVERS, Waiver
 
 
 class Product(StrEnum):
@@ -63,7 +63,7 @@ class InvestorCase(Strict):
                                             description="allotments not paid for (放弃认购), as reported")
     subscriptions: list[Subscription] = Field(default_factory=list, max_length=10000,
                                               description="online subscriptions made")
-    waivers: list[Waiver] = Field(default_factory=list,
+    waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_WAIVERS,
                                   description="accepted findings: rule, reason, approver, expiry")
 
     @property

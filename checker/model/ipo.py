@@ -29,7 +29,7 @@ from .types import (
     Yuan,
     lax,
 )
-from .waiver import Waiver
+from .waiver import MAX_WAIVERS, Waiver
 
 
 class InvestorType(StrEnum):
@@ -345,7 +345,7 @@ class IpoCase(Strict):
     disclosures_complete: bool = Field(
         False, description="true when disclosures names every notice published (one not named is then "
                            "false)")
-    waivers: list[Waiver] = Field(default_factory=list,
+    waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_WAIVERS,
                                   description="accepted findings: rule, reason, approver, expiry")
 
     as_of_path: ClassVar[tuple[str, ...]] = ("timetable", "t_day")   # where an error about the date points

@@ -38,7 +38,7 @@ from .types import (
     Yuan,
     lax,
 )
-from .waiver import Waiver
+from .waiver import MAX_WAIVERS, Waiver
 
 
 class Relationship(StrEnum):
@@ -166,7 +166,7 @@ class RestructuringCase(Strict):
                                                description="the sellers (交易对方), one line each or grouped")
     performance: Performance | None = Field(None, description="the profit commitment and its compensation")
     reward: Reward | None = Field(None, description="the performance reward (业绩奖励), if any")
-    waivers: list[Waiver] = Field(default_factory=list,
+    waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_WAIVERS,
                                   description="accepted findings: rule, reason, approver, expiry")
 
     as_of_path: ClassVar[tuple[str, ...]] = ("announcement_date",)   # where an error about the date points

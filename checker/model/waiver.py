@@ -23,6 +23,7 @@ def _item_text(value: Any) -> Any:
 
 
 NonBlank = Annotated[Text, AfterValidator(_not_blank)]
+MAX_WAIVERS = 500   # per case: each is a signed-off exception, not a list to generate
 
 
 class Waiver(Strict):
