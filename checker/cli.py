@@ -81,8 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=_positive, metavar="N",
                        help="worker processes (default: all cores; one file or -j 1 runs in this process)")
     check.add_argument("--timeout", type=_positive, default=120, metavar="SECONDS",
-                       help="per case, in worker processes: a case running longer is stopped and "
-                            "reported as an engine error (default 120)")
+                       help="per case, in worker processes or in this one: a case running longer is "
+                            "stopped and reported as an engine error (default 120)")
 
     rules = sub.add_parser("rules", help="list the rule catalogue")
     rules.add_argument("--format", choices=("console", "json"), default="console")

@@ -110,10 +110,12 @@ def test_real_segfault_in_the_engine_costs_that_case_only(factory, serial, victi
         assert_only_victim_lost(results, files, victim, serial, "engine_error", ["SIGSEGV", "segmentation"])
 
 
-def test_a_hanging_case_is_stopped_at_the_timeout(factory, serial, victim, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_hanging_case_is_stopped_at_the_timeout(factory, serial, victim, monkeypatch, jobs):
+    """In worker processes the worker is killed; in this process (one file, -j 1) an alarm stops it."""
     plant(monkeypatch, lambda: time.sleep(60))
     files = with_victim(victim)
-    with run_batch(files, factory, jobs=2, timeout=2) as results:
+    with run_batch(files, factory, jobs=jobs, timeout=2) as results:
         assert_only_victim_lost(results, files, victim, serial, "engine_error", ["longer than 2 s"])
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..check import Checker
 from ..findings import CaseBrief
-from .safe import check_safely
+from .safe import check_in_time
 from .spool import ResultSpool
 
 
@@ -38,7 +38,7 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
         spool = ResultSpool(len(files))
         try:
             for index, path in enumerate(files):
-                result = check_safely(checker, path)
+                result = check_in_time(checker, path, timeout)
                 spool.put(index, result)
                 if on_result:
                     on_result(result.brief())

@@ -3,7 +3,10 @@ else is a bug, recorded as the case's `internal_error` with its traceback printe
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 import traceback
 
 from ..check import Checker
@@ -21,3 +24,34 @@ def check_safely(checker: Checker, path: str) -> CaseResult:
 
 def failed(path: str, kind: str, message: str) -> CaseResult:
     return CaseResult.for_file(path).fail(kind, message)
+
+
+class _TimedOut(BaseException):   # not an Exception: the checker's own handlers never catch it
+    pass
+
+
+def _alarm(_signum, _frame):
+    raise _TimedOut
+
+
+def check_in_time(checker: Checker, path: str, timeout: float | None) -> CaseResult:
+    """check_safely with the batch's --timeout in this process too (one file, -j 1): a case still
+    running after `timeout` seconds is stopped and reported as an engine error. An alarm interrupts
+    Python code; the engine's C code cannot loop forever (the compiler keeps every rule inside its
+    limits), so Python is where a case can be slow."""
+    main = threading.current_thread() is threading.main_thread()
+    if not (timeout and hasattr(signal, "setitimer") and main):
+        return check_safely(checker, path)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            return check_safely(checker, path)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TimedOut:
+        return failed(path, "engine_error", f"the case took longer than {timeout:g} s and was stopped; "
+                                            "it was not checked")
+    finally:
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGALRM, previous)
