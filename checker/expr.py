@@ -7,6 +7,11 @@
 
 Numbers are exact (`0.20` and `20%` are the fraction 1/5). Functions: min, max, floor, ceil and
 date('YYYY-MM-DD'). Message templates add display functions (shares, yuan, percent, …).
+
+Limits (a rule-pack error with its column past them, so that no pack can exhaust the parser or
+what follows it): an expression of at most MAX_LENGTH characters, nested at most MAX_DEPTH deep
+(parentheses, `not`, unary minus and function calls each count), numbers of at most MAX_DIGITS
+digits.
 """
 
 from __future__ import annotations
@@ -121,11 +126,25 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
     return out
 
 
+MAX_LENGTH = 2000
+MAX_DEPTH = 32
+MAX_DIGITS = 30
+
+
 class _Parser:
     def __init__(self, text: str, display: bool = False):
+        if len(text) > MAX_LENGTH:
+            raise ExprError(f"an expression is at most {MAX_LENGTH:,} characters; this one has "
+                            f"{len(text):,}", MAX_LENGTH + 1)
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
         self.display = display
+
+    def deeper(self, col: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExprError(f"nested deeper than {MAX_DEPTH} levels", col)
 
     def peek(self, *values) -> bool:
         kind, value, _ = self.tokens[self.i]
@@ -164,8 +183,10 @@ class _Parser:
 
     def not_(self):
         if self.peek("not"):
-            self.take()
-            return Not(self.not_())
+            self.deeper(self.take()[2])
+            node = Not(self.not_())
+            self.depth -= 1
+            return node
         return self.cmp()
 
     def cmp(self):
@@ -210,14 +231,18 @@ class _Parser:
 
     def unary(self):
         if self.peek("-"):
-            self.take()
-            return Neg(self.unary())
+            self.deeper(self.take()[2])
+            node = Neg(self.unary())
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self):
         kind, value, col = self.take()
         if kind == "num":
             text = value.replace("_", "")
+            if sum(c.isdigit() for c in text) > MAX_DIGITS:
+                raise ExprError(f"a number has at most {MAX_DIGITS} digits", col)
             if text.endswith("%"):
                 return Num(Fraction(text[:-1]) / 100)
             return Num(Fraction(text))
@@ -226,8 +251,10 @@ class _Parser:
         if kind == "kw" and value in ("true", "false"):
             return Bool(value == "true")
         if kind == "op" and value == "(":
+            self.deeper(col)
             node = self.or_()
             self.expect(")")
+            self.depth -= 1
             return node
         if kind == "name":
             if self.peek("("):
@@ -244,11 +271,13 @@ class _Parser:
         if func not in allowed:
             raise ExprError(f"unknown function '{func}' (allowed: {', '.join(sorted(allowed))})", col)
         self.expect("(")
+        self.deeper(col)
         args = [self.or_()]
         while self.peek(","):
             self.take()
             args.append(self.or_())
         self.expect(")")
+        self.depth -= 1
         lo, hi = allowed[func]
         if not lo <= len(args) <= hi:
             raise ExprError(f"{func}() takes {lo if lo == hi else f'{lo} to {hi}'} argument(s)", col)

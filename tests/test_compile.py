@@ -162,3 +162,28 @@ def test_errors_in_when_point_at_the_when_line(tmp_path):
     with pytest.raises(RulePackError, match="unknown field 'offering.issue_shars'") as info:
         load_pack(path)
     assert info.value.position.line == 9
+
+
+@pytest.mark.parametrize("require,message", [
+    ("(" * 140 + "offering.issue_shares" + ")" * 140 + " > 0", "nested deeper than 32"),
+    ("not " * 2000 + "offering.issue_shares > 0", "at most 2,000 characters"),
+    ("not " * 40 + "offering.issue_shares > 0", "nested deeper than 32"),
+    ("0 < " + "- " * 3000 + "offering.issue_shares", "at most 2,000 characters"),
+    ("0 < " + "- " * 40 + "offering.issue_shares", "nested deeper than 32"),
+    (" + ".join(["offering.issue_shares"] * 20000) + " > 0", "at most 2,000 characters"),
+    ("offering.issue_shares > " + "9" * 5000, "at most 2,000 characters"),
+    ("offering.issue_shares > " + "9" * 31, "at most 30 digits"),
+])
+def test_hostile_conditions_are_rule_pack_errors_at_their_line_not_crashes(tmp_path, require, message):
+    path = pack(tmp_path, require=require)
+    with pytest.raises(RulePackError, match=message) as info:
+        load_pack(path)
+    assert info.value.position.line == 10 and info.value.position.col > 1
+
+
+def test_a_deeply_nested_message_placeholder_is_a_rule_pack_error(tmp_path):
+    deep = "{shares(" + "(" * 60 + "offering.issue_shares" + ")" * 60 + ")}"
+    path = pack(tmp_path, **{"message: {zh: 测试, en: test}": f"message: {{zh: '{deep}', en: test}}"})
+    with pytest.raises(RulePackError, match="nested deeper than 32") as info:
+        load_pack(path)
+    assert info.value.position.line == 11
