@@ -56,6 +56,14 @@ class RulePackError(CheckerError):
     kind = "rule_pack_error"
 
 
+class SpaceError(CheckerError):
+    """The machine ran out of room for the run's own working files (the batch spool): exit 3, the
+    checker could not finish; no report is written, and the old reports stay as they were."""
+
+    exit_code = EXIT_INTERNAL
+    kind = "space_error"
+
+
 class EngineError(Exception):
     """The rules engine failed on a case (reported for that case; the batch goes on)."""
 

@@ -207,3 +207,19 @@ def test_the_lines_report_reads_only_the_cases_it_lists(factory, generated, fail
             assert 0 < len(listed) < len(results)   # some cases were skipped unread
         else:
             assert "not evaluated (listed)" in said
+
+
+def test_a_full_temporary_folder_says_so_with_what_a_case_needs():
+    """The spool on a device that is full (/dev/full answers every write with ENOSPC)."""
+    from checker.errors import EXIT_INTERNAL, SpaceError
+    spool = ResultSpool(5000)
+    try:
+        spool.put(0, CaseResult.for_file("a.yaml"))            # room for the first one
+        spool._file.close()
+        spool._file = open("/dev/full", "r+b")                 # noqa: SIM115 (closed by spool.close)
+        with pytest.raises(SpaceError) as info:
+            spool.put(1, CaseResult.for_file("b.yaml"))
+        assert info.value.exit_code == EXIT_INTERNAL
+        assert "TMPDIR" in info.value.message and "5,000 cases" in info.value.message
+    finally:
+        spool.close()

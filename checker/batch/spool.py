@@ -10,11 +10,13 @@ the spool is closed or the process ends, however it ends (Ctrl-C, an error, SIGK
 
 from __future__ import annotations
 
+import errno
 import pickle
 import tempfile
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 
+from ..errors import SpaceError
 from ..findings import STATUSES, CaseResult, Outline
 
 _MISSING = -1
@@ -37,7 +39,19 @@ class ResultSpool(Sequence):
         if self._offsets[index] != _MISSING:
             raise ValueError(f"result {index} is already spooled")
         self._file.seek(self._end)
-        self._file.write(data)
+        try:
+            self._file.write(data)
+            self._file.flush()
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            per_case = max(1, self._end // max(1, sum(o != _MISSING for o in self._offsets)))
+            need = len(self) * per_case / 2**20
+            raise SpaceError(
+                f"the temporary folder is full ({tempfile.gettempdir()}, TMPDIR): the batch keeps each "
+                f"result there, about {per_case // 1024 + 1:,} KB a case, {need:,.1f} MB for these "
+                f"{len(self):,} cases; set TMPDIR to a folder with room. No report was written; existing "
+                "reports are unchanged") from None
         self._offsets[index] = self._end
         self._end += len(data)
         width = len(STATUSES)
@@ -85,7 +99,10 @@ class ResultSpool(Sequence):
         return self._file.closed
 
     def close(self) -> None:
-        self._file.close()
+        try:
+            self._file.close()
+        except OSError:   # a full disk refuses the last flush too; the file is unlinked, nothing is lost
+            pass
 
     def __enter__(self) -> ResultSpool:
         return self
