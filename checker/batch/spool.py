@@ -10,6 +10,7 @@ the spool is closed or the process ends, however it ends (Ctrl-C, an error, SIGK
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import pickle
 import tempfile
@@ -99,10 +100,8 @@ class ResultSpool(Sequence):
         return self._file.closed
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):   # a full disk refuses the last flush too; the file is unlinked
             self._file.close()
-        except OSError:   # a full disk refuses the last flush too; the file is unlinked, nothing is lost
-            pass
 
     def __enter__(self) -> ResultSpool:
         return self
