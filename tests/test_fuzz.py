@@ -7,7 +7,12 @@ Two hypothesis strategies, derandomized (the same examples on every run), in-pro
   field types (boundaries, out-of-range, other members of an enum, other types), keys deleted or
   unknown keys added, list items duplicated, dumped as valid YAML;
 - raw: a real case file's text with lines deleted, duplicated or swapped, bytes flipped,
-  indentation changed, scalars replaced by other types, tags, anchors and aliases inserted.
+  indentation changed, scalars replaced by other types, tags, anchors and aliases inserted;
+- semantic: a real case's values moved where the rules look, keeping their types: figures to 0,
+  one unit either side or far beyond, dates to the ends of the supported range and just past them,
+  two dates swapped, names with terminal escapes, control characters and NFKC twins, flags
+  flipped or left out, a rules date far before T, and waivers added (unknown rules, empty or
+  colliding items, expiries at and past the horizon).
 
 Every input must give findings or an `input_error` whose location is this file, a line that
 exists (1 ≤ line ≤ lines + 1) and, for a structurally valid YAML file, the field; never an
@@ -42,13 +47,13 @@ from checker.validate import CASE_MODELS
 
 from .conftest import DAPUWEI, ROOT, edited, line_of
 
-EXAMPLES = {"structured": 4000, "raw": 6000}   # 10,000 in all
+EXAMPLES = {"structured": 4000, "raw": 6000, "semantic": 3000}   # 13,000 in all
 CASE_FILES = sorted(glob.glob(os.path.join(ROOT, "cases", "**", "*.yaml"), recursive=True))
 TEXTS = [Path(p).read_bytes() for p in CASE_FILES]
 DATA = [load_file(p).data for p in CASE_FILES]
 FUZZ = dict(derandomize=True, deadline=None, database=None,
             suppress_health_check=list(HealthCheck))
-seen = {"structured": 0, "raw": 0}
+seen = {"structured": 0, "raw": 0, "semantic": 0}
 
 
 def assert_sane(result, path: str, content: bytes, needs_field: bool) -> None:
@@ -225,6 +230,88 @@ def test_structured_case_files_give_findings_or_a_located_input_error(checker, w
         fh.write(content)
     seen["structured"] += 1
     assert_sane(checker.check_file(path), path, content, needs_field=True)
+
+
+# ---- semantic mutations -----------------------------------------------------------------------
+
+ESCAPES = ["\x1b[8m\x1b[2K\rHIDDEN", "\r| forged |", "①号", "（证裕投资）", "\u2028", "\x00", " ", "x" * 300]
+EDGE_DATES = [dt.date(1990, 1, 1), dt.date(2100, 12, 31), dt.date(1989, 12, 31), dt.date(2101, 1, 1)]
+
+
+def _leaves(data, prefix=()):
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _leaves(v, prefix + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _leaves(v, prefix + (i,))
+    else:
+        yield prefix, data
+
+
+def _set(data, path, value):
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+@st.composite
+def semantic_cases(draw):
+    data = copy(DATA[draw(st.integers(0, len(DATA) - 1))])
+    for _ in range(draw(st.integers(1, 3))):
+        leaves = [(p, v) for p, v in _leaves(data) if p]
+        if not leaves:
+            break
+        path, value = leaves[draw(st.integers(0, len(leaves) - 1))]
+        if isinstance(value, bool):
+            new = draw(st.sampled_from([not value, None]))
+        elif isinstance(value, int):
+            new = draw(st.sampled_from([0, -1, value - 1, value + 1, value * 10, 10**11, 10**11 + 1, 10**12]))
+        elif isinstance(value, Decimal):
+            unit = Decimal(1).scaleb(value.as_tuple().exponent if isinstance(value.as_tuple().exponent, int) else 0)
+            new = draw(st.sampled_from([Decimal(0), value - unit, value + unit, value * 100, -value]))
+        elif isinstance(value, dt.date):
+            dates = [p for p, v in leaves if isinstance(v, dt.date) and p != path]
+            if dates and draw(st.booleans()):
+                other = dates[draw(st.integers(0, len(dates) - 1))]
+                theirs = next(v for p, v in leaves if p == other)
+                _set(data, other, value)
+                new = theirs
+            else:
+                new = draw(st.sampled_from(EDGE_DATES + [value + dt.timedelta(days=1), value.replace(day=1)]))
+        elif isinstance(value, str):
+            new = value + draw(st.sampled_from(ESCAPES))
+        else:
+            continue
+        _set(data, path, new)
+    extra = draw(st.sampled_from(["none", "rules_date", "waiver", "twin"]))
+    if extra == "rules_date" and isinstance(data.get("timetable"), dict):
+        data["timetable"]["rules_date_reason"] = "过渡期"
+        data["timetable"]["rules_date"] = draw(st.sampled_from(EDGE_DATES[:2] + [dt.date(2021, 1, 1)]))
+    elif extra == "waiver":
+        data.setdefault("waivers", []).append({
+            "rule": draw(st.sampled_from(["ipo.no_such_rule", "ipo.strategic.cap_ratio.lt100m", "ma.lockup.base"])),
+            "item": draw(st.sampled_from([None, "某创投1号基金", "2024"])), "reason": "r", "approver": "a",
+            "expires": draw(st.sampled_from([dt.date(2026, 12, 31), dt.date(2029, 12, 31), dt.date(2100, 12, 31)]))})
+        if data["waivers"][-1]["item"] is None and draw(st.booleans()):
+            del data["waivers"][-1]["item"]
+    elif extra == "twin":
+        names = [p for p, v in _leaves(data) if p and p[-1] == "name" and isinstance(v, str)]
+        if len(names) >= 2:
+            _set(data, names[0], "某创投1号基金")
+            _set(data, names[1], "某创投①号基金")
+    return data
+
+
+@settings(max_examples=EXAMPLES["semantic"], **FUZZ)
+@given(data=semantic_cases())
+def test_semantic_mutations_give_findings_or_a_located_input_error(checker, workdir, data):
+    content = yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
+    path = str(workdir / "semantic.yaml")
+    with open(path, "wb") as fh:
+        fh.write(content)
+    seen["semantic"] += 1
+    assert_sane(checker.check_file(path), path, content, needs_field=False)
 
 
 # ---- raw YAML mutations -----------------------------------------------------------------------
