@@ -34,6 +34,8 @@ def _tidy(node):
     """Standard keywords for what pydantic renders from the custom types' constraints."""
     if isinstance(node, list):
         return [_tidy(x) for x in node]
+    if isinstance(node, float) and node.is_integer():
+        return int(node)   # 100.0 and 100 are one bound (pydantic releases write either)
     if not isinstance(node, dict):
         return node
     out = {}
@@ -49,6 +51,9 @@ def _tidy(node):
             out[_BOUNDS[key]] = value
         elif key == "anyOf" and value == _DECIMAL:   # the YAML takes a number, never text
             out["type"] = "number"
+        elif key == "anyOf" and len(value) == 2 and value[1] == _DECIMAL[1] \
+                and value[0].get("type") == "number":
+            out.update(_tidy(value[0]))   # older pydantic: the bounds inside the number member
         else:
             out[key] = _tidy(value)
     return out
@@ -65,4 +70,5 @@ def schema(case_type: str) -> dict:
 
 
 def render(case_type: str) -> str:
-    return json.dumps(schema(case_type), ensure_ascii=False, indent=2) + "\n"
+    # keys sorted: pydantic releases order some keys differently; the schema is the same
+    return json.dumps(schema(case_type), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

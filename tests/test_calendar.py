@@ -120,7 +120,12 @@ def test_the_snapshot_is_the_installed_librarys_calendar():
     rewrites checker/derive/xshg_sessions.txt."""
     library = cal.library_sessions()
     snapshot = cal.sessions()
-    assert (snapshot.first, snapshot.last, snapshot.source) == (library.first, library.last, library.source)
+    assert (snapshot.first, snapshot.last) == (library.first, library.last)
     assert snapshot.days == library.days
+    # the same calendar from another release of the library is the same snapshot: only the line
+    # naming the release it was written from may differ
+    def content(text):
+        return [line for line in text.splitlines() if not line.startswith("source ")]
     with open(cal.SNAPSHOT, encoding="utf-8") as fh:
-        assert fh.read() == cal.snapshot_text(library)
+        assert content(fh.read()) == content(cal.snapshot_text(library))
+    assert snapshot.source.startswith("exchange_calendars ") and library.source.startswith("exchange_calendars ")
