@@ -243,30 +243,6 @@ def test_jobs_must_be_a_positive_number():
         assert proc.returncode == 2 and "positive whole number" in proc.stderr
 
 
-@linux_only
-def test_an_interrupted_batch_leaves_the_old_report_and_no_worker(tmp_path):
-    for copy in range(6):
-        folder = tmp_path / "cases" / f"copy{copy}"
-        shutil.copytree(os.path.join(ROOT, "cases"), folder)
-    report = tmp_path / "report.json"
-    report.write_text("the previous report\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "checker", str(tmp_path / "cases"), "-j", "2",
-                             "--format", f"json={report}"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while len(children(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.01)
-    workers = children(proc.pid)
-    assert len(workers) == 2, "the batch ended before it could be interrupted"
-    proc.send_signal(signal.SIGINT)   # Ctrl-C; workers ignore it, the parent stops them
-    _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == EXIT_INTERNAL and "interrupted" in err
-    assert report.read_text(encoding="utf-8") == "the previous report\n"
-    assert sorted(os.listdir(tmp_path)) == ["cases", "report.json"]
-    deadline = time.monotonic() + 30   # on a loaded machine a worker may take a moment to end
-    while any(os.path.exists(f"/proc/{pid}") for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
 
 
 def test_summary_and_waiver_lists_gathered_on_arrival_equal_a_pass_over_the_results(tmp_path):

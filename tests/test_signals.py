@@ -1,4 +1,4 @@
-"""However the parent ends (SIGTERM, SIGHUP, SIGKILL), its workers end with it, and a terminated run
+"""However the parent ends (Ctrl-C, SIGTERM, SIGHUP, SIGKILL), its workers end with it, and a terminated run
 leaves no temporary report beside its targets."""
 
 import os
@@ -38,12 +38,14 @@ def gone(pids, seconds: float = 30) -> bool:
 
 
 @linux_only
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
-def test_a_terminated_parent_stops_its_workers_and_keeps_the_old_report(tmp_path, sig):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_an_interrupted_parent_stops_its_workers_and_keeps_the_old_report(tmp_path, sig):
+    """Ctrl-C (workers ignore it, the parent stops them), SIGTERM and SIGHUP alike."""
     proc, workers, report = batch(tmp_path)
     proc.send_signal(sig)
     _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 3 and f"interrupted by {signal.Signals(sig).name}" in err, err
+    by = "" if sig == signal.SIGINT else f" by {signal.Signals(sig).name}"
+    assert proc.returncode == 3 and f"interrupted{by}" in err, err
     assert report.read_text(encoding="utf-8") == "the previous report\n"
     assert sorted(os.listdir(tmp_path)) == ["cases", "report.json"]   # no .report.json.*.tmp left
     assert gone(workers)
