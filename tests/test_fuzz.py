@@ -224,12 +224,17 @@ def workdir(tmp_path_factory):
 @settings(max_examples=EXAMPLES["structured"], **FUZZ)
 @given(data=structured_cases())
 def test_structured_case_files_give_findings_or_a_located_input_error(checker, workdir, data):
+    check_dumped(checker, workdir, "structured", data, needs_field=True)
+
+
+def check_dumped(checker, workdir, strategy: str, data, needs_field: bool) -> None:
+    """Dump a mutated case as YAML, check it, and hold the result to assert_sane."""
     content = yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
-    path = str(workdir / "structured.yaml")
+    path = str(workdir / f"{strategy}.yaml")
     with open(path, "wb") as fh:
         fh.write(content)
-    seen["structured"] += 1
-    assert_sane(checker.check_file(path), path, content, needs_field=True)
+    seen[strategy] += 1
+    assert_sane(checker.check_file(path), path, content, needs_field=needs_field)
 
 
 # ---- semantic mutations -----------------------------------------------------------------------
@@ -306,12 +311,7 @@ def semantic_cases(draw):
 @settings(max_examples=EXAMPLES["semantic"], **FUZZ)
 @given(data=semantic_cases())
 def test_semantic_mutations_give_findings_or_a_located_input_error(checker, workdir, data):
-    content = yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
-    path = str(workdir / "semantic.yaml")
-    with open(path, "wb") as fh:
-        fh.write(content)
-    seen["semantic"] += 1
-    assert_sane(checker.check_file(path), path, content, needs_field=False)
+    check_dumped(checker, workdir, "semantic", data, needs_field=False)
 
 
 # ---- raw YAML mutations -----------------------------------------------------------------------

@@ -210,11 +210,10 @@ def test_a_rule_over_several_figures_points_at_the_first_and_lists_the_others(ch
     assert line_of(path, "issue_shares:") in related
 
 
-def test_a_total_of_one_line_points_at_that_line():
+def test_a_total_of_one_line_points_at_that_line(checker):
     path = str(Path(ROOT, "cases", "real", "chaoyan-2025.yaml"))
-    from checker.check import default_checker
     doc = apply_set(load_file(path), {"strategic.investors.0.shares": 6424945})
-    finding = next(f for f in default_checker().check_document(path, doc).findings
+    finding = next(f for f in checker.check_document(path, doc).findings
                    if f.rule_id == "ipo.strategic.employee_plan_cap")
     assert finding.position.line == line_of(path, "shares: 5895522")
     assert "10.0000%" not in finding.message["zh"]
