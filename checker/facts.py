@@ -192,6 +192,7 @@ OFFERING_FIELDS.update(_specs(
     FieldSpec("strategic.initial_pct_step", doc="its stated precision (% points)", **_STEP),
     FieldSpec("strategic.final_shares", doc="最终战略配售数量 as stated", **_SH),
     FieldSpec("strategic.final_shares_stated", "bool", "flag", "the case states strategic.final_shares"),
+    FieldSpec("strategic.initial_shares_stated", "bool", "flag", "the case states strategic.initial_shares"),
     FieldSpec("strategic.lines_listed", "bool", "flag", "the case lists strategic lines"),
     FieldSpec("strategic.initial_pct_stated", "bool", "flag", "the case states strategic.initial_pct"),
     FieldSpec("strategic.final_pct_stated", "bool", "flag", "the case states strategic.final_pct"),

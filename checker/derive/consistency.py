@@ -119,6 +119,7 @@ def offering_values(case: IpoCase) -> dict:
     # a consistency rule compares a stated figure only when the case states it
     values.update({
         "strategic.final_shares_stated": s.final_shares is not None,
+        "strategic.initial_shares_stated": s.initial_shares is not None,
         "strategic.lines_listed": bool(s.investors),
         "offering.gross_proceeds_stated": o.gross_proceeds is not None,
         "allocation.clawback_stated": a.clawback_shares is not None,
