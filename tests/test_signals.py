@@ -57,3 +57,36 @@ def test_a_killed_parent_takes_its_workers_with_it(tmp_path):
     proc.kill()
     proc.wait(timeout=30)
     assert gone(workers), "a worker outlived its SIGKILLed parent"
+
+
+# Runs the real command in a child; the only addition is a real SIGTERM sent to itself at the moment the
+# second report has been written to its temp file but not yet renamed into place.
+SIGTERM_WHILE_WRITING = """
+import os, signal, sys
+from checker.report import atomic
+finished = []
+real_finish = atomic.Pending.finish
+def finish(self):
+    real_finish(self)
+    finished.append(self.tmp)
+    if len(finished) == 2:
+        assert all(os.path.exists(tmp) for tmp in finished)
+        os.kill(os.getpid(), signal.SIGTERM)
+atomic.Pending.finish = finish
+from checker.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@linux_only
+def test_sigterm_while_reports_are_written_leaves_no_temp_file_and_the_old_reports(tmp_path):
+    names = ["report.json", "report.html", "report.md"]
+    for name in names:
+        (tmp_path / name).write_text(f"the previous {name}\n", encoding="utf-8")
+    targets = [arg for fmt, name in zip(("json", "html", "markdown"), names, strict=True)
+               for arg in ("--format", f"{fmt}={tmp_path / name}")]
+    proc = subprocess.run([sys.executable, "-c", SIGTERM_WHILE_WRITING, os.path.join(ROOT, "cases"), *targets],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 3 and "interrupted by SIGTERM" in proc.stderr, proc.stderr
+    assert sorted(os.listdir(tmp_path)) == sorted(names)   # both temp files removed
+    assert [(tmp_path / n).read_text(encoding="utf-8") for n in names] == [f"the previous {n}\n" for n in names]
