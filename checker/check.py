@@ -24,11 +24,12 @@ from .derive.dates import add_months
 from .engine import Engine, EngineError
 from .errors import CheckerError, InputError, Position
 from .expr import BinOp, Call, Field, Neg, fields
-from .facts import FACT_KINDS, Fact, FieldSpec
+from .facts import FACT_KINDS, Fact
 from .findings import CaseResult, Finding
 from .loading import Document, load_file
 from .rulepack import Catalogue, Rule, load_catalogue, rules_dir
 from .validate import validate
+from .wire import encode_fact
 
 _OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
 
@@ -42,23 +43,6 @@ class Options:
     def __post_init__(self):
         if self.today is None:
             self.today = dt.date.today()
-
-
-def engine_value(value, spec: FieldSpec):
-    """A fact value as the engine holds it: exact integers (decimals × 10^scale, dates as ordinals)."""
-    if spec.type in ("bool", "str"):
-        return value
-    if spec.type == "date":
-        return value.toordinal()
-    scaled = value * 10**spec.scale
-    if scaled != int(scaled):
-        raise ValueError(f"{spec.name} has more than {spec.scale} decimals")
-    return int(scaled)
-
-
-def filler(spec: FieldSpec):
-    """A neutral in-range value for an absent field (never decides a finding; see module doc)."""
-    return {"bool": False, "str": ""}.get(spec.type, 1)
 
 
 @dataclass(frozen=True)
@@ -226,21 +210,6 @@ def error_dict(exc: CheckerError) -> dict:
            "location": {"file": pos.file, "line": pos.line, "col": pos.col}}
     if exc.more:
         out["more"] = [error_dict(e) for e in exc.more]
-    return out
-
-
-def encode_fact(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: str | None) -> dict:
-    out = {"kind": fact.kind, "id": fact.id, "_0": 0, "_asof": as_of.toordinal(), "_board": board or ""}
-    for name, spec in specs.items():
-        value = fact.values.get(name)
-        if value is None:
-            out[name.replace(".", "__")] = filler(spec)
-            continue
-        if spec.type not in ("bool", "str", "date") and not spec.lo <= value <= spec.hi:
-            raise InputError(f"'{name}' = {value} is outside the supported range "
-                             f"[{spec.lo:,}, {spec.hi:,}]", fact.positions.get(name, fact.position),
-                             field=name)
-        out[name.replace(".", "__")] = engine_value(value, spec)
     return out
 
 

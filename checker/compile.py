@@ -1,11 +1,12 @@
-"""Compile a rule's condition into a durable_rules pattern over one fact, exactly.
+"""Compile a rule's condition into exact integer comparisons over one fact (wire.py writes
+them in the engine's JSON).
 
 A finding fires when `when and not require` holds. The compiler pushes the negation down
 (De Morgan; the engine has no usable `not`), lowers min/max/floor/ceil into and/or of plain
 comparisons, and turns every numeric comparison into an integer polynomial compared with 0:
 
     strategic.total_shares <= 20% * offering.issue_shares
-      →  5·total − issue ≤ 0   →   {"$gte": {"_0": {"$sub": {"$l": {"$mul": [total, 5]}, "$r": issue}}}}
+      →  5·total − issue ≤ 0   (wire.py: {"$gte": {"_0": {"$sub": {"$l": {"$mul": …}, "$r": issue}}}})
 
 Every fact carries the constant field `_0 = 0`, so the engine evaluates the whole expression in
 64-bit integers: decimals are sent as integers × 10^scale, a division by a field becomes a
@@ -336,55 +337,27 @@ def magnitude(poly: dict, specs) -> int:
     return total
 
 
-# ---- durable_rules JSON ---------------------------------------------------------------------
+# ---- exact integer comparisons ------------------------------------------------------------
 
-def engine_name(field: str) -> str:
-    return field.replace(".", "__")
-
-
-_FLIP_ZERO = {"<": "$gt", "<=": "$gte", ">": "$lt", ">=": "$lte", "==": "$eq", "!=": "$neq"}
-
-
-def _term_json(mono: tuple, coef: int):
-    expr = None
-    for f in mono:
-        ref = {"$m": engine_name(f)}
-        expr = ref if expr is None else {"$mul": {"$l": expr, "$r": ref}}
-    if expr is None:
-        return coef
-    return expr if coef == 1 else {"$mul": {"$l": expr, "$r": coef}}
+@dataclass(frozen=True)
+class PolyCmp:
+    """`P op 0` for an integer polynomial P (monomial → coefficient), proven not to overflow."""
+    op: str
+    poly: tuple          # ((monomial, coefficient), …)
 
 
-def poly_json(poly: dict):
-    terms = sorted(((m, c) for m, c in poly.items() if m), key=lambda t: (len(t[0]), t[0]))
-    const = poly.get((), 0)
-    if not terms:
-        return const
-    expr = _term_json(*terms[0])
-    for mono, coef in terms[1:]:
-        op = "$add" if coef > 0 else "$sub"
-        expr = {op: {"$l": expr, "$r": _term_json(mono, abs(coef))}}
-    if const:
-        expr = {("$add" if const > 0 else "$sub"): {"$l": expr, "$r": abs(const)}}
-    return expr
-
-
-def to_json(node, specs):
-    """A lowered condition → durable JSON; also checks the overflow bound of each comparison."""
-    if isinstance(node, And):
-        return {"$and": [to_json(i, specs) for i in node.items]}
-    if isinstance(node, Or):
-        return {"$or": [to_json(i, specs) for i in node.items]}
-    if isinstance(node, Bool):
-        return {"$eq": {"_0": 0}} if node.value else {"$neq": {"_0": 0}}
-    if isinstance(node, Atom):
-        name = engine_name(node.field)
-        return {name: node.value} if node.op == "==" else {"$neq": {name: node.value}}
+def exact(node, specs):
+    """Each numeric comparison of a lowered condition as an integer polynomial compared with 0;
+    raises ExprError where the engine's 64-bit integers could overflow."""
+    if isinstance(node, (And, Or)):
+        return type(node)(tuple(exact(i, specs) for i in node.items))
+    if not isinstance(node, NumCmp):
+        return node
     poly = integer_poly(node, specs)
     if magnitude(poly, specs) >= INT64_SAFE:
         raise ExprError("a comparison could overflow the engine's 64-bit integers with the "
                         "declared field bounds; rewrite it or tighten the bounds")
-    return {_FLIP_ZERO[node.op]: {"_0": poly_json(poly)}}
+    return PolyCmp(node.op, tuple(poly.items()))
 
 
 def paths(node) -> int:
@@ -403,24 +376,19 @@ def comparisons(node) -> int:
 
 
 @dataclass(frozen=True)
-class Compiled:
-    condition: dict      # the durable pattern body for one fact
+class Lowered:
+    node: object         # And / Or / Bool / Atom / PolyCmp
     paths: int
     comparisons: int
 
 
-def compile_condition(when, require, kind: str, specs, applies: list) -> Compiled:
-    """The pattern that matches a fact on which the rule fires: kind, in force, when, not require."""
-    if when is not None:
-        check_condition(when, specs)
-        check_divisors(when, specs)
-    check_condition(require, specs)
-    check_divisors(require, specs)
+def lower_rule(when, require, specs) -> Lowered:
+    """`when and not require` (both already type-checked by the pack loader), negation pushed
+    down and lowered to exact integer comparisons; wire.py writes it for the engine."""
     fire = nnf(require, negate=True) if when is None else And((nnf(when), nnf(require, negate=True)))
     lowered = lower(fire, specs)
     n = paths(lowered)
     if n > MAX_PATHS_PER_RULE:
         raise ExprError(f"the condition expands to {n} alternatives (limit {MAX_PATHS_PER_RULE}); "
                         "split the rule")
-    body = [{"kind": kind}, *applies, to_json(lowered, specs)]
-    return Compiled({"$and": body}, n, comparisons(lowered) + len(applies) + 1)
+    return Lowered(exact(lowered, specs), n, comparisons(lowered))

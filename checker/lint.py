@@ -8,6 +8,7 @@ from .compile import MAX_PATHS_PER_RULE
 from .engine import SHARD_PATHS, assert_no_collisions
 from .errors import CheckerError, EngineError
 from .facts import FACT_KINDS
+from .wire import RESERVED, engine_name
 
 
 def run_examples(catalogue) -> list[str]:
@@ -73,9 +74,7 @@ def lint(catalogue) -> list[str]:
         assert_no_collisions([r.key for r in catalogue.rules], "rule keys")
         for kinds in FACT_KINDS.values():
             for specs in kinds.values():
-                assert_no_collisions([n.replace(".", "__") for n in specs] + ["kind", "id", "sid", "_0",
-                                                                            "_asof", "_board"],
-                                     "field names")
+                assert_no_collisions([engine_name(n) for n in specs] + list(RESERVED), "field names")
         assert_no_collisions([f"f{i}" for i in range(1000)], "fact ids")
     except EngineError as exc:
         problems.append(str(exc))

@@ -20,8 +20,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import expr as ex
+from . import wire
 from .boards import BoardCoverage, load_boards
-from .compile import Compiled, check_condition, check_divisors, compile_condition
+from .compile import check_condition, check_divisors, lower_rule
 from .errors import InputError, Position, RulePackError
 from .facts import FACT_KINDS, RESULTS_FIELDS
 from .loading import Document, load_file
@@ -160,7 +161,7 @@ class Rule:
     expected_text: dict[str, list] | None
     fields: frozenset
     divisors: frozenset
-    compiled: Compiled
+    compiled: wire.Compiled
     file: str
     position: Position
 
@@ -281,19 +282,6 @@ def _load_rule(doc: Document, path: tuple, raw: Any) -> Rule:
         raise _error(doc, path + ("require",),
                      f"rule {spec.id}: a compound 'require' needs 'actual' and 'expected' to report")
 
-    applies = []
-    a = spec.applies
-    if isinstance(a.from_, dict):  # at most one branch can hold: a fact has one board
-        starts = [{"$and": [{"_board": b.value}, {"$gte": {"_asof": d.toordinal()}}]}
-                  for b, d in a.from_.items()]
-        applies.append(starts[0] if len(starts) == 1 else {"$or": starts})
-    else:
-        if a.boards:
-            boards = [{"_board": b.value} for b in a.boards]
-            applies.append(boards[0] if len(boards) == 1 else {"$or": boards})
-        applies.append({"$gte": {"_asof": a.from_.toordinal()}})
-    if spec.applies.until is not None:
-        applies.append({"$lt": {"_asof": spec.applies.until.toordinal()}})
     for key, node in (("when", when), ("require", require)):
         if node is not None:
             try:
@@ -305,7 +293,7 @@ def _load_rule(doc: Document, path: tuple, raw: Any) -> Rule:
         for node in (actual,) + tuple(p for t in list(message.values()) + list((expected_text or {}).values())
                                       for p in t if not isinstance(p, str)):
             _check_display(node, specs)
-        compiled = compile_condition(when, require, spec.for_each, specs, applies)
+        compiled = wire.rule_pattern(spec.for_each, spec.applies, lower_rule(when, require, specs))
     except ex.ExprError as exc:
         raise _error(doc, path + ("require",), f"rule {spec.id}: {exc}") from None
 
