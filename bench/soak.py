@@ -29,11 +29,11 @@ from bench.bench_batch import tree_rss  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from checker.batch import default_jobs  # noqa: E402
 from checker.batch.pool import WorkerPool  # noqa: E402
+from checker.casetypes import FACT_KINDS  # noqa: E402
 from checker.check import Options, encode_fact  # noqa: E402
 from checker.commands import CheckerFactory  # noqa: E402
 from checker.derive import derive  # noqa: E402
 from checker.engine import EngineError  # noqa: E402
-from checker.facts import FACT_KINDS  # noqa: E402
 from checker.loading import load_file  # noqa: E402
 from checker.rulepack import load_catalogue, rules_dir  # noqa: E402
 from checker.validate import validate  # noqa: E402

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 
 from . import evaluate as ev
 from . import waivers
+from .casetypes import CASE_TYPES, FACT_KINDS
 from .derive import derive, notices
 from .derive.dates import add_months
 from .engine import Engine, EngineError
 from .errors import CheckerError, InputError, Position
 from .expr import BinOp, Call, Field, Neg, fields
-from .facts import FACT_KINDS, Fact
+from .facts import Fact
 from .findings import CaseResult, Finding
 from .loading import Document, load_file
 from .rulepack import Catalogue, Rule, load_catalogue, rules_dir
@@ -134,9 +135,10 @@ class Checker:
         choice = case.dates
         as_of = self.options.as_of or case.as_of_date   # the case's own date, unless --as-of
         if as_of is None:
-            where = ".".join(case.as_of_path)
+            path = CASE_TYPES[case.case_type].date_path
+            where = ".".join(path)
             raise InputError(f"no date to choose the rules in force: give {where} or --as-of",
-                             doc.position(case.as_of_path[:-1]), field=where)
+                             doc.position(path[:-1]), field=where)
         rules_key = ("--as-of" if self.options.as_of else
                      choice.rules_key if choice.rules is not None else choice.event_key)
         result.board, result.as_of = board, as_of.isoformat()

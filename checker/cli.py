@@ -11,7 +11,9 @@ import signal
 import sys
 
 from . import __version__
+from .casetypes import CASE_TYPES
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
+from .report.formats import listing
 
 COMMANDS = ("check", "rules", "explain", "compensate", "schema")
 
@@ -46,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH",
                        help="case files, folders (searched for *.yaml/*.yml) or glob patterns")
     check.add_argument("--format", default="auto", metavar="FORMAT[=FILE][,…]",
-                       help="auto (default: console on a terminal, lines otherwise), console, lines "
-                            "(file:line:col: rule-id message), json, sarif, junit, markdown or html; "
-                            "several at once as NAME=FILE,NAME=FILE (FILE - is stdout; at most one there)")
+                       help="auto (the default: console on a terminal, lines otherwise); " + listing()
+                            + "; several at once as NAME=FILE,NAME=FILE "
+                            "(FILE - is stdout; at most one there)")
     check.add_argument("--output", metavar="FILE", help="write the (single) report here instead of stdout")
     check.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     check.add_argument("--as-of", type=_date, metavar="DATE",
@@ -104,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--lang", choices=("zh", "en"), default="zh")
 
     schema = sub.add_parser("schema", help="the JSON Schema of a case type (for editors)")
-    schema.add_argument("case_type", choices=("ipo", "restructuring", "investor"))
+    schema.add_argument("case_type", choices=tuple(CASE_TYPES))
     schema.add_argument("--output", metavar="FILE", help="write the schema here instead of stdout")
     return parser
 

@@ -351,20 +351,3 @@ COMP_YEAR_FIELDS = _specs(
     FieldSpec("comp_year.formula_cash", "dec", "yuan", "cash the agreed formula gives for the year",
               scale=2, hi=10**14),
 )
-
-FACT_KINDS: dict[str, dict[str, dict[str, FieldSpec]]] = {
-    "ipo": {"offering": OFFERING_FIELDS, "strategic_investor": INVESTOR_FIELDS,
-            "placing_object": PLACING_OBJECT_FIELDS, "placing_default": PLACING_DEFAULT_FIELDS},
-    "investor": {"account": ACCOUNT_FIELDS, "subscription": SUBSCRIPTION_FIELDS},
-    "restructuring": {"deal": DEAL_FIELDS, "counterparty": COUNTERPARTY_FIELDS,
-                      "comp_year": COMP_YEAR_FIELDS},
-}
-
-
-# Fields known only once the offering has run (T and after): subscriptions, payments, clawback.
-# A rule that reads one declares `stage: results` (checked when the pack loads).
-RESULTS_FIELDS = frozenset(
-    {name for specs in FACT_KINDS.values() for fields in specs.values() for name in fields
-     if name.startswith("results.")}
-    | {"allocation.online_effective_multiple", "allocation.clawback_shares",
-       "allocation.offline_final_shares", "allocation.online_final_shares"})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
+from .casetypes import CASE_TYPES, FACT_KINDS
 from .compile import MAX_PATHS_PER_RULE
 from .engine import SHARD_PATHS, assert_no_collisions
 from .errors import CheckerError, EngineError
-from .facts import FACT_KINDS
 from .wire import RESERVED, engine_name
 
 
@@ -42,8 +42,10 @@ def coverage_gaps(catalogue) -> list[tuple[str, str, str, str | None]]:
     gaps = []
     covered = {code: b.covered_from for code, b in catalogue.boards.items() if b.covered_from}
     topics: dict[str, list] = {}
-    for rule in catalogue.for_case("ipo"):
-        topics.setdefault(rule.spec.topic, []).append(rule)
+    for name, declared in CASE_TYPES.items():
+        if declared.has_board:
+            for rule in catalogue.for_case(name):
+                topics.setdefault(rule.spec.topic, []).append(rule)
     for topic, rules in sorted(topics.items()):
         for board, start in sorted(covered.items()):
             windows = sorted((r.spec.applies.start(board), r.spec.applies.until) for r in rules

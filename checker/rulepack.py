@@ -22,9 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import expr as ex
 from . import wire
 from .boards import BoardCoverage, load_boards
+from .casetypes import CASE_TYPES
 from .compile import check_condition, check_divisors, lower_rule
 from .errors import InputError, Position, RulePackError
-from .facts import FACT_KINDS, RESULTS_FIELDS
 from .loading import Document, load_file
 from .model.types import Board
 from .validate import field_path
@@ -56,7 +56,7 @@ class Applies(_Strict):
     which boards the version is for, and `boards` must be left out. `until` is exclusive.
     """
 
-    case: Literal["ipo", "restructuring", "investor"]
+    case: str = Field(description="the case type (checker/casetypes.py)")
     boards: list[Board] | None = None
     from_: dt.date | dict[Board, dt.date] = Field(alias="from")
     until: dt.date | None = None
@@ -68,9 +68,12 @@ class Applies(_Strict):
                 raise ValueError("give the boards either in `boards` or as the keys of `from`, not both")
             if not self.from_:
                 raise ValueError("`from` needs at least one board")
-        if self.case != "ipo" and self.board_set is not None:
+        declared = CASE_TYPES.get(self.case)
+        if declared is None:
+            raise ValueError(f"unknown case type {self.case!r} (one of: {', '.join(CASE_TYPES)})")
+        if not declared.has_board and self.board_set is not None:
             raise ValueError(f"{self.case} rules apply on every board: leave out applies.boards "
-                             "(see checker/model/restructuring.py)")
+                             f"(see checker/model/{declared.model.split(':')[0]}.py)")
         if self.until is not None and self.until <= self.first:
             raise ValueError("applies.until must be after applies.from")
         return self
@@ -260,7 +263,7 @@ def _load_rule(doc: Document, path: tuple, raw: Any) -> Rule:
         rid = raw.get("id") if isinstance(raw, dict) else None
         raise _error(doc, return_path, f"rule {rid or '#' + str(path[-1])}: {msg}") from None
 
-    kinds = FACT_KINDS.get(spec.applies.case, {})
+    kinds = CASE_TYPES[spec.applies.case].kinds
     if spec.for_each not in kinds:
         raise _error(doc, path + ("for_each",),
                      f"rule {spec.id}: for_each must be one of {', '.join(kinds) or '(none yet)'}")
@@ -298,7 +301,7 @@ def _load_rule(doc: Document, path: tuple, raw: Any) -> Rule:
         raise _error(doc, path + ("require",), f"rule {spec.id}: {exc}") from None
 
     used = ex.fields(require) | (ex.fields(when) if when is not None else set())
-    needs_results = sorted(used & RESULTS_FIELDS)
+    needs_results = sorted(used & CASE_TYPES[spec.applies.case].results_fields)
     if needs_results and spec.stage != "results":
         raise _error(doc, path + ("require",), f"rule {spec.id}: it reads {', '.join(needs_results)}, "
                      "known only from the offering's results: declare `stage: results`")

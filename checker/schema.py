@@ -13,21 +13,15 @@ from __future__ import annotations
 
 import json
 
+from .casetypes import CASE_TYPES
+
 DIALECT = "http://json-schema.org/draft-07/schema#"
-TITLES = {"ipo": "offering-check IPO case", "restructuring": "offering-check restructuring case",
-          "investor": "offering-check investor case"}
-ABOUT = {
-    "ipo": "One A-share IPO: an offering plan before issuance, or a completed or aborted offering.",
-    "restructuring": "One restructuring deal: a listed company buys assets with new shares and/or cash.",
-    "investor": "One online investor's account: its abandonments and its online subscriptions.",
-}
 _BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
 _DECIMAL = [{"type": "number"}, {"type": "string"}]   # pydantic's rendering of a Decimal
 
 
 def _model(case_type: str):
-    from .validate import CASE_MODELS
-    return CASE_MODELS[case_type]
+    return CASE_TYPES[case_type].load_model()
 
 
 def _tidy(node):
@@ -62,8 +56,8 @@ def _tidy(node):
 def schema(case_type: str) -> dict:
     model = _model(case_type)
     body = _tidy(model.model_json_schema(mode="validation"))
-    head = {"$schema": DIALECT, "title": TITLES[case_type],
-            "description": ABOUT[case_type]}
+    declared = CASE_TYPES[case_type]
+    head = {"$schema": DIALECT, "title": declared.title, "description": declared.about}
     body.pop("title", None)
     body.pop("description", None)
     return {**head, **body}

@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import difflib
-import importlib
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .casetypes import CASE_TYPES
 from .errors import InputError
 from .loading import Document
 
 
 class _CaseModels(Mapping):
-    """case_type → model class, each imported when first asked for: building pydantic models is
-    most of the start-up, and a one-file run needs one case type's."""
-
-    _WHERE = {"ipo": ("ipo", "IpoCase"), "investor": ("investor", "InvestorCase"),
-              "restructuring": ("restructuring", "RestructuringCase")}
+    """case_type → model class (casetypes.py), each imported when first asked for: building
+    pydantic models is most of the start-up, and a one-file run needs one case type's."""
 
     def __getitem__(self, case_type: str) -> type[BaseModel]:
-        module, name = self._WHERE[case_type]
-        return getattr(importlib.import_module(f".model.{module}", __package__), name)
+        return CASE_TYPES[case_type].load_model()
 
     def __iter__(self):
-        return iter(self._WHERE)
+        return iter(CASE_TYPES)
 
     def __len__(self) -> int:
-        return len(self._WHERE)
+        return len(CASE_TYPES)
 
 
 CASE_MODELS: Mapping[str, type[BaseModel]] = _CaseModels()

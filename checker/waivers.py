@@ -25,18 +25,10 @@ import difflib
 import functools
 import unicodedata
 
+from .casetypes import ITEM_FIELD
 from .errors import InputError
 from .facts import Fact
 from .findings import CaseResult, Finding
-
-ITEM_FIELD = {
-    "strategic_investor": "investor.name",
-    "placing_object": "object.name",
-    "placing_default": "default.object",
-    "counterparty": "counterparty.name",
-    "comp_year": "comp_year.year",
-    "subscription": "subscription.security",
-}
 
 
 def item_of(fact: Fact) -> str | None:

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import evaluate as ev
+from checker.casetypes import FACT_KINDS
 from checker.check import encode_fact
 from checker.derive.consistency import expected_market_cap, gross_rounding, sponsor_paid, stated_step
-from checker.facts import FACT_KINDS, Fact
+from checker.facts import Fact
 from checker.loading import load_file
 from checker.model.ipo import StrategicInvestor
 from checker.rulepack import load_catalogue

@@ -3,9 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 
+from checker.casetypes import FACT_KINDS
 from checker.derive import derive
 from checker.derive.dates import add_months, whole_months
-from checker.facts import FACT_KINDS
 from checker.loading import load_file
 from checker.validate import validate
 

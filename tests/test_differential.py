@@ -35,10 +35,10 @@ from fractions import Fraction
 import pytest
 
 from checker import evaluate as ev
+from checker.casetypes import FACT_KINDS
 from checker.check import encode_fact
 from checker.derive import derive
 from checker.expr import BinOp, Bool, Call, Cmp, Field, In, Str, fields, walk
-from checker.facts import FACT_KINDS
 from checker.loading import load_file
 from checker.validate import validate
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
+from checker.casetypes import FACT_KINDS
 from checker.engine import MAX_PROPERTIES, Engine, EngineError, _noop
-from checker.facts import FACT_KINDS
 
 from .test_compile import walk
 from .test_engine import run_py

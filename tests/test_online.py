@@ -7,9 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checker.casetypes import FACT_KINDS
 from checker.check import encode_fact
 from checker.derive import derive
-from checker.facts import FACT_KINDS, Fact
+from checker.facts import Fact
 from checker.loading import load_file
 from checker.validate import validate
 

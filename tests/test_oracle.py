@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import evaluate as ev
+from checker.casetypes import FACT_KINDS
 from checker.check import encode_fact
-from checker.facts import FACT_KINDS, Fact
+from checker.facts import Fact
 from checker.rulepack import load_catalogue
 
 from .conftest import RULES

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import importlib
 
-from ..facts import FACT_KINDS, Fact
+from ..casetypes import CASE_TYPES
+from ..facts import Fact
 from ..loading import Document
 
 
 def _module(case_type: str):
-    """The case type's own module (one each, named after it), imported when first needed."""
-    if case_type not in FACT_KINDS:
-        raise KeyError(case_type)
-    return importlib.import_module(f".{case_type}", __package__)
+    """The case type's own module (casetypes.py names it), imported when first needed."""
+    return importlib.import_module(CASE_TYPES[case_type].derive_module)
 
 
 def derive(case_type: str, case, doc: Document) -> list[Fact]:

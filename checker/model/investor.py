@@ -75,7 +75,6 @@ class InvestorCase(Strict):
         days = [a.report_date for a in self.abandonments] + [s.date for s in self.subscriptions]
         return self.as_of or (max(days) if days else None)
 
-    as_of_path: ClassVar[tuple[str, ...]] = ("as_of",)   # where an error about the date points
     has_results: ClassVar[bool] = True   # a record of what happened: no plan stage
 
     @property

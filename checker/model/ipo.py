@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
@@ -348,7 +348,6 @@ class IpoCase(Strict):
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_WAIVERS,
                                   description="accepted findings: rule, reason, approver, expiry")
 
-    as_of_path: ClassVar[tuple[str, ...]] = ("timetable", "t_day")   # where an error about the date points
 
     @property
     def board(self) -> str | None:

@@ -169,7 +169,6 @@ class RestructuringCase(Strict):
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_WAIVERS,
                                   description="accepted findings: rule, reason, approver, expiry")
 
-    as_of_path: ClassVar[tuple[str, ...]] = ("announcement_date",)   # where an error about the date points
 
     @field_validator("rules_date")
     @classmethod

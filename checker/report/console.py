@@ -47,6 +47,12 @@ STYLE = {"violation": "bold red", "waived": "yellow", "not_evaluated": "cyan", "
          "pending": "dim"}
 
 
+def write(fh, results, header: dict, summary: dict, lang: str = "zh") -> None:
+    """The report as plain text, without colour (a file, a pipe, a spooled stdout)."""
+    render(results, summary, lang, Console(file=fh, width=200, soft_wrap=True, highlight=False,
+                                           color_system=None), header)
+
+
 def render(results, summary: dict, lang: str, console: Console, header: dict | None = None) -> None:
     t = L[lang]
     if header is not None:

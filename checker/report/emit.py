@@ -16,6 +16,7 @@ from typing import TextIO
 
 from ..errors import CheckerError
 from . import atomic
+from .formats import FORMATS
 from .targets import STDOUT
 
 
@@ -25,34 +26,10 @@ class ReportWriteError(CheckerError):
 
 def write(name: str, fh: TextIO, results, header: dict, summary: dict, lang: str) -> str | None:
     """Write one format to `fh`; returns the line for stderr that goes with it (lines), else None."""
-    # each reporter is imported when asked for: a one-file pre-commit run loads only its own
-    if name == "lines":
-        from . import lines
-        return lines.write(fh, results, header, summary, lang)
-    if name == "json":
-        from . import json_report
-        json_report.write(fh, results, header, summary)
-    elif name == "sarif":
-        from . import sarif
-        sarif.write(fh, results, header, summary, lang)
-    elif name == "junit":
-        from . import junit
-        junit.write(fh, results, header, summary, lang)
-    elif name == "markdown":
-        from . import markdown
-        markdown.write(fh, results, header, summary, lang)
-    elif name == "html":
-        from . import html
-        html.write(fh, results, header, summary, lang)
-    elif name == "console":
-        from rich.console import Console
-
-        from . import console as console_report
-        plain = Console(file=fh, width=200, soft_wrap=True, highlight=False, color_system=None)
-        console_report.render(results, summary, lang, plain, header)
-    else:
+    fmt = FORMATS.get(name)
+    if fmt is None:
         raise ValueError(f"unknown format {name!r}")
-    return None
+    return fmt.writer()(fh, results, header, summary, lang)
 
 
 def render(name: str, results, header: dict, summary: dict, lang: str) -> str:

@@ -57,7 +57,7 @@ from .jsonstream import write as write_json
 SCHEMA_VERSION = 1
 
 
-def write(fh: TextIO, results, header: dict, summary: dict) -> None:
+def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
     """The report, one case at a time (the "cases" array is streamed: no case is held)."""
     write_json(fh, {"schema_version": SCHEMA_VERSION, **header, "summary": summary,
                     "cases": Items(r.to_dict() for r in results)})

@@ -11,8 +11,8 @@ import os
 import sys
 
 from ..errors import UsageError
+from .formats import FORMATS
 
-FORMATS = ("console", "lines", "json", "sarif", "junit", "markdown", "html")
 AUTO = "auto"
 STDOUT = "-"
 
