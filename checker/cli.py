@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-waivers", action="store_true",
                        help="apply no waiver: every violation stands; the reports say waivers were "
                             "not applied (for auditors)")
-    from .select import board_list, severity_list
+    from .select import board_help, board_list, severity_list
     check.add_argument("--rule", action="append", metavar="PATTERN",
                        help="report only these rules: an id or topic, a prefix ending in '.' or a glob "
                             "such as 'ipo.strategic.*'; repeatable")
@@ -69,9 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report only findings of these rule severities: error, warning, info; "
                             "repeatable or a comma list")
     check.add_argument("--board", action="extend", type=board_list, metavar="BOARD[,BOARD]",
-                       help="report only cases on these boards: main (SSE and SZSE main boards), "
-                            "sse_main, szse_main, chinext, star, bse; restructuring and investor "
-                            "cases have no board and are left out; repeatable or a comma list")
+                       help=board_help())
     check.add_argument("--fail-on", choices=("error", "warning", "not-evaluated"), default="error",
                        help="what makes the exit code 1: error violations (default), also warnings, "
                             "or also findings that could not be evaluated")

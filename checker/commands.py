@@ -127,7 +127,7 @@ def rule_row(rule) -> dict:
             "severity": s.severity, "confidence": s.confidence, "case": s.applies.case,
             "boards": sorted(s.applies.board_set) if s.applies.board_set else "all",
             "from": (s.applies.first.isoformat() if not isinstance(s.applies.from_, dict) else
-                     {b.value: d.isoformat() for b, d in s.applies.from_.items()}),
+                     {b: d.isoformat() for b, d in s.applies.from_.items()}),
             "until": s.applies.until.isoformat() if s.applies.until else None,
             "citation": s.cite.model_dump(), "for_each": s.for_each, "when": s.when,
             "require": s.require, "examples": [e.model_dump(exclude_none=True) for e in s.examples],

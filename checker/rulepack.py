@@ -21,12 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import expr as ex
 from . import wire
-from .boards import BoardCoverage, load_boards
+from .boards import BoardCoverage, declared_boards, expand, load_boards, rules_dir
 from .casetypes import CASE_TYPES
 from .compile import check_condition, check_divisors, lower_rule
 from .errors import InputError, Position, RulePackError
 from .loading import Document, load_file
-from .model.types import Board
 from .validate import field_path
 
 
@@ -57,8 +56,23 @@ class Applies(_Strict):
     """
 
     case: str = Field(description="the case type (checker/casetypes.py)")
-    boards: list[Board] | None = None
-    from_: dt.date | dict[Board, dt.date] = Field(alias="from")
+    boards: list[str] | None = Field(None, description="boards or board groups (rules/_boards.yaml)")
+    from_: dt.date | dict[str, dt.date] = Field(alias="from")
+
+    @field_validator("boards")
+    @classmethod
+    def _expand(cls, names):
+        return None if names is None else expand(names)
+
+    @field_validator("from_")
+    @classmethod
+    def _known(cls, start):
+        if isinstance(start, dict):
+            boards = declared_boards()
+            for code in start:
+                if code not in boards:
+                    raise ValueError(f"unknown board {code!r} in `from` (one of: {', '.join(boards)})")
+        return start
     until: dt.date | None = None
 
     @model_validator(mode="after")
@@ -82,8 +96,8 @@ class Applies(_Strict):
     def board_set(self) -> set[str] | None:
         """The boards the version is for; None: every board."""
         if isinstance(self.from_, dict):
-            return {b.value for b in self.from_}
-        return {b.value for b in self.boards} if self.boards else None
+            return set(self.from_)
+        return set(self.boards) if self.boards else None
 
     @property
     def first(self) -> dt.date:
@@ -92,7 +106,7 @@ class Applies(_Strict):
     def start(self, board: str | None) -> dt.date | None:
         """The day the version takes effect on `board`; None if it is not for that board."""
         if isinstance(self.from_, dict):
-            return next((d for b, d in self.from_.items() if b.value == board), None)
+            return self.from_.get(board) if board is not None else None
         boards = self.board_set
         return self.from_ if boards is None or board in boards else None
 
@@ -103,7 +117,7 @@ class Applies(_Strict):
     def describe(self) -> str:
         end = self.until.isoformat() if self.until else "(now)"
         if isinstance(self.from_, dict):
-            starts = ", ".join(f"{b.value} {d.isoformat()}" for b, d in self.from_.items())
+            starts = ", ".join(f"{b} {d.isoformat()}" for b, d in self.from_.items())
             return f"{starts} – {end}"
         return f"{self.from_.isoformat()}–{end}"
 
@@ -197,15 +211,6 @@ class Rule:
                 "note": c.note}
 
 
-def rules_dir() -> str:
-    """The rule packs: inside the installed package, else the repository's rules/ folder."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    packaged = os.path.join(here, "_rules")
-    if os.path.isdir(packaged):
-        return packaged
-    return os.path.join(os.path.dirname(here), "rules")
-
-
 def pack_files(root: str) -> list[str]:
     """Rule packs: every *.yaml under root but data files whose name starts with "_"."""
     return sorted(f for f in glob.glob(os.path.join(root, "**", "*.yaml"), recursive=True)
@@ -235,20 +240,33 @@ def load_pack(file: str) -> list[Rule]:
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError("a rule pack is a mapping with a 'rules:' list", doc.position(()))
-    unknown = set(data) - {"rules", "pack", "description"}
+    unknown = set(data) - {"rules", "pack", "description", "defaults"}
     if unknown:
         raise _error(doc, (sorted(unknown)[0],), f"unknown top-level key '{sorted(unknown)[0]}'")
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict) or set(defaults) - set(PACK_DEFAULTS):
+        raise _error(doc, ("defaults",),
+                     f"'defaults' may give {', '.join(PACK_DEFAULTS)} for the pack's rules")
     out = []
     for i, raw in enumerate(data["rules"]):
-        out.append(_load_rule(doc, ("rules", i), raw))
+        out.append(_load_rule(doc, ("rules", i), raw, defaults))
     return out
 
 
-def _load_rule(doc: Document, path: tuple, raw: Any) -> Rule:
+# keys a pack's `defaults:` may give its rules; a rule's own key replaces the default whole
+PACK_DEFAULTS = ("applies", "for_each", "stage")
+
+
+def _load_rule(doc: Document, path: tuple, raw: Any, defaults: dict | None = None) -> Rule:
+    inherited = set(defaults or ()) - set(raw) if isinstance(raw, dict) else set()
+    if inherited:
+        raw = {**{k: defaults[k] for k in inherited}, **raw}
     try:
         spec = RuleSpec.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
+        if err["loc"] and err["loc"][0] in inherited:   # the pack's default is at fault
+            path = ("defaults",)
         loc = path + tuple(err["loc"])
         msg = err["msg"].replace("Value error, ", "")
         if err["type"] == "missing":

@@ -11,7 +11,8 @@ audit.
   with a did-you-mean. Waiver and other notices are kept for the selected rules only, except
   errors (a waiver naming an unknown rule), which are always kept.
 - `--severity`: the rule severities reported.
-- `--board`: cases on these boards (`main` means both main boards, sse_main and szse_main).
+- `--board`: cases on these boards, or on the boards of a group of rules/_boards.yaml (`main`:
+  sse_main and szse_main).
   Restructuring and investor cases have no board, so a board filter leaves them out; a case that
   failed before its board was known (an input error) is kept, so no broken file goes unreported.
 - The rules listed as checked on a case (`rules_checked`, JUnit's testcases) are filtered alike.
@@ -28,13 +29,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from .boards import declared_boards, declared_groups
+from .casetypes import CASE_TYPES
 from .errors import UsageError
 from .findings import CaseResult, Finding
 from .rulepack import Catalogue
 
 SEVERITIES = ("error", "warning", "info")
-BOARDS = {"main": ("sse_main", "szse_main"), "sse_main": ("sse_main",), "szse_main": ("szse_main",),
-          "chinext": ("chinext",), "star": ("star",), "bse": ("bse",)}
+# each board and each group of rules/_boards.yaml → its board codes
+BOARDS = {**{code: (code,) for code in declared_boards()},
+          **{code: g.boards for code, g in declared_groups().items()}}
+
+
+def board_help() -> str:
+    groups = ", ".join(f"{code} ({g.name['en']})" for code, g in declared_groups().items())
+    boardless = " and ".join(n for n, t in CASE_TYPES.items() if not t.has_board)
+    return (f"report only cases on these boards: {', '.join(declared_boards())}, or a group: {groups}; "
+            f"{boardless} cases have no board and are left out; repeatable or a comma list")
 
 
 def _choices(allowed):

@@ -85,12 +85,12 @@ def applies_patterns(applies: Applies) -> list[dict]:
     """Where and when a version is in force, as tests of `_board` and `_asof`."""
     out: list[dict] = []
     if isinstance(applies.from_, dict):  # at most one branch can hold: a fact has one board
-        starts = [{"$and": [{BOARD: str(b)}, {"$gte": {AS_OF: d.toordinal()}}]}
+        starts = [{"$and": [{BOARD: b}, {"$gte": {AS_OF: d.toordinal()}}]}
                   for b, d in applies.from_.items()]
         out.append(starts[0] if len(starts) == 1 else {"$or": starts})
     else:
         if applies.boards:
-            boards = [{BOARD: str(b)} for b in applies.boards]
+            boards = [{BOARD: b} for b in applies.boards]
             out.append(boards[0] if len(boards) == 1 else {"$or": boards})
         out.append({"$gte": {AS_OF: applies.from_.toordinal()}})
     if applies.until is not None:

@@ -15,17 +15,15 @@ from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from ..boards import declared_boards
+
 MAX_SHARES = 10**12  # a trillion shares: far above any A-share company, far below engine int64 limits
 MAX_ISSUE_SHARES = 10**11  # the largest A-share IPO offered 2.2e10 shares
 MAX_YUAN = 10**14
 
 
-class Board(StrEnum):
-    sse_main = "sse_main"
-    star = "star"
-    szse_main = "szse_main"
-    chinext = "chinext"
-    bse = "bse"
+# the boards of rules/_boards.yaml, in its order (declared there once)
+Board = StrEnum("Board", [(code, code) for code in declared_boards()])  # type: ignore[misc]
 
 
 def lax(enum):
