@@ -24,7 +24,16 @@ WORDS = {
            "no_board": "（无板块）", "search": "搜索", "filters": "筛选", "all": "全部",
            "no_findings": "未发现违规", "confidence": "可信度", "missing": "缺少",
            "error_at": "错误位置", "total": "合计", "others": "其他", "audit": "审计信息", "value": "内容",
-           "findings_total": "发现总数", "show": "显示", "related": "相关行"},
+           "findings_total": "发现总数", "show": "显示", "related": "相关行",
+           # the console's summary lines
+           "notice": "提示", "top_rules": "违规最多的规则", "by_board_short": "按板块",
+           "no_board_short": "无板块",
+           "board_row": "{board} {cases} 个（{violations} 个有违规）",
+           "pending_fold": "{n} 项规则待发行结果（计划阶段，尚无发行结果；不计为失败）",
+           "run_summary": "共读取 {cases} 个案例：{clean} 个无违规，{violations} 个有违规，"
+                          "{not_checked} 个未检查（板块或日期未覆盖），{partly_checked} 个部分检查，"
+                          "{not_evaluable} 个部分无法评估，{input_error} 个输入错误，"
+                          "{engine_error} 个引擎错误，{internal_error} 个内部错误；{pending} 项待发行结果"},
     "en": {"violation": "violation", "waived": "waived", "not_evaluated": "not evaluated",
            "pending": "pending results", "not_checked": "not checked", "partly_checked": "partly checked",
            "checked": "checked", "coverage": "coverage", "uncovered_topics": "topics not covered",
@@ -41,7 +50,15 @@ WORDS = {
            "search": "Search", "filters": "Filters", "all": "all", "no_findings": "no violations",
            "confidence": "confidence", "missing": "missing", "error_at": "error at", "total": "Total",
            "others": "others", "audit": "Audit header", "value": "Value", "findings_total": "Findings",
-           "show": "Show", "related": "lines"},
+           "show": "Show", "related": "lines",
+           "notice": "notice", "top_rules": "most violated rules", "by_board_short": "by board",
+           "no_board_short": "no board", "board_row": "{board} {cases} ({violations} with violations)",
+           "pending_fold": "{n} rule(s) pending the results (a plan has none yet; they never fail)",
+           "run_summary": "{cases} case(s) read: {clean} clean, {violations} with violations, "
+                          "{not_checked} not checked (board or date not covered), {partly_checked} partly "
+                          "checked, {not_evaluable} not fully evaluable, {input_error} input errors, "
+                          "{engine_error} engine errors, {internal_error} internal errors; {pending} pending "
+                          "results"},
 }
 
 

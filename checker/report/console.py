@@ -7,37 +7,7 @@ from rich.markup import escape
 
 from .common import WORDS, coverage_text, dates_text, location, visible, where
 
-L = {
-    "zh": {"violation": "违规", "waived": "已豁免", "not_evaluated": "无法评估", "not_covered": "未覆盖",
-           "expected": "应为", "actual": "实际", "cite": "依据", "related": "相关行", "as_of": "适用日期",
-           "clean": "未发现违规", "input_error": "输入错误", "engine_error": "引擎错误",
-           "internal_error": "内部错误",
-           "waiver": "豁免", "approver": "批准人", "expires": "到期", "notice": "提示",
-           "summary": "共读取 {cases} 个案例：{clean} 个无违规，{violations} 个有违规，"
-                      "{not_checked} 个未检查（板块或日期未覆盖），{partly_checked} 个部分检查，"
-                      "{not_evaluable} 个部分无法评估，{input_error} 个输入错误，{engine_error} 个引擎错误，"
-                      "{internal_error} 个内部错误；{pending} 项待发行结果",
-           "not_checked": "未检查",
-           "pending_fold": "{n} 项规则待发行结果（计划阶段，尚无发行结果；不计为失败）",
-           "top_rules": "违规最多的规则", "by_board": "按板块",
-           "board_row": "{board} {cases} 个（{violations} 个有违规）",
-           "no_board": "无板块"},
-    "en": {"violation": "violation", "waived": "waived", "not_evaluated": "not evaluated",
-           "not_covered": "not covered", "expected": "expected", "actual": "actual", "cite": "source",
-           "related": "lines", "as_of": "as of", "clean": "no violations", "input_error": "input error",
-           "engine_error": "engine error", "internal_error": "internal error", "waiver": "waiver",
-           "approver": "approver",
-           "expires": "expires", "notice": "notice",
-           "summary": "{cases} case(s) read: {clean} clean, {violations} with violations, "
-                      "{not_checked} not checked (board or date not covered), {partly_checked} partly "
-                      "checked, {not_evaluable} not fully evaluable, {input_error} input errors, "
-                      "{engine_error} engine errors, {internal_error} internal errors; {pending} pending "
-                      "results",
-           "not_checked": "not checked",
-           "pending_fold": "{n} rule(s) pending the results (a plan has none yet; they never fail)",
-           "top_rules": "most violated rules", "by_board": "by board",
-           "board_row": "{board} {cases} ({violations} with violations)", "no_board": "no board"},
-}
+
 def _text(value) -> str:
     """Case text for rich: markup escaped, control characters shown as escapes."""
     return escape(visible(value))
@@ -54,7 +24,8 @@ def write(fh, results, header: dict, summary: dict, lang: str = "zh") -> None:
 
 
 def render(results, summary: dict, lang: str, console: Console, header: dict | None = None) -> None:
-    t = L[lang]
+    # the shared words; the console writes these few in lower case inside a line
+    t = {**WORDS[lang], **{k: WORDS[lang][k].lower() for k in ('expected', 'actual', 'cite', 'waiver')}}
     if header is not None:
         from .audit import all_waiver_lines, rows
         console.print("[dim]" + _text(" · ".join(f"{k} {v}" for k, v in rows(header, lang))) + "[/]")
@@ -81,7 +52,7 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
         if result.coverage == "not_checked":
             console.print(f"  [bold red]✗ {t['not_checked']}[/]")
         elif not any(f.status == "violation" for f in result.findings):
-            console.print(f"  [green]✓ {t['clean']}[/]")
+            console.print(f"  [green]✓ {t['no_findings']}[/]")
         pending = sum(f.status == "pending" for f in result.findings)
         for f in result.findings:
             if f.status == "pending":
@@ -93,9 +64,8 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
             console.print(f"      {_text(f.title[lang])}" + (f" — {_text(f.subject)}" if f.subject else ""))
             console.print(f"      {_text(f.message[lang])}")
             if f.status in ("violation", "waived"):
-                console.print(f"      {t['expected']} {_text(f.expected[lang])}；{t['actual']} "
-                              f"{_text(f.actual[lang])}" if lang == "zh" else
-                              f"      {t['expected']} {_text(f.expected[lang])}; {t['actual']} "
+                sep = "；" if lang == "zh" else "; "
+                console.print(f"      {t['expected']} {_text(f.expected[lang])}{sep}{t['actual']} "
                               f"{_text(f.actual[lang])}")
             c = f.citation
             cite = " ".join(x for x in (c["source"], c.get("article") or "", f"({c['version']})") if x)
@@ -117,11 +87,12 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
             if n.get("message"):
                 console.print(f"      {_text(n['message'][lang])}")
         console.print()
-    console.print(t["summary"].format(**{"not_checked": 0, "partly_checked": 0, "pending": 0, **summary}))
+    counts = {"not_checked": 0, "partly_checked": 0, "pending": 0, **summary}
+    console.print(t["run_summary"].format(**counts))
     if len(results) > 1 and summary.get("top_rules"):
         top = ", ".join(f"{rule} ×{n}" for rule, n in summary["top_rules"])
         console.print(f"{t['top_rules']}: " + _text(top))
     if len(results) > 1 and summary.get("by_board"):
-        console.print(f"{t['by_board']}: " + _text(", ".join(
-            t["board_row"].format(board=t["no_board"] if board == "-" else board, **row)
+        console.print(f"{t['by_board_short']}: " + _text(", ".join(
+            t["board_row"].format(board=t["no_board_short"] if board == "-" else board, **row)
             for board, row in summary["by_board"].items())))
