@@ -36,6 +36,8 @@ class Finding:
     related: list[dict] = field(default_factory=list)
     waiver: dict | None = None
     version: str = ""                # the rule version's window, "from–until"
+    fails_run: bool | None = None    # the policy's marks (policy.Policy.mark); None: not yet judged
+    listed: bool | None = None       # a line of its own in the lines and Markdown reports, else counted
 
     def to_dict(self) -> dict:
         """As `dataclasses.asdict`, with `position` as `location` last (written by hand: asdict's
@@ -48,7 +50,8 @@ class Finding:
                 "citation": {k: list(v) if isinstance(v, list) else v for k, v in self.citation.items()},
                 "subject": self.subject, "item": self.item, "missing": list(self.missing),
                 "related": [dict(r) for r in self.related], "waiver": copy.deepcopy(self.waiver),
-                "version": self.version, "location": {"file": pos.file, "line": pos.line, "col": pos.col}}
+                "version": self.version, "fails_run": self.fails_run, "listed": self.listed,
+                "location": {"file": pos.file, "line": pos.line, "col": pos.col}}
 
 
 @dataclass
@@ -65,6 +68,7 @@ class CaseResult:
     coverage: str | None = None                          # one of COVERAGE once the case was read
     uncovered: list[str] = field(default_factory=list)   # topics with no rule for the board and date
     dates: dict | None = None                            # the rules date and the case's own date
+    fails_run: bool | None = None                        # the policy's mark; None: not yet judged
 
     @classmethod
     def for_file(cls, path: str) -> CaseResult:
@@ -103,6 +107,7 @@ class CaseResult:
             "findings": [f.to_dict() for f in self.findings],
             "rules_checked": self.rules_checked,
             "coverage": self.coverage, "uncovered": self.uncovered, "dates": self.dates,
+            "fails_run": self.fails_run,
         }
 
 

@@ -5,14 +5,18 @@ whatever --fail-on.
 Coverage findings (rule ids `coverage.…`: a case not checked because its board or date is not
 covered, or rules chosen by a date far from the case's own) fail the run whatever their severity,
 unless `--accept-uncovered` accepts them; `pending` (a results-stage rule on a plan) never fails.
-Reporters ask this module what fails and what is listed; they decide nothing themselves."""
+
+The policy marks every finding (`fails_run`, `listed`: given a line of its own, or folded into a
+count) and every case (`fails_run`) as the reports read them (`Policy.marked`); reporters show the
+marks and decide nothing themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS
-from .findings import COVERAGE_RULES, CaseResult, Finding
+from .findings import COVERAGE_RULES, STATUSES, CaseResult, Finding, Outline
 
 INTERNAL = ("engine_error", "internal_error")   # exit 3: the checker, not the input, failed
 FAIL_ON = {
@@ -45,6 +49,65 @@ def listed(finding: Finding, fail_on: str) -> bool:
 def from_header(header: dict) -> tuple[str, bool]:
     """The policy a report was made under: (fail_on, accept_uncovered)."""
     return header.get("fail_on", "error"), bool(header.get("accept_uncovered", False))
+
+
+def case_fails(result, fail_on: str, accept_uncovered: bool = False) -> bool:
+    """A case fails the run: it could not be checked, a finding fails, or a notice is an error."""
+    return (bool(result.error) or any(fails(f, fail_on, accept_uncovered) for f in result.findings)
+            or any(n.get("level") == "error" for n in result.notices))
+
+
+@dataclass(frozen=True)
+class Policy:
+    fail_on: str = "error"
+    accept_uncovered: bool = False
+
+    @classmethod
+    def of(cls, header: dict) -> Policy:
+        return cls(*from_header(header))
+
+    def mark(self, result: CaseResult) -> CaseResult:
+        for f in result.findings:
+            f.fails_run = fails(f, self.fail_on, self.accept_uncovered)
+            f.listed = listed(f, self.fail_on)
+        result.fails_run = case_fails(result, self.fail_on, self.accept_uncovered)
+        return result
+
+    def may_list(self, outline: Outline) -> bool:
+        """Whether a case may have anything listed, from its outline alone (so the others need not
+        be read): an error, a waiver notice, a coverage finding, or a finding of a listed status."""
+        statuses = {"violation", "waived"} | ({"not_evaluated"} if self.fail_on == "not-evaluated" else set())
+        return (outline.error or outline.waiver_notices or outline.coverage
+                or any(n and status in statuses for status, n in zip(STATUSES, outline.counts, strict=True)))
+
+    def marked(self, results) -> Marked:
+        return results if isinstance(results, Marked) and results.policy == self else Marked(results, self)
+
+
+def marked(results, header: dict) -> Marked:
+    """The results as a report reads them: each case marked by the policy of `header`."""
+    return Policy.of(header).marked(results)
+
+
+class Marked:
+    """Results marked as they are read (a spool unpickles a fresh case on every read)."""
+
+    def __init__(self, results, policy: Policy):
+        self.results, self.policy = results, policy
+
+    def __iter__(self) -> Iterator[CaseResult]:
+        return (self.policy.mark(r) for r in self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def read_if(self, wanted: Callable[[Outline], bool]) -> Iterator[tuple[Outline, CaseResult | None]]:
+        """(outline, case) with only the wanted cases read, as the spool gives them."""
+        if hasattr(self.results, "read_if"):
+            pairs = self.results.read_if(wanted)
+        else:
+            pairs = ((o, r if wanted(o) else None) for o, r in ((Outline.of(r), r) for r in self.results))
+        return ((o, None if r is None else self.policy.mark(r)) for o, r in pairs)
 
 
 class Tally:

@@ -19,21 +19,34 @@ def suite_of(tree, case_id: str):
     return suite
 
 
+FAILING = {"error": {"error"}, "warning": {"error", "warning"}, "not-evaluated": {"error", "warning"}}
+
+
 def counts_from_json(doc):
-    """What the JSON says: per case, the rules in force plus any id a finding names."""
+    """What the JSON says, worked out here from statuses and the header's policy (not from the
+    report's own marks): per case, the rules in force plus any id a finding names; a testcase fails
+    when a finding of it fails the run."""
+    fail_on, accept = doc["fail_on"], doc["accept_uncovered"]
+    statuses_failing = {"violation"} | ({"not_evaluated"} if fail_on == "not-evaluated" else set())
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for case in doc["cases"]:
         if case["error"]:
             totals["tests"] += 1
             totals["errors"] += 1
             continue
+        bad_notices = sum(n.get("level") == "error" for n in case["notices"])
+        totals["tests"] += bad_notices
+        totals["errors"] += bad_notices
         ids = set(case["rules_checked"]) | {f["rule_id"] for f in case["findings"]}
         for rule_id in ids:
-            statuses = {f["status"] for f in case["findings"] if f["rule_id"] == rule_id}
+            found = [f for f in case["findings"] if f["rule_id"] == rule_id]
             totals["tests"] += 1
-            if "violation" in statuses or rule_id.startswith("coverage."):   # the policy fails both
+            if rule_id.startswith("coverage.") and not accept or any(
+                    f["status"] in statuses_failing and f["severity"] in FAILING[fail_on]
+                    and not f["rule_id"].startswith("coverage.") for f in found):
                 totals["failures"] += 1
-            elif statuses & {"not_evaluated", "not_covered", "pending"}:
+            elif {f["status"] for f in found} & {"not_evaluated", "not_covered", "pending"} \
+                    or rule_id.startswith("coverage."):
                 totals["skipped"] += 1
     return totals
 
@@ -42,9 +55,8 @@ def test_totals_equal_the_json(report_run, tree):
     doc = report_run["json"]
     expected = counts_from_json(doc)
     assert {k: int(tree.get(k)) for k in expected} == expected
-    violating_pairs = {(c["case_id"], f["rule_id"]) for c in doc["cases"] for f in c["findings"]
-                       if f["status"] == "violation" or f["rule_id"].startswith("coverage.")}
-    assert expected["failures"] == len(violating_pairs) > 10
+    failing_pairs = {(c["case_id"], f["rule_id"]) for c in doc["cases"] for f in c["findings"] if f["fails_run"]}
+    assert expected["failures"] == len(failing_pairs) > 10
     assert expected["errors"] == doc["summary"]["input_error"] + doc["summary"]["engine_error"] == 1
 
 
@@ -98,3 +110,33 @@ def test_case_text_survives_as_text(report_run, tree):
     suite = suite_of(tree, "hostile-names")
     assert any(SCRIPT in (f.get("message") or "") for f in suite.iter("failure"))
     assert "<script>" not in report_run["text"]["junit"]
+
+
+def _junit_run(tmp_path, *args):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+    out = tmp_path / "r.xml"
+    proc = subprocess.run([sys.executable, "-m", "checker", *args, "--format", f"junit={out}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    return proc.returncode, ET.parse(out).getroot()
+
+
+@pytest.mark.parametrize("fail_on, code, failures", [("error", 0, 0), ("warning", 1, 1)])
+def test_a_warning_violation_fails_junit_exactly_when_it_fails_the_run(tmp_path, fail_on, code, failures):
+    # before 2023 the 20% cap is a warning: the run passes under --fail-on error, and so does JUnit
+    got, root = _junit_run(tmp_path, "cases/violations/strategic-over-20pct.yaml", "--as-of", "2021-01-05",
+                           "--fail-on", fail_on)
+    assert (got, int(root.get("failures"))) == (code, failures)
+    [tc] = [tc for tc in root.iter("testcase") if tc.get("name") == "ipo.strategic.cap_ratio.lt100m"]
+    assert (tc.find("failure") is not None) == bool(failures)
+    assert "20.000002%" in (tc.find("failure") if failures else tc.find("system-out")).text
+
+
+def test_not_evaluated_findings_fail_junit_under_fail_on_not_evaluated(tmp_path):
+    code, root = _junit_run(tmp_path, "cases/real/weihua-2024.yaml", "--fail-on", "not-evaluated")
+    failed = {tc.get("name") for tc in root.iter("testcase") if tc.find("failure") is not None}
+    assert code == 1 and "ipo.strategic.cap_ratio.lt100m" in failed   # no final placement in a plan
+    code, root = _junit_run(tmp_path, "cases/real/weihua-2024.yaml")
+    assert code == 0 and int(root.get("failures")) == 0

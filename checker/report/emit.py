@@ -14,6 +14,7 @@ import sys
 import tempfile
 from typing import TextIO
 
+from .. import policy
 from ..errors import CheckerError
 from . import atomic
 from .formats import FORMATS
@@ -29,7 +30,7 @@ def write(name: str, fh: TextIO, results, header: dict, summary: dict, lang: str
     fmt = FORMATS.get(name)
     if fmt is None:
         raise ValueError(f"unknown format {name!r}")
-    return fmt.writer()(fh, results, header, summary, lang)
+    return fmt.writer()(fh, policy.marked(results, header), header, summary, lang)
 
 
 def render(name: str, results, header: dict, summary: dict, lang: str) -> str:

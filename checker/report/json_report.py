@@ -24,6 +24,7 @@
                 "dates": {"rules" (the date the rules were taken from), "rules_key" (the key that
                           gave it, or "--as-of"), "event" (the case's own date, or null),
                           "event_key", "reason" (given for a rules date, or null)},
+                "fails_run": whether the case fails the run under this report's policy,
                 "findings": [{"case_id", "rule_id", "topic", "title": {zh, en}, "severity",
                               "confidence", "status" (violation | waived | not_evaluated |
                               pending | not_covered), "message": {zh, en}, "expected": {zh, en},
@@ -31,7 +32,10 @@
                               "location": {file, line, col}, "subject", "item" (the subject as
                               the case names it, or null), "missing", "related",
                               "waiver": {"rule_id", "item", "reason", "approver", "expires",
-                                         "location"} or null}]}]}
+                                         "location"} or null, "version" (the rule version's
+                              window), "fails_run" (the policy's mark: this finding fails the
+                              run), "listed" (the policy's mark: a line of its own in the lines
+                              and Markdown reports, else only counted)}]}]}
 
     A notice: {"kind", "rule_id", "location", …}; kinds: waiver_expired, waiver_unused,
     waiver_unknown_rule (with "level" warning | error, "item", "reason", "approver", "expires",
@@ -42,7 +46,7 @@
 
     Within schema version 1 fields are only added, never renamed or removed ("waivers",
     "rules_checked", "item", "waivers_today", "waivers_expired", "waivers_unused", "filters",
-    "internal_error", "by_board", "coverage", "uncovered", "dates", "accept_uncovered" and the
+    "internal_error", "by_board", "coverage", "uncovered", "dates", "accept_uncovered", "fails_run", "listed" and the
     status values pending and not_checked were added so; the case-level coverage finding's rule id
     is "coverage.not_checked", formerly "board"); a change that breaks a reader bumps the version.
 """

@@ -1,13 +1,15 @@
 """JUnit XML for CI: one <testsuite> per case file, one <testcase> per case × rule.
 
 The rules of a case are the rules in force on it (`rules_checked`) plus any other id a finding
-names (a `not_covered` finding names its topic). A testcase fails when the rule has a violation
-(of any severity; `type` says which); it is skipped when the rule could not be evaluated or is
-not covered, or pending the offering's results; waived violations pass, with the waiver in
-<system-out>. A coverage finding (the case was not checked; a rules date far before the case's own)
-is a failure while the policy fails it, skipped under --accept-uncovered. A case that could not be
-loaded or checked is one testcase with an <error>. The audit header opens the file as a comment
-and is repeated as each suite's <properties>.
+names (a `not_covered` finding names its topic). A testcase fails exactly when the policy says a
+finding of it fails the run (`fails_run`: a violation of a severity --fail-on counts, a coverage
+finding unless --accept-uncovered, a finding not evaluated under --fail-on not-evaluated); `type`
+gives the severity. Otherwise it is skipped when the rule could not be evaluated or is not
+covered, pending the offering's results, or a coverage finding accepted; it passes with its
+findings in <system-out> when they do not fail the run (a waived violation, a warning under
+--fail-on error). A case that could not be loaded or checked is one testcase with an <error>, and
+so is each notice that fails the run (a waiver naming an unknown rule). The audit header opens
+the file as a comment and is repeated as each suite's <properties>.
 """
 
 from __future__ import annotations
@@ -47,29 +49,34 @@ def case_rules(case) -> list[str]:
 _OPEN = ("not_evaluated", "not_covered", "pending")
 
 
-def _outcome(findings, accept: bool) -> str:
-    """A rule's outcome on a case from its findings: failure | skipped | passed."""
-    if any(f.status == "violation" or (policy.is_coverage(f) and not accept) for f in findings):
+def _outcome(findings) -> str:
+    """A rule's outcome on a case from its findings, as the policy marked them: failure | skipped | passed."""
+    if any(f.fails_run for f in findings):
         return "failure"
-    if any(f.status in _OPEN for f in findings):
+    if any(f.status in _OPEN or policy.is_coverage(f) for f in findings):
         return "skipped"
     return "passed"
 
 
-def _counts(case, accept: bool) -> dict[str, int]:
+def _failing_notices(case) -> list[dict]:
+    return [n for n in case.notices if n.get("level") == "error"]
+
+
+def _counts(case) -> dict[str, int]:
     """A case's suite counts (the root element's totals are summed from these first)."""
     if case.error:
         return {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}
-    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    bad = len(_failing_notices(case))
+    counts = {"tests": bad, "failures": 0, "errors": bad, "skipped": 0}
     for rule_id in case_rules(case):
-        outcome = _outcome([f for f in case.findings if f.rule_id == rule_id], accept)
+        outcome = _outcome([f for f in case.findings if f.rule_id == rule_id])
         counts["tests"] += 1
         if outcome != "passed":
             counts["failures" if outcome == "failure" else "skipped"] += 1
     return counts
 
 
-def _testcase(suite: ET.Element, case, rule_id: str, lang: str, accept: bool) -> str:
+def _testcase(suite: ET.Element, case, rule_id: str, lang: str) -> str:
     """Add one testcase; returns its outcome (see _outcome)."""
     findings = [f for f in case.findings if f.rule_id == rule_id]
     first = location(findings[0]) if findings else None
@@ -78,20 +85,20 @@ def _testcase(suite: ET.Element, case, rule_id: str, lang: str, accept: bool) ->
     if first:
         attrs["line"] = str(first["line"])
     tc = ET.SubElement(suite, "testcase", attrs)
-    outcome = _outcome(findings, accept)
-    violations = [f for f in findings if f.status == "violation" or policy.is_coverage(f)]
+    outcome = _outcome(findings)
+    failing = [f for f in findings if f.fails_run]
     details = "\n".join(_line(f, lang) for f in findings)
     if outcome == "failure":
-        severity = "error" if any(f.severity == "error" for f in violations) else violations[0].severity
-        head = violations[0]
+        severity = "error" if any(f.severity == "error" for f in failing) else failing[0].severity
+        head = failing[0]
         el = ET.SubElement(tc, "failure", {"type": severity, "message": _clean(
             (f"{head.subject}: " if head.subject else "") + head.message[lang])})
         el.text = _clean(details)
     elif outcome == "skipped":
-        first_open = next(f for f in findings if f.status in _OPEN)
+        first_open = next(f for f in findings if f.status in _OPEN or policy.is_coverage(f))
         el = ET.SubElement(tc, "skipped", {"message": _clean(first_open.message[lang])})
         el.text = _clean(details)
-    elif findings:   # waived only
+    elif findings:   # waived, or a violation that does not fail the run
         ET.SubElement(tc, "system-out").text = _clean(details)
     return outcome
 
@@ -106,8 +113,16 @@ def _error_case(suite: ET.Element, case) -> None:
                                for x in (err, *err.get("more", []))))
 
 
+def _notice_case(suite: ET.Element, case, n: dict, lang: str) -> None:
+    tc = ET.SubElement(suite, "testcase", {"classname": _clean(case.case_id),
+                                           "name": _clean(f"{n['kind']} {n['rule_id']}"), "time": "0",
+                                           "file": _clean(case.file), "line": str(n["location"]["line"])})
+    text = n["message"][lang] if n.get("message") else f"{n['kind']} {n['rule_id']}"
+    el = ET.SubElement(tc, "error", {"type": n["kind"], "message": _clean(text)})
+    el.text = _clean(f"{where(n['location'])}: {text}")
+
+
 def _suite(case, header: dict, lang: str) -> ET.Element:
-    accept = policy.from_header(header)[1]
     suite = ET.Element("testsuite", {"name": _clean(case.file)})   # by path: two files may share an id
     props = ET.SubElement(suite, "properties")
     for key, value in (("file", case.file), ("case_id", case.case_id), ("board", case.board or ""),
@@ -118,9 +133,11 @@ def _suite(case, header: dict, lang: str) -> ET.Element:
     if case.error:
         _error_case(suite, case)
     else:
+        for n in _failing_notices(case):
+            _notice_case(suite, case, n, lang)
         for rule_id in case_rules(case):
-            _testcase(suite, case, rule_id, lang, accept)
-    counts = _counts(case, accept)
+            _testcase(suite, case, rule_id, lang)
+    counts = _counts(case)
     notices = [f"{n['kind']} {n['rule_id']} {where(n['location'])}" for n in case.notices]
     if notices:
         ET.SubElement(suite, "system-out").text = _clean("\n".join(notices))
@@ -136,9 +153,9 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
     case, each serialised as it is made (none held)."""
     root = ET.Element("testsuites", {"name": header["tool"]["name"]})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    accept = policy.from_header(header)[1]
+    results = policy.marked(results, header)
     for case in results:
-        for key, value in _counts(case, accept).items():
+        for key, value in _counts(case).items():
             totals[key] += value
     for key, value in totals.items():
         root.set(key, str(value))

@@ -30,7 +30,6 @@ import re
 from typing import TextIO
 
 from .. import policy
-from ..findings import Outline
 from .common import STATUSES, WORDS, location, visible, where
 
 _SPACE = re.compile(r"\s+")
@@ -40,13 +39,13 @@ def _one_line(text: str) -> str:
     return visible(_SPACE.sub(" ", str(text)).strip())
 
 
-def _finding_line(f, lang: str, fail_on: str, accept: bool) -> str:
+def _finding_line(f, lang: str) -> str:
     w = WORDS[lang]
     if f.rule_id == "coverage.not_checked":
         tag = "not-checked"
     else:
         tag = f.severity if f.status == "violation" else f"{f.severity} {f.status.replace('_', '-')}"
-    if policy.is_coverage(f) and not policy.fails(f, fail_on, accept):
+    if policy.is_coverage(f) and not f.fails_run:
         tag += " accepted"
     text = f.message[lang]
     if f.subject:
@@ -77,10 +76,10 @@ def _notice_line(n: dict, lang: str) -> str:
 
 def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> str:
     """The lines, one case at a time; returns the summary line for stderr (counted on the way)."""
-    fail_on, accept = policy.from_header(header)
+    results = policy.marked(results, header)
     counts = dict.fromkeys(STATUSES, 0)
     cases = errors = not_checked = 0
-    for outline, case in _read(results, fail_on):
+    for outline, case in results.read_if(results.policy.may_list):
         cases += 1
         for status, n in zip(STATUSES, outline.counts, strict=True):
             counts[status] += n
@@ -91,25 +90,12 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
             fh.writelines(line + "\n" for line in _error_lines(case.error))
             continue
         not_checked += case.coverage == "not_checked"
-        keyed = [((f.position.line, f.position.col, f.rule_id), _finding_line(f, lang, fail_on, accept))
-                 for f in case.findings if policy.listed(f, fail_on)]
+        keyed = [((f.position.line, f.position.col, f.rule_id), _finding_line(f, lang))
+                 for f in case.findings if f.listed]
         keyed += [((n["location"]["line"], n["location"]["col"], n["rule_id"]), _notice_line(n, lang))
                   for n in case.notices if n["kind"].startswith("waiver_")]
         fh.writelines(line + "\n" for _, line in sorted(keyed))   # in file order, as an editor lists them
     return summary_line(cases, counts, errors, header, not_checked)
-
-
-def _read(results, fail_on: str):
-    """(outline, case), the case None where nothing of it is listed and it need not be read."""
-    listed = [s in ("violation", "waived") or (s == "not_evaluated" and fail_on == "not-evaluated")
-              for s in STATUSES]
-
-    def wanted(o: Outline) -> bool:
-        return (o.error or o.waiver_notices or o.coverage
-                or any(n and listed[i] for i, n in enumerate(o.counts)))
-    if hasattr(results, "read_if"):
-        return results.read_if(wanted)
-    return ((Outline.of(case), case) for case in results)
 
 
 def summary_line(cases: int, counts: dict[str, int], errors: int, header: dict, not_checked: int = 0) -> str:

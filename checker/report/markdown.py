@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from .. import policy
 from .audit import all_waiver_lines, rows
 from .common import (
     CASE_STATUSES,
@@ -107,7 +106,7 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
             out += [f"- {esc(where(m['location']))}: {esc(m['message'])}" for m in err.get("more", [])]
             out.append("")
             continue
-        shown = [f for f in case.findings if f.status in ("violation", "waived") or policy.is_coverage(f)]
+        shown = [f for f in case.findings if f.listed]   # as the policy marked them; the rest folded
         folded = [f for f in case.findings if f not in shown]
         if shown:
             out += _table(head, [_finding_row(f, lang) for f in shown])

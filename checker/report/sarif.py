@@ -85,10 +85,10 @@ def _fingerprint(result, f) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _result(case, f, index: int, lang: str, accept: bool) -> dict:
+def _result(case, f, index: int, lang: str) -> dict:
     kind = KIND[f.status]
     if policy.is_coverage(f):
-        kind = "review" if accept else "fail"
+        kind = "fail" if f.fails_run else "review"   # as the policy marked it
     out = {"ruleId": f.rule_id, "ruleIndex": index, "kind": kind,
            "level": ("error" if policy.is_coverage(f) else LEVEL.get(f.severity, "warning"))
            if kind == "fail" else "none",
@@ -167,8 +167,8 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
                                  "fail_on": header["fail_on"], "waivers_applied": header["waivers_applied"],
                                  "accept_uncovered": header.get("accept_uncovered", False),
                                  "filters": header.get("filters")}}
-    accept = policy.from_header(header)[1]
-    found = Items(_result(case, f, index[f.rule_id], lang, accept) for case in results for f in case.findings)
+    results = policy.marked(results, header)
+    found = Items(_result(case, f, index[f.rule_id], lang) for case in results for f in case.findings)
     run = {"tool": {"driver": driver}, "invocations": [invocation], "language": LANGUAGE[lang],
            "columnKind": "unicodeCodePoints", "results": found,
            "properties": {"summary": summary}}
