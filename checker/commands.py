@@ -60,6 +60,7 @@ class CheckerFactory:
 def run_check(args) -> int:
     from .cli import expand_paths
     root = args.rules or rules_dir()
+    run_date = audit.report_date()   # a malformed SOURCE_DATE_EPOCH fails before any case is checked
     catalogue = cached_catalogue(root)
     selection = select.from_args(args, catalogue)   # filters: a bad --rule pattern fails before checking
     files, unmatched, inputs = expand_paths(args.paths)
@@ -93,8 +94,8 @@ def run_check(args) -> int:
             code = max(code, EXIT_INPUT)
         header = audit.header(version=__version__, rules_hash=rules_hash(root), as_of=args.as_of,
                               fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
-                              today=args.today, filters=filters, waivers=waivers, accept_uncovered=accept,
-                              inputs=inputs)
+                              today=options.today, filters=filters, waivers=waivers,
+                              accept_uncovered=accept, inputs=inputs, run_date=run_date)
         emit(targets, results, header, tally.summary(), args.lang)
     return code
 

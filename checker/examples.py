@@ -1,7 +1,9 @@
 """Run a rule's own pass/fail examples: a case file, optionally with some fields changed.
 
 `set` paths are dotted, list items by index (`strategic.investors.2.shares`); a changed value
-keeps the line of the node it replaces, a new one takes the line of its nearest parent.
+keeps the line of the node it replaces, a new one takes the line of its nearest parent. A `fail`
+example may pin its violation: `at` ('line:col' in the case file) and `message` (zh/en, whole);
+`pin_mismatches` says which pin does not hold.
 """
 
 from __future__ import annotations
@@ -62,3 +64,22 @@ def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str,
     if any(f.status == "not_covered" and f.rule_id == topic for f in result.findings):
         return "not_covered", mine
     return "pass", mine
+
+
+def pin_mismatches(example, findings: list) -> list[str]:
+    """What a `fail` example pins (`at`, `message`) and the rule's first violation does not match:
+    one 'pin: expected …, got …' per mismatch; empty when every pin holds or none is given."""
+    if example.at is None and example.message is None:
+        return []
+    first = next((f for f in findings if f.status == "violation"), None)
+    if first is None:
+        return ["no violation to compare the pins with"]
+    problems = []
+    got = f"{first.position.line}:{first.position.col}"
+    if example.at is not None and example.at != got:
+        problems.append(f"at: expected {example.at}, got {got}")
+    for lang in ("zh", "en"):
+        want = getattr(example.message, lang) if example.message is not None else None
+        if want is not None and want != first.message[lang]:
+            problems.append(f"message.{lang}: expected {want!r}, got {first.message[lang]!r}")
+    return problems

@@ -12,17 +12,17 @@ from .wire import RESERVED, engine_name
 
 
 def run_examples(catalogue) -> list[str]:
-    """Every rule's examples, each checked for the outcome it declares."""
+    """Every rule's examples, each checked for the outcome it declares and what it pins."""
     from .check import Checker
-    from .examples import outcome
+    from .examples import outcome, pin_mismatches
     checker = Checker(catalogue)
     problems = []
     for rule in catalogue.rules:
-        for ex in rule.spec.examples:
+        for index, ex in enumerate(rule.spec.examples):
             if not os.path.exists(os.path.join(catalogue.examples_root, ex.case)):
                 continue
             try:
-                got, _ = outcome(checker, rule.id, ex.case, ex.set, catalogue.examples_root, rule.key)
+                got, found = outcome(checker, rule.id, ex.case, ex.set, catalogue.examples_root, rule.key)
             except CheckerError as exc:  # report every broken example, not only the first
                 problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example {ex.set}: {exc}")
                 continue
@@ -33,6 +33,9 @@ def run_examples(catalogue) -> list[str]:
             elif got != ex.expect:
                 problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example {ex.case} "
                                 f"{ex.set} expected {ex.expect}, got {got}")
+            elif pins := pin_mismatches(ex, found):
+                problems.append(f"{rule.file}:{rule.position.line}: {rule.id}: example #{index} {ex.case} "
+                                f"{ex.set}: {'; '.join(pins)}")
     return problems
 
 

@@ -122,11 +122,37 @@ class Applies(_Strict):
         return f"{self.from_.isoformat()}–{end}"
 
 
+class PinnedMessage(_Strict):
+    """A fail example's expected message: either language or both, each the whole text."""
+
+    zh: str | None = Field(None, min_length=1)
+    en: str | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _some(self):
+        if self.zh is None and self.en is None:
+            raise ValueError("a pinned message needs zh, en or both")
+        return self
+
+
 class Example(_Strict):
     expect: Literal["pass", "fail", "not_evaluated", "pending"]
     case: str = Field(min_length=1, description="a case file, relative to the repository root")
     set: dict[str, Any] = Field(default_factory=dict, description="field path → value to change")
+    at: str | None = Field(
+        None, pattern=r"^[1-9][0-9]*:[1-9][0-9]*$",
+        description="fail examples only: 'line:col' in the case file where the rule's first violation "
+                    "is reported, quoted (the loader refuses a bare 54:15); elsewhere, the example fails")
+    message: PinnedMessage | None = Field(
+        None, description="fail examples only: the first violation's message, zh and/or en, each compared "
+                          "whole and exactly")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _pins_on_fail(self):
+        if self.expect != "fail" and (self.at is not None or self.message is not None):
+            raise ValueError("`at` and `message` pin a violation: only on expect: fail")
+        return self
 
 
 class RuleSpec(_Strict):

@@ -4,10 +4,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
+from ..errors import UsageError
 from .common import visible
 
 TOOL = "offering-check"
+EPOCH = "SOURCE_DATE_EPOCH"
+
+
+def report_date() -> dt.date:
+    """The run date the reports carry: today, or the UTC day of $SOURCE_DATE_EPOCH (seconds since
+    1970, https://reproducible-builds.org/specs/source-date-epoch/) when set, so that one batch gives
+    the same reports byte for byte on any day. It never moves the date waivers are judged on."""
+    value = os.environ.get(EPOCH, "")
+    if not value:
+        return dt.date.today()
+    try:
+        if not value.isascii() or not value.isdigit():
+            raise ValueError
+        return dt.datetime.fromtimestamp(int(value), dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"{EPOCH}={value!r}: give whole seconds since 1970-01-01 UTC, e.g. "
+                         f"{EPOCH}=1777593600") from None
 
 
 def _applied(r) -> list[dict]:
@@ -48,9 +67,10 @@ class WaiverLog:
 def header(*, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str, use_waivers: bool,
            exit_code: int, waivers: WaiverLog, today: dt.date | None = None,
            filters: dict | None = None, accept_uncovered: bool = False,
-           inputs: list[dict] | None = None) -> dict:
-    """The audit header; the waiver lists as the caller gathered them (`waivers`)."""
-    run_date = dt.date.today()
+           inputs: list[dict] | None = None, run_date: dt.date | None = None) -> dict:
+    """The audit header; the waiver lists as the caller gathered them (`waivers`). `run_date`:
+    report_date() when not given; `today`: the day waivers were judged on, else the run date."""
+    run_date = run_date or report_date()
     return {"tool": {"name": TOOL, "version": version}, "rules_hash": rules_hash,
             "as_of": as_of.isoformat() if as_of else "case T day",
             "run_date": run_date.isoformat(), "fail_on": fail_on, "accept_uncovered": accept_uncovered,
