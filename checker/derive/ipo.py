@@ -234,6 +234,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
     paths.update(consistency.offering_paths(case))
     for name in strategic.OVER_LINES + ("strategic.lines_total",):
         paths[name] = strategic.path(case)
+    paths["strategic.sponsor_paid"] = strategic.sponsor_paid_path(case)   # the unpaid sponsor line, if any
     paths["offering.net_public_shares"] = ("offering", "issue_shares") \
         if strategic.stated_total(case) is not None or case.offering.net_public_shares is None \
         else ("offering", "net_public_shares")

@@ -153,12 +153,15 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         "reward.price_cap_pct": at(("reward", "price_cap_pct")),
         "reward.amount_known": at(("reward",)),
         "reward.excess": at(("performance", "actual_profit")),
+        # the stated amount; else the ratio it was worked out from (the profits as related lines)
         "reward.amount": at(("reward", "amount")) if r is not None and r.amount is not None
-        else at(("reward",)),
+        else at(("reward", "ratio")) if amount is not None else at(("reward",)),
     }
     for name in ("comp.declared_count", "comp.declared_shares", "comp.declared_cash", "comp.declared_value"):
         positions[name] = doc.key_position(("performance", "declared"))
     related = {}
+    if r is not None and r.amount is None and amount is not None:
+        related["reward.amount"] = [("实际净利润", at(("performance", "actual_profit")))]
     if p is not None and p.declared:
         lines = [(f"{d.year} 年补偿", at(("performance", "declared", i))) for i, d in enumerate(p.declared)]
         for name in ("comp.declared_shares", "comp.declared_cash", "comp.declared_value"):

@@ -78,6 +78,15 @@ def sponsor_paid(lines: list[StrategicInvestor], no_placement: bool = False,
     return True
 
 
+def sponsor_paid_path(case: IpoCase) -> tuple:
+    """Where the co-investment is decided: the `paid` of the first sponsor line not known to have
+    paid (false, or not stated), else the strategic figures."""
+    for i, line in enumerate(case.strategic.investors):
+        if line.type == InvestorType.sponsor_subsidiary and line.paid is not True:
+            return ("strategic", "investors", i, "paid")
+    return path(case)
+
+
 def absent_reasons(case: IpoCase, values: dict) -> dict:
     if case.strategic.investors or no_placement(case):
         return {}
