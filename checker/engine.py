@@ -1,5 +1,6 @@
 """The only module that imports durable_rules. It drives the released 2.0.28 engine the safe way
-(../shared/engine-notes.md §6), because the naive ways lose findings or crash the process:
+(docs/architecture.md#engine-safe-use; hazard Hn below is docs/architecture.md#hn, h1 … h20),
+because the naive ways lose findings or crash the process:
 
 - no `Host`, no threads: `durable.engine.Ruleset` and `durable_rules_engine` directly; each
   case is `assert_facts` → drain every action → `delete_state` in `finally` (H4–H6, H20);

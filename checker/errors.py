@@ -1,4 +1,4 @@
-"""Error types and the exit codes of DESIGN.md."""
+"""Error types and the exit codes (README.md, "Exit codes")."""
 
 from __future__ import annotations
 

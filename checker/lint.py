@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 from .casetypes import CASE_TYPES, FACT_KINDS
@@ -51,8 +52,9 @@ def coverage_gaps(catalogue) -> list[tuple[str, str, str, str | None]]:
                 topics.setdefault(rule.spec.topic, []).append(rule)
     for topic, rules in sorted(topics.items()):
         for board, start in sorted(covered.items()):
-            windows = sorted((r.spec.applies.start(board), r.spec.applies.until) for r in rules
-                             if r.spec.applies.start(board) is not None)
+            windows = sorted(((r.spec.applies.start(board), r.spec.applies.until) for r in rules
+                              if r.spec.applies.start(board) is not None),
+                             key=lambda w: (w[0], w[1] or dt.date.max))   # open-ended last
             if not windows:
                 continue
             cursor = start

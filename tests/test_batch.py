@@ -102,7 +102,7 @@ def test_sigkill_mid_case_costs_that_case_only(factory, serial, victim, monkeypa
 def test_real_segfault_in_the_engine_costs_that_case_only(factory, serial, victim, monkeypatch):
     def unsafe_encoder():
         # An exponent float with no '.' as the first fact: the C parser leaves the state offset
-        # uninitialised and the process segfaults (engine-notes §1, exp_float_first, rc -11).
+        # uninitialised and the process segfaults (docs/architecture.md#h7, rc -11).
         monkeypatch.setattr(checker.engine, "encode", lambda facts: '[{"v":1e-05,"sid":"c"}]')
     plant(monkeypatch, unsafe_encoder)
     files = with_victim(victim)

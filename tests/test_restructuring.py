@@ -20,7 +20,6 @@ from checker.validate import validate
 
 from .conftest import ROOT, edited, line_of
 
-SEED = "../shared/seeds/ma-performance-compensation-cases.txt"
 DEALS = sorted(glob.glob(os.path.join(ROOT, "cases", "restructuring", "*.yaml")))
 LOCKUP_12M = os.path.join(ROOT, "cases", "violations", "ma-controller-lockup-12m.yaml")
 REWARD_25 = os.path.join(ROOT, "cases", "violations", "ma-reward-25pct.yaml")
@@ -41,13 +40,21 @@ def statuses(result, rule_id):
 
 # ---- the seven seed deals ------------------------------------------------------------------------
 
-def test_seven_seed_deals_each_traceable_to_the_seed():
+def test_seven_seed_deals_each_name_the_document_they_come_from():
     assert len(DEALS) == 7
     for path in DEALS:
-        text = Path(path).read_text(encoding="utf-8")
-        assert SEED in text, path
-        assert "# L" in text or "  # L" in text or " L1" in text, f"{path} quotes no seed line"
-        assert any(s.startswith(SEED) for s in case_of(path).sources), path
+        sources = case_of(path).sources
+        assert sources, f"{path} names no source"
+        for source in sources:
+            assert source.strip(), path
+            # a document, never a file outside the repository
+            assert "../" not in source and not source.startswith(("/", "~")), (path, source)
+        # the first source is the acquirer's own report or pre-plan, and where it was excerpted
+        assert ("报告书" in sources[0] or "预案" in sources[0]) and "《" in sources[0], (path, sources[0])
+        # and every figure's comment quotes that document's words (Chinese text after a `#`)
+        quotes = [line for line in Path(path).read_text(encoding="utf-8").splitlines()
+                  if "# " in line and any("\u4e00" <= c <= "\u9fff" for c in line.split("# ", 1)[1])]
+        assert len(quotes) >= 5, f"{path} quotes its source in {len(quotes)} comments"
 
 
 @pytest.mark.parametrize("path", DEALS, ids=[os.path.basename(p) for p in DEALS])

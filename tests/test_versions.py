@@ -104,6 +104,17 @@ def test_lint_shows_gaps_from_the_boards_coverage_start(tmp_path):
     assert not [g for g in gaps if g[1] != "chinext"]
 
 
+def test_lint_gaps_when_one_band_of_a_topic_ends_and_another_from_the_same_day_does_not(tmp_path):
+    # a regulation change that ends one band only: the bands start on one day, one has `until`
+    band = version("2023-02-17").replace("id: test.cap", "id: test.cap.band")
+    root = rules_dir(tmp_path, version("2023-02-17", "2027-01-01"), band)
+    before = ("test.cap", "chinext", "2020-06-12", "2023-02-17")   # the board is covered from 2020
+    assert coverage_gaps(load_catalogue(root)) == [before]
+    ended = rules_dir(tmp_path / "x", version("2023-02-17", "2027-01-01"),
+                      band.replace("from: 2023-02-17", "from: 2023-02-17, until: 2025-01-01"))
+    assert coverage_gaps(load_catalogue(ended)) == [before, ("test.cap", "chinext", "2027-01-01", None)]
+
+
 def test_lint_refuses_an_example_dated_outside_its_version(tmp_path):
     from checker.lint import lint
     bad = version("2021-09-18", "2023-02-17", day="2023-02-17")
