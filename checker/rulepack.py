@@ -26,6 +26,7 @@ from .errors import InputError, Position, RulePackError
 from .facts import FACT_KINDS, RESULTS_FIELDS
 from .loading import Document, load_file
 from .model.types import Board
+from .topics import Topics, load_topics
 from .validate import field_path
 
 
@@ -331,6 +332,7 @@ class Catalogue:
     rules: list[Rule]
     root: str = ""
     boards: dict[str, BoardCoverage] = field(default_factory=dict)
+    topics: Topics = field(default_factory=Topics)   # planned topics and notes (rules/_topics.yaml)
 
     @property
     def examples_root(self) -> str:
@@ -379,7 +381,7 @@ def load_catalogue(root: str | None = None) -> Catalogue:
     for file in files:
         rules.extend(load_pack(file))
     check_versions(rules)
-    return Catalogue(rules, root, load_boards(root))
+    return Catalogue(rules, root, load_boards(root), load_topics(root, {r.spec.topic for r in rules}))
 
 
 def rule_boards(rule: Rule) -> set[str] | None:
