@@ -31,7 +31,8 @@ def load_topics(root: str, implemented: set[str]) -> Topics:
     doc = load_file(path)
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
-        raise RulePackError(f"{TOPICS_FILE}: expected a mapping with `planned:` and `notes:`", doc.position(()))
+        raise RulePackError(f"{TOPICS_FILE}: expected a mapping with `planned:` and `notes:`",
+                            doc.position(()))
     unknown = sorted(set(data) - {"planned", "notes"})
     if unknown:
         raise RulePackError(f"{TOPICS_FILE}: unknown key '{unknown[0]}' (planned, notes)",
@@ -40,15 +41,18 @@ def load_topics(root: str, implemented: set[str]) -> Topics:
     for section in ("planned", "notes"):
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
-            raise RulePackError(f"{TOPICS_FILE}: `{section}` maps a topic to its text", doc.position((section,)))
+            raise RulePackError(f"{TOPICS_FILE}: `{section}` maps a topic to its text",
+                                doc.position((section,)))
         for topic, text in entries.items():
             where = doc.position((section, topic))
             if not isinstance(topic, str) or not _TOPIC.match(topic):
-                raise RulePackError(f"{section}: {topic!r} is not a topic id (e.g. ipo.strategic.cap_ratio)", where)
+                raise RulePackError(f"{section}: {topic!r} is not a topic id (e.g. ipo.strategic.cap_ratio)",
+                                    where)
             if not isinstance(text, str) or not text.strip():
                 raise RulePackError(f"{section}: {topic}: give the text as a string", where)
             if section == "planned" and topic in implemented:
-                raise RulePackError(f"planned: {topic} has rules; move its entry to `notes` or drop it", where)
+                raise RulePackError(f"planned: {topic} has rules; move its entry to `notes` or drop it",
+                                    where)
             if section == "notes" and topic not in implemented:
                 raise RulePackError(f"notes: {topic} has no rules; move its entry to `planned` or drop it",
                                     where)
