@@ -1,4 +1,4 @@
-"""Command line: `offering-check [check] PATH…`, `rules`, `explain ID`, `compensate CASE`,
+"""Command line: `offering-check [check] PATH…`, `rules`, `explain ID`, `docs`, `compensate CASE`,
 `schema TYPE`."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from . import __version__
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 
-COMMANDS = ("check", "rules", "explain", "compensate", "schema")
+COMMANDS = ("check", "rules", "explain", "docs", "compensate", "schema")
 
 
 def _date(text: str) -> dt.date:
@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--lang", choices=("zh", "en", "both"), default="both",
                          help="language of the text (default both: zh / en)")
     explain.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
+
+    from . import docs
+    docs.add_arguments(sub.add_parser(
+        "docs", help="write docs/rules/*.md (every rule's documentation) and docs/coverage.md from the packs",
+        description=docs.DESCRIPTION))
 
     comp = sub.add_parser("compensate",
                           help="year-by-year performance-compensation schedule of a restructuring case")

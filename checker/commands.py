@@ -201,6 +201,12 @@ def did_you_mean(catalogue, name: str) -> str:
     return f"; did you mean: {', '.join(near[:5])}" if near else ""
 
 
+def run_docs(args) -> int:
+    """docs/rules/*.md and docs/coverage.md from the packs (checker/docs.py)."""
+    from . import docs
+    return docs.run(args)
+
+
 def run_compensate(args) -> int:
     """The year-by-year compensation schedule of one restructuring case (table or JSON)."""
     from rich.console import Console

@@ -107,9 +107,10 @@ def relative(path: str, root: str) -> str:
     return path.replace(os.sep, "/")
 
 
-def where(rule, root: str) -> str:
-    """The rule's file:line relative to the repository (or the packs' folder)."""
-    return f"{relative(rule.file, root)}:{rule.position.line}"
+def where(rule, catalogue) -> str:
+    """The rule's file:line as `rules/…`, wherever the packs are installed."""
+    path = relative(os.path.abspath(rule.file), os.path.abspath(catalogue.root))
+    return f"rules/{path}:{rule.position.line}"
 
 
 class ExampleRunner:
@@ -215,7 +216,7 @@ def _checks(rule, catalogue, lang: Lang, level: int, several: bool) -> list:
     ]
     for code in lang.langs():
         blocks.append(item(1, f"{code}: ", getattr(s.message, code)))
-    blocks.append(item(0, lang.bi("定义于", "Defined at"), ": ", Code(where(rule, catalogue.examples_root))))
+    blocks.append(item(0, lang.bi("定义于", "Defined at"), ": ", Code(where(rule, catalogue))))
     return blocks
 
 
