@@ -140,8 +140,7 @@ def rule_doc(catalogue, rule_id: str, lang: Lang, runner: ExampleRunner, level: 
     others = [Code(i) for i in topic_ids(catalogue, newest.topic) if i != rule_id]
     if others:
         blocks.append(para(lang.bi("同专题的其他规则", "Other rules of its topic"), " ", Code(newest.topic),
-                           ": ",
-                           *_joined(others)))
+                           ": ", *_joined(others)))
     several = len(versions) > 1
     if several:
         blocks.append(para(lang.bi(f"{len(versions)} 个版本", f"{len(versions)} versions"), ": ",
