@@ -1,4 +1,5 @@
-"""Command line: `offering-check [check] PATH…`, `rules`, `explain ID`, `compensate CASE`, `schema TYPE`."""
+"""Command line: `offering-check [check] PATH…`, `rules`, `explain ID`, `docs`, `compensate CASE`,
+`schema TYPE`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .casetypes import CASE_TYPES
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 from .report.formats import listing
 
-COMMANDS = ("check", "rules", "explain", "compensate", "schema")
+COMMANDS = ("check", "rules", "explain", "docs", "compensate", "schema")
 
 
 def _date(text: str) -> dt.date:
@@ -91,10 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="check the packs: examples exist, versions do not overlap, limits hold")
     rules.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
 
-    explain = sub.add_parser("explain", help="show one rule with its citation and examples")
-    explain.add_argument("rule_id")
-    explain.add_argument("--lang", choices=("zh", "en"), default="zh")
+    explain = sub.add_parser(
+        "explain", help="a rule's documentation: what it checks, why, the text cited, examples",
+        description="Print the documentation of a rule id (every dated version) or of a topic (each of "
+                    "its rules): what it checks, why, the text cited, and a passing and a failing "
+                    "example run through the checker. docs/rules/ holds the same text as Markdown.")
+    explain.add_argument("rule_id", metavar="RULE_OR_TOPIC",
+                         help="a rule id or a topic, e.g. ipo.strategic.cap_ratio")
+    explain.add_argument("--lang", choices=("zh", "en", "both"), default="both",
+                         help="language of the text (default both: zh / en)")
     explain.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
+
+    from . import docs
+    docs.add_arguments(sub.add_parser(
+        "docs", help="write docs/rules/*.md (every rule's documentation) and docs/coverage.md from the packs",
+        description=docs.DESCRIPTION))
 
     comp = sub.add_parser("compensate",
                           help="year-by-year performance-compensation schedule of a restructuring case")

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from . import __version__, select
 from .batch import run_batch
@@ -19,9 +18,6 @@ from .report import audit
 from .report.emit import emit
 from .report.targets import parse as parse_targets
 from .rulepack import pack_files, rules_dir
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 
 def rules_hash(root: str) -> str:
@@ -181,45 +177,35 @@ def run_rules(args) -> int:
 
 
 def run_explain(args) -> int:
-    from rich.console import Console
+    """A rule id's (or a topic's) documentation, as docs/rules/ has it, in plain text."""
+    from .docblocks import to_text
+    from .ruledoc import ExampleRunner, Lang, rule_doc, topic_doc, topic_ids
     catalogue = cached_catalogue(args.rules)
-    versions = catalogue.versions(args.rule_id)
-    if not versions:
-        near = sorted({r.id for r in catalogue.rules if args.rule_id in r.id})
-        hint = f"; did you mean: {', '.join(near[:5])}" if near else ""
-        raise RulePackError(f"no rule with id {args.rule_id!r}{hint}")
-    out = Console(soft_wrap=True, highlight=False)
-    if len(versions) > 1:
-        out.print(f"[bold]{args.rule_id}[/]: {len(versions)} versions, "
-                  + ", ".join(v.window for v in versions))
-    for rule in versions:
-        _explain_version(out, rule, args.lang)
+    name, lang, runner = args.rule_id, Lang(args.lang), ExampleRunner(catalogue)
+    if catalogue.versions(name):
+        blocks = rule_doc(catalogue, name, lang, runner)
+    elif topic_ids(catalogue, name):
+        blocks = topic_doc(catalogue, name, lang, runner)
+    elif name in catalogue.topics.planned:
+        raise RulePackError(f"topic {name} has no rule yet: {catalogue.topics.planned[name]}")
+    else:
+        raise RulePackError(f"no rule or topic {name!r}{did_you_mean(catalogue, name)}")
+    sys.stdout.write(to_text(blocks))
     return EXIT_OK
 
 
-def _explain_version(out: Console, rule, lang: str) -> None:
-    r = rule_row(rule)
-    c = r["citation"]
-    out.print(f"[bold]{r['id']}[/]  ({r['file']}:{r['line']})")
-    out.print(f"  {r['title']['zh']} / {r['title']['en']}")
-    out.print(f"  topic {r['topic']} · {r['severity']} · confidence {r['confidence']}")
-    boards = r["boards"] if isinstance(r["boards"], str) else ", ".join(r["boards"])
-    out.print(f"  applies: {r['case']} · boards {boards} · in force {rule_window(r)}")
-    out.print(f"  citation: {c['source']} {c.get('article') or ''} ({c['version']})")
-    for url in c.get("urls", []):
-        out.print(f"    read at: {url}")
-    if c.get("note"):
-        out.print(f"    note: {c['note']}")
-    out.print(f"  for each: {r['for_each']}")
-    if r["when"]:
-        out.print(f"  when:    {r['when']}")
-    out.print(f"  require: {r['require']}")
-    out.print(f"  message: {rule.spec.message.zh if lang == 'zh' else rule.spec.message.en}")
-    out.print("  examples:")
-    for e in r["examples"]:
-        changes = ", ".join(f"{k} = {v}" for k, v in e.get("set", {}).items())
-        out.print(f"    {e['expect']:<14} {e['case']}" + (f"  with {changes}" if changes else "")
-                  + (f"  ({e['note']})" if e.get("note") else ""))
+def did_you_mean(catalogue, name: str) -> str:
+    import difflib
+    topics = {r.spec.topic for r in catalogue.rules} | set(catalogue.topics.planned)
+    names = sorted(set(catalogue.ids) | topics)
+    near = [n for n in names if name in n] or difflib.get_close_matches(name, names, n=5, cutoff=0.6)
+    return f"; did you mean: {', '.join(near[:5])}" if near else ""
+
+
+def run_docs(args) -> int:
+    """docs/rules/*.md and docs/coverage.md from the packs (checker/docs.py)."""
+    from . import docs
+    return docs.run(args)
 
 
 def run_compensate(args) -> int:

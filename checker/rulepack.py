@@ -26,6 +26,7 @@ from .casetypes import CASE_TYPES
 from .compile import check_condition, check_divisors, lower_rule
 from .errors import InputError, Position, RulePackError
 from .loading import Document, load_file
+from .topics import Topics, load_topics
 from .validate import field_path
 
 
@@ -366,6 +367,7 @@ class Catalogue:
     rules: list[Rule]
     root: str = ""
     boards: dict[str, BoardCoverage] = field(default_factory=dict)
+    topics: Topics = field(default_factory=Topics)   # planned topics and notes (rules/_topics.yaml)
 
     @property
     def examples_root(self) -> str:
@@ -414,7 +416,7 @@ def load_catalogue(root: str | None = None) -> Catalogue:
     for file in files:
         rules.extend(load_pack(file))
     check_versions(rules)
-    return Catalogue(rules, root, load_boards(root))
+    return Catalogue(rules, root, load_boards(root), load_topics(root, {r.spec.topic for r in rules}))
 
 
 def rule_boards(rule: Rule) -> set[str] | None:

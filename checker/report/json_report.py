@@ -46,9 +46,10 @@
 
     Within schema version 1 fields are only added, never renamed or removed ("waivers",
     "rules_checked", "item", "waivers_today", "waivers_expired", "waivers_unused", "filters",
-    "internal_error", "by_board", "coverage", "uncovered", "dates", "accept_uncovered", "fails_run", "listed" and the
-    status values pending and not_checked were added so; the case-level coverage finding's rule id
-    is "coverage.not_checked", formerly "board"); a change that breaks a reader bumps the version.
+    "internal_error", "by_board", "coverage", "uncovered", "dates", "accept_uncovered", "fails_run",
+    "listed" and the status values pending and not_checked were added so; the case-level coverage
+    finding's rule id is "coverage.not_checked", formerly "board"); a change that breaks a reader
+    bumps the version.
 """
 
 from __future__ import annotations
