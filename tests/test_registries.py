@@ -183,3 +183,22 @@ def test_a_rules_folder_of_ones_own_names_only_declared_boards(tmp_path):
             """))
     with pytest.raises(RulePackError, match="board nasdaq: not a board the case model knows"):
         load_catalogue(root)
+
+
+# ---- the registries against the docs -------------------------------------------------------
+
+def _doc(name: str) -> str:
+    with open(os.path.join(ROOT, "docs", name), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def test_the_docs_list_every_registry_entry():
+    authoring, guide, architecture = _doc("rule-authoring.md"), _doc("user-guide.md"), _doc("architecture.md")
+    for name in CASE_TYPES:
+        assert f"`{name}`" in authoring and name in architecture, f"case type {name} is not in the docs"
+    for name in formats.FORMATS:
+        assert f"`{name}`" in guide or f" {name} " in guide, f"format {name} is not in the user guide"
+    for code in [*declared_boards(), *declared_groups()]:
+        assert f"`{code}`" in authoring, f"board or group {code} is not in docs/rule-authoring.md"
+    for where in ("checker/casetypes.py", "checker/report/formats.py", "rules/_boards.yaml"):
+        assert where in architecture, f"docs/architecture.md does not name {where}"
