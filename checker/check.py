@@ -24,7 +24,7 @@ from .derive import derive, notices
 from .derive.dates import add_months
 from .engine import Engine, EngineError
 from .errors import CheckerError, InputError, Position
-from .expr import BinOp, Call, Field, Neg, fields
+from .expr import And, BinOp, Call, Field, Neg, fields
 from .facts import Fact
 from .findings import CaseResult, Finding
 from .loading import Document, load_file
@@ -227,14 +227,14 @@ def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
     """Located at the first figure of `actual` (derive puts a total at its first line); every
     other figure the rule compared (in `require`, then in `when`), and the lines a total adds up,
     are listed as related lines."""
-    first = _first_field(rule.actual)
+    env, memo = ev.Env(fact.values), {}   # each placeholder worked out once for both languages
+    first = _failing_field(rule.require, rule.actual, env) or _first_field(rule.actual)
     compared = fields(rule.actual) | fields(rule.require)
     others = sorted(compared - {first})
     conditions = sorted(fields(rule.when) - compared - {first}) if rule.when is not None else []
     anchor = [first, *others, *conditions] if first else [*others, *conditions]
     position = fact.positions.get(first, fact.position) if first else fact.position
     finding = _base(rule, fact, result, "violation", position)
-    env, memo = ev.Env(fact.values), {}   # each placeholder worked out once for both languages
     for lang in ("zh", "en"):
         finding.message[lang] = ev.render(rule.message[lang], env, specs, lang, memo)
         finding.actual[lang] = ev.render_value(rule.actual, env, specs, lang, None, memo)
@@ -396,6 +396,30 @@ def _rules_date_gap(choice, rules_key: str, position: Position, result: CaseResu
     title = {"zh": "规则日期远早于案例日期", "en": "Rules date far before the case's own date"}
     return _case_finding("coverage.rules_date", title, "warning", {"zh": zh, "en": en},
                          f"≤ {GAP_MONTHS} months", f"{choice.rules} / {choice.event}", "", position, result)
+
+
+def _failing_field(require, actual, env: ev.Env) -> str | None:
+    """Of a require that is several conditions all of which must hold, the figure that decides the
+    violation: the reported figure if the first condition that fails reads it, else that
+    condition's leftmost field. None for a single condition."""
+    if not isinstance(require, And):
+        return None
+    part = next((p for p in require.items if ev.truth(p, env) is False), None)
+    if part is None:
+        return None
+    shown = _first_field(actual)
+    if shown in fields(part):
+        return shown
+    return next(iter(_fields_in_order(part)), None)
+
+
+def _fields_in_order(node) -> list[str]:
+    """The fields of an expression, left to right."""
+    if isinstance(node, Field):
+        return [node.name]
+    children = [getattr(node, name) for name in ("left", "right", "operand") if hasattr(node, name)]
+    children += list(getattr(node, "items", ())) + list(getattr(node, "args", ()))
+    return [f for child in children for f in _fields_in_order(child)]
 
 
 def _first_field(node) -> str | None:
