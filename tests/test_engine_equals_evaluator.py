@@ -60,8 +60,9 @@ IPO_BOARDS = ("sse_main", "star", "szse_main", "chinext")
 DATE_LO, DATE_HI = 1, dt.date.max.toordinal()
 
 
-def _bases() -> dict[str, list[tuple]]:
-    """(facts, as_of, board) of every bundled case that validates, by case type."""
+@pytest.fixture(scope="module")
+def bundled() -> dict[str, list[tuple]]:
+    """(facts, as_of, board) of every bundled case that validates, by case type (read once)."""
     out: dict[str, list[tuple]] = {t: [] for t in FACT_KINDS}
     for path in sorted(glob.glob(os.path.join(ROOT, "cases", "**", "*.yaml"), recursive=True)):
         doc = load_file(path)
@@ -343,8 +344,8 @@ def show(case_type, i, facts, as_of, board, missed, extra) -> str:
 
 
 @pytest.mark.parametrize("case_type", list(CASES))
-def test_engine_equals_reference_evaluator_on_10000_cases(checker, case_type, capsys):
-    bases = _bases()[case_type]
+def test_engine_equals_reference_evaluator_on_10000_cases(checker, bundled, case_type, capsys):
+    bases = bundled[case_type]
     assert bases, case_type
     all_rules = checker.catalogue.for_case(case_type)
     kinds = FACT_KINDS[case_type]
