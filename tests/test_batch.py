@@ -153,7 +153,7 @@ def children(pid: int) -> list[int]:
 
 @linux_only
 def test_killing_a_worker_of_the_cli_mid_batch_costs_at_most_its_case(tmp_path):
-    """The acceptance run: a real `offering-check -j 2` batch, one worker SIGKILLed from outside.
+    """A real `offering-check -j 2` batch, one worker SIGKILLed from outside.
 
     Which case the worker was on is the pool's to know, not the test's: it may even have been
     between cases. So: every case is reported exactly once, at most one is lost, a lost one is an

@@ -1,3 +1,6 @@
+"""Figures as compliance staff read them: shares with 万股, money with 万元/亿元, percentages and
+prices; rounding is half away from zero and exact (fractions, never floats)."""
+
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 

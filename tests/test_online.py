@@ -15,7 +15,7 @@ from checker.loading import load_file
 from checker.validate import validate
 
 from .conftest import DAPUWEI, ROOT, edited, line_of
-from .test_oracle import expected
+from .test_engine_equals_evaluator import expected_in_force
 
 VIOLATOR = os.path.join(ROOT, "cases", "violations", "online-and-payment.yaml")
 
@@ -102,5 +102,5 @@ def test_engine_equals_reference_evaluator_on_cap_and_payment(checker, data):
     board = facts[0].values["issuer.board"]
     encoded = [encode_fact(f, FACT_KINDS["ipo"][f.kind], as_of, board) for f in facts]
     hits = checker.engine("ipo").evaluate(encoded)
-    fire, unknown = expected(facts, as_of)
+    fire, unknown = expected_in_force(facts, as_of)
     assert hits - unknown == fire

@@ -1,10 +1,12 @@
 """The real `pre-commit` runs this repository's hook (.pre-commit-hooks.yaml) on a temporary repository.
 
-`pre-commit try-repo` exercises the manifest as another repository would see it (it uses this
-repository's HEAD plus uncommitted changes to tracked files); an installed hook then blocks a
-commit of a violating case and lets a clean one through. Each try-repo builds the hook's
-environment in a store of its own (pip-installs this package: about 35 s each on a warm pip cache);
-the installed hook builds it once in the module's PRE_COMMIT_HOME.
+The hook is taken from what `pre-commit try-repo` would try: this repository's HEAD plus its
+uncommitted changes to tracked files, committed in a clone. pre-commit reads the manifest from that
+clone as another repository would, and builds the hook's environment once (it pip-installs this
+package: several seconds) in the module's PRE_COMMIT_HOME; every test then uses that environment.
+`pre-commit run --files` passes a clean case and fails a violating one with its file:line:col, and
+an installed hook blocks a commit of a violating case and lets a clean one through.
+(`try-repo` itself cannot share it: each run builds the environment again in a store of its own.)
 """
 
 import os
@@ -33,6 +35,8 @@ def _env(home: Path) -> dict:
 class Repo:
     def __init__(self, path: Path, home: Path):
         self.path, self.env = path, _env(home)
+        self.config = ""                  # the .pre-commit-config.yaml naming the built hook
+        self.run_config: Path | None = None   # the same, outside the repository (for `pre-commit run`)
 
     def run(self, *cmd, timeout=900) -> subprocess.CompletedProcess:
         return subprocess.run(list(cmd), cwd=self.path, env=self.env, capture_output=True, text=True,
@@ -42,6 +46,26 @@ class Repo:
         proc = self.run("git", *args)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         return proc
+
+
+def hook_source(base: Path, env: dict) -> tuple[str, str]:
+    """(path, rev) of this repository's HEAD plus its uncommitted changes to tracked files, committed
+    on a branch of a clone (as `pre-commit try-repo` builds it)."""
+    def git(*args, cwd, stdin=None) -> bytes:
+        proc = subprocess.run(["git", *args], cwd=cwd, env=env, input=stdin, capture_output=True,
+                              timeout=300)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc.stdout
+
+    source = base / "hook-source"
+    head = git("rev-parse", "HEAD", cwd=ROOT).decode().strip()
+    git("clone", "-q", ROOT, str(source), cwd=base)
+    git("checkout", "-q", "-B", "hook-source", head, cwd=source)
+    changes = git("diff", "--binary", "HEAD", cwd=ROOT)
+    if changes:
+        git("apply", "--index", "-", cwd=source, stdin=changes)
+        git("commit", "-q", "-m", "uncommitted changes", cwd=source)
+    return str(source), git("rev-parse", "HEAD", cwd=source).decode().strip()
 
 
 @pytest.fixture(scope="module")
@@ -55,23 +79,29 @@ def repo(tmp_path_factory):
     (r.path / "README.txt").write_text("not a case\n", encoding="utf-8")
     r.git("add", "README.txt")
     r.git("commit", "-q", "-m", "start")
+    path, rev = hook_source(base, r.env)
+    r.config = f"repos:\n  - repo: {path}\n    rev: {rev}\n    hooks:\n      - id: offering-check\n"
+    r.run_config = base / "run-config.yaml"
+    r.run_config.write_text(r.config, encoding="utf-8")
+    built = r.run(*PRE_COMMIT, "install-hooks", "--config", str(r.run_config))   # the one pip install
+    assert built.returncode == 0, built.stdout + built.stderr
     return r
 
 
-def _try_repo(repo: Repo, case: str) -> subprocess.CompletedProcess:
-    repo.git("add", case)   # try-repo, like a commit, sees staged files
-    return repo.run(*PRE_COMMIT, "try-repo", ROOT, "offering-check", "--files", case)
+def _run_hook(repo: Repo, case: str) -> subprocess.CompletedProcess:
+    repo.git("add", case)   # as in a commit, the case is staged
+    return repo.run(*PRE_COMMIT, "run", "--config", str(repo.run_config), "offering-check", "--files", case)
 
 
-def test_try_repo_passes_a_clean_case(repo):
-    proc = _try_repo(repo, "cases/ipo/clean.yaml")
+def test_the_hook_passes_a_clean_case(repo):
+    proc = _run_hook(repo, "cases/ipo/clean.yaml")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "offering-check" in out and "Passed" in out
 
 
-def test_try_repo_fails_a_violating_case_with_file_line_col(repo):
-    proc = _try_repo(repo, "cases/ipo/violating.yaml")
+def test_the_hook_fails_a_violating_case_with_file_line_col(repo):
+    proc = _run_hook(repo, "cases/ipo/violating.yaml")
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
     assert "Failed" in out and "exit code: 1" in out
@@ -81,16 +111,9 @@ def test_try_repo_fails_a_violating_case_with_file_line_col(repo):
     assert "cases/ipo/clean.yaml" not in out
 
 
-def _head(path: str) -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=path, capture_output=True, text=True,
-                          check=True).stdout.strip()
-
-
 def test_installed_hook_blocks_a_violating_commit_and_passes_a_clean_one(repo):
-    config = (f"repos:\n  - repo: {ROOT}\n    rev: {_head(ROOT)}\n"
-              "    hooks:\n      - id: offering-check\n")
-    (repo.path / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
-    repo.git("reset", "-q")   # nothing staged from the try-repo tests
+    (repo.path / ".pre-commit-config.yaml").write_text(repo.config, encoding="utf-8")   # the built hook
+    repo.git("reset", "-q")   # nothing staged from the other tests
     installed = repo.run(*PRE_COMMIT, "install")
     assert installed.returncode == 0, installed.stdout + installed.stderr
     repo.git("add", ".pre-commit-config.yaml")

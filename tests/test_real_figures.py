@@ -31,7 +31,7 @@ REAL = [
     ("SZSE online multiple to 5 decimals (朝研 2025: 7,930.15473倍)",
      "  online_initial_pct: 20.00\n", "  online_initial_pct: 20.00\n  online_effective_multiple: 7930.15473\n",
      ("allocation", "online_effective_multiple"), Decimal("7930.15473")),
-    ("SZSE online multiple (the example of issue 14: 6,423.77018倍)",
+    ("SZSE online multiple past 6,000 to 5 decimals (6,423.77018倍)",
      "  online_initial_pct: 20.00\n", "  online_initial_pct: 20.00\n  online_effective_multiple: 6423.77018\n",
      ("allocation", "online_effective_multiple"), Decimal("6423.77018")),
     ("SSE online multiple to 4 decimals (奇安信 2020: 3,700.8019倍)",

@@ -13,6 +13,7 @@ import pytest
 from checker.check import Checker, Options
 
 from .conftest import DAPUWEI, ROOT, edited, line_of
+from .test_ipo_limits import one_share_over_20pct, statuses
 
 RULE = "ipo.consistency.percent.strategic_line"
 SPONSOR = "国泰君安证券投资有限公司（证裕投资）"
@@ -143,6 +144,20 @@ def test_a_waiver_applies_through_its_expiry_day(catalogue, tmp_path, today, wai
         [notice] = result.notices
         assert notice["kind"] == "waiver_expired" and notice["expires"] == "2026-06-30"
         assert notice["today"] == "2026-07-01" and notice["violations"] == 2
+
+
+def test_a_waiver_turns_a_violation_into_waived_until_it_expires(catalogue, tmp_path):
+    path = one_share_over_20pct(tmp_path)
+    text = Path(path).read_text(encoding="utf-8") + (
+        "\nwaivers:\n  - rule: ipo.strategic.cap_ratio.lt100m\n    reason: 测试\n"
+        "    approver: 合规部\n    expires: 2026-06-30\n")
+    Path(path).write_text(text, encoding="utf-8")
+    before = Checker(catalogue, Options(today=dt.date(2026, 6, 30))).check_file(path)
+    after = Checker(catalogue, Options(today=dt.date(2026, 7, 1))).check_file(path)
+    assert statuses(before, "waived") == ["ipo.strategic.cap_ratio.lt100m"]
+    assert statuses(before, "violation") == []
+    assert statuses(after, "violation") == ["ipo.strategic.cap_ratio.lt100m"]
+    assert [n["kind"] for n in after.notices] == ["waiver_expired"]
 
 
 @pytest.mark.parametrize("field, blank", [("reason", '"   "'), ("approver", '" "'), ("reason", '""')])

@@ -1,4 +1,5 @@
-"""Catalogue §3 test vectors, reproduced exactly, plus caps, top-ups and a hand-computed schedule.
+"""The compensation schedule (checker/compensation): the formulas' catalogue §3 test vectors,
+reproduced exactly, plus caps, top-ups, a hand-computed schedule and its table and JSON.
 
 HYPOTHETICAL INPUTS: the seed gives thresholds and commitments only. Every actual profit, cash
 flow, holding and the issue prices of §3.2 / §3.6 (¥20) and the S of §3.3 (10,000,000) below are

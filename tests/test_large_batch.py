@@ -1,5 +1,5 @@
-"""Issue 5's acceptance run: a folder of a few hundred generated and real cases with a few broken
-files, checked by one `offering-check -j 2` run that writes every format at once.
+"""A large batch in every format at once: a folder of a few hundred generated and real cases with a
+few broken files, checked by one `offering-check -j 2` run that writes every format at once.
 
 The SARIF validates against the official 2.1.0 schema, the JUnit parses with the standard library
 and its counts equal the JSON's, the HTML opens in headless Chromium with its summary cards and
@@ -48,7 +48,7 @@ def broken_type_case() -> tuple[str, int]:
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("acceptance")
+    folder = tmp_path_factory.mktemp("large-batch")
     cases = folder / "cases"
     files = generate(GENERATED, str(cases / "generated"), seed=5)
     expected_lines = {}
@@ -127,7 +127,7 @@ def test_html_in_headless_chromium(batch):
     text = html.read_text(encoding="utf-8")
     assert SCRIPT not in text and "&lt;script&gt;" in text
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")   # no external assets
-    shot = folder / "acceptance.png"
+    shot = folder / "large-batch.png"
     browse(binary, folder / "profile-shot", "--window-size=1280,1600", f"--screenshot={shot}",
            html.resolve().as_uri())
     width, height, rows = png_pixels(shot)
