@@ -25,11 +25,16 @@ if TYPE_CHECKING:
 
 
 class CaseModel(Protocol):
-    """What check.py needs of a validated case, whatever its type."""
+    """What check.py needs of a validated case, whatever its type (read-only)."""
 
-    case_type: str
-    id: str | None
-    waivers: list[Waiver]
+    @property
+    def case_type(self) -> str: ...
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def waivers(self) -> list[Waiver]: ...
 
     @property
     def board(self) -> str | None: ...           # the listing board; None for a type without boards

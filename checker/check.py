@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import evaluate as ev
 from . import waivers
@@ -165,6 +166,7 @@ class Checker:
         facts = derive(case.case_type, case, doc)
         kinds = FACT_KINDS[case.case_type]
         if self.options.use_waivers:
+            assert self.options.today is not None   # Options.__post_init__ sets it
             waivers.check_horizon(case, doc, self.options.today)
         waivers.check_subjects(case, doc, facts)
 
@@ -177,7 +179,9 @@ class Checker:
             result.findings.append(_not_covered(topic, selected.rules, result, board, as_of, facts[0],
                                                 coverage.name if coverage else None))
 
-        encoded, by_id, unsure = [], {}, []
+        encoded: list[dict] = []
+        by_id: dict[str, Fact] = {}
+        unsure: list[tuple[int, int, Rule, Fact]] = []
         for order, fact in enumerate(facts):
             by_id[fact.id] = fact
             encoded.append(encode_fact(fact, kinds[fact.kind], as_of, board))
@@ -193,22 +197,22 @@ class Checker:
                 result.findings.append(_not_evaluated(rule, fact, env, kinds[fact.kind], result, pending))
 
         for key, fact_id in sorted(self.engine(case.case_type).evaluate(encoded)):
-            rule = self.catalogue.by_key(key)
-            if key not in selected.keys or by_id[fact_id].kind != rule.kind:
+            fired = self.catalogue.by_key(key)
+            if fired is None or key not in selected.keys or by_id[fact_id].kind != fired.kind:
                 raise EngineError(f"the engine fired {key} on {fact_id}, which it does not apply to")
             if (key, fact_id) in undecided:
                 continue
-            result.findings.append(_violation(rule, by_id[fact_id], kinds[rule.kind], result))
+            result.findings.append(_violation(fired, by_id[fact_id], kinds[fired.kind], result))
 
         waivers.apply(case, doc, result, self.catalogue, self.options)
-        order = {"violation": 0, "waived": 1, "not_evaluated": 2, "pending": 3, "not_covered": 4}
-        result.findings.sort(key=lambda f: (-1 if f.topic == "coverage" else order[f.status], f.position.line,
+        rank = {"violation": 0, "waived": 1, "not_evaluated": 2, "pending": 3, "not_covered": 4}
+        result.findings.sort(key=lambda f: (-1 if f.topic == "coverage" else rank[f.status], f.position.line,
                                             f.position.col, f.rule_id))
 
 
 def error_dict(exc: CheckerError) -> dict:
     pos = exc.position or Position("?", 1, 1)
-    out = {"kind": exc.kind, "message": exc.message, "field": exc.field,
+    out: dict[str, Any] = {"kind": exc.kind, "message": exc.message, "field": exc.field,
            "location": {"file": pos.file, "line": pos.line, "col": pos.col}}
     if exc.more:
         out["more"] = [error_dict(e) for e in exc.more]
@@ -223,17 +227,24 @@ def _base(rule: Rule, fact: Fact, result: CaseResult, status: str, position: Pos
                    item=waivers.item_of(fact), version=rule.window)
 
 
+def _at(fact: Fact, name: str | None) -> Position:
+    """Where a finding about `name` on this fact points: its figure, else the fact's own block."""
+    position = (fact.positions.get(name) if name else None) or fact.position
+    assert position is not None, f"derive gave the {fact.kind} fact no position"
+    return position
+
+
 def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
     """Located at the first figure of `actual` (derive puts a total at its first line); every
     other figure the rule compared (in `require`, then in `when`), and the lines a total adds up,
     are listed as related lines."""
-    env, memo = ev.Env(fact.values), {}   # each placeholder worked out once for both languages
+    env, memo = ev.Env(fact.values), dict[Any, Any]()   # each placeholder worked out once for both languages
     first = _failing_field(rule.require, rule.actual, env) or _first_field(rule.actual)
     compared = fields(rule.actual) | fields(rule.require)
     others = sorted(compared - {first})
     conditions = sorted(fields(rule.when) - compared - {first}) if rule.when is not None else []
     anchor = [first, *others, *conditions] if first else [*others, *conditions]
-    position = fact.positions.get(first, fact.position) if first else fact.position
+    position = _at(fact, first)
     finding = _base(rule, fact, result, "violation", position)
     for lang in ("zh", "en"):
         finding.message[lang] = ev.render(rule.message[lang], env, specs, lang, memo)
@@ -242,7 +253,7 @@ def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
             finding.expected[lang] = ev.render(rule.expected_text[lang], env, specs, lang, memo)
         else:
             limit = ev.render_value(rule.expected, env, specs, lang, ev.unit_of(rule.actual, specs), memo)
-            finding.expected[lang] = f"{_OPS[rule.op]} {limit}"
+            finding.expected[lang] = f"{_OPS[rule.op or '']} {limit}"
     seen = {(position.line, position.col)}
     for name in anchor:
         own = [(fact.key(name), fact.positions[name])] if name != first and name in fact.positions else []
@@ -258,8 +269,7 @@ def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResul
                    pending: bool = False) -> Finding:
     missing = sorted(env.missing)
     zero = sorted(env.zero_divisors)
-    first = (missing or zero or [None])[0]
-    position = fact.positions.get(first, fact.position) if first else fact.position
+    position = _at(fact, (missing or zero)[0] if missing or zero else None)
     finding = _base(rule, fact, result, "pending" if pending else "not_evaluated", position)
     keys = {m: fact.key(m) for m in (*missing, *zero)}   # as the case file writes them
     finding.missing = list(dict.fromkeys(keys[m] for m in missing)) + [f"{keys[z]} = 0" for z in zero]

@@ -128,7 +128,8 @@ def is_case_file(name: str) -> bool:
 def _walk(folder: str) -> list[str]:
     """Case files under a folder, following linked sub-folders once each (a link back up is not
     followed again, so a loop ends)."""
-    found, visited = [], set()
+    found: list[str] = []
+    visited: set[str] = set()
     for root, dirs, names in os.walk(folder, followlinks=True):
         real = os.path.realpath(root)
         if real in visited:

@@ -216,6 +216,7 @@ def run_compensate(args) -> int:
     from .derive.compensation import NotComputable, terms_of
     from .errors import InputError
     from .loading import load_file
+    from .model.restructuring import RestructuringCase
     from .report import schedule as schedule_report
     from .validate import validate
 
@@ -224,6 +225,7 @@ def run_compensate(args) -> int:
     if case.case_type != "restructuring":
         raise InputError(f"compensate takes a restructuring case; this file is case_type {case.case_type}",
                          doc.position(("case_type",)))
+    assert isinstance(case, RestructuringCase)
     try:
         terms = terms_of(case)
     except NotComputable as exc:

@@ -193,7 +193,8 @@ def lower(node, specs):
     if isinstance(node, Bool):
         return node
     if isinstance(node, Cmp):
-        if type_of(node.left, specs) != "num":
+        if type_of(node.left, specs) != "num":   # field == 'literal' (type_of checked the shape)
+            assert isinstance(node.left, Field) and isinstance(node.right, (Str, Bool))
             return Atom(node.op, node.left.name, node.right.value)
         return _lower_cmp(node.op, node.left, node.right, specs)
     raise ExprError(f"cannot compile {node!r}")

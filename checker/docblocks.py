@@ -49,6 +49,9 @@ class Anchor:
     name: str
 
 
+Block = Heading | Para | Item | Anchor   # what a document is a list of
+
+
 def heading(level: int, *parts) -> Heading:
     return Heading(level, parts)
 
@@ -101,7 +104,8 @@ def inline_text(parts) -> str:
 
 def _join(lines: list[tuple[str, str]]) -> str:
     """Blocks one blank line apart; consecutive list items together."""
-    out, previous = [], None
+    out: list[str] = []
+    previous = None
     for kind, text in lines:
         if out and not (kind == previous == "item"):
             out.append("")

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 
-from .docblocks import Code, Link, heading, item, para, to_markdown
+from .docblocks import Block, Code, Link, heading, item, para, to_markdown
 from .errors import EXIT_OK, EXIT_VIOLATIONS
 from .loading import load_file
 
@@ -50,7 +50,7 @@ def _description(rules) -> str:
 
 def _pack_doc(catalogue, name: str, rules, runner) -> str:
     from .ruledoc import Lang, topic_doc
-    blocks = [heading(1, Code(name))]
+    blocks: list[Block] = [heading(1, Code(name))]
     if _description(rules):
         blocks.append(para(_description(rules)))
     blocks += _notice(f"rules/{name.replace('.', '/')}.yaml")

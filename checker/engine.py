@@ -116,7 +116,7 @@ def _hits(message: str) -> list[tuple[str, str]]:
     if message.count('{"m":{') == 1:
         match = _HIT.match(message)
         if match:
-            return [match.groups()]
+            return [(match.group(1), match.group(2))]
     return [(rule, bound["m"]["id"]) for rule, bound in json.loads(message).items()]
 
 

@@ -50,7 +50,7 @@ def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str,
         rule = checker.catalogue.by_key(version)
         board = result.board
         as_of = dt.date.fromisoformat(result.as_of) if result.as_of else None
-        if as_of is None or not rule.spec.applies.in_force(as_of, board):
+        if rule is None or as_of is None or not rule.spec.applies.in_force(as_of, board):
             return "not_in_force", []
     mine = [f for f in result.findings if f.rule_id == rule_id]
     statuses = {f.status for f in mine}
@@ -60,7 +60,8 @@ def outcome(checker: Checker, rule_id: str, case: str, changes: dict, root: str,
         return "not_evaluated", mine
     if "pending" in statuses:
         return "pending", mine
-    topic = checker.catalogue.by_id(rule_id).spec.topic
+    newest = checker.catalogue.by_id(rule_id)
+    topic = newest.spec.topic if newest is not None else rule_id
     if any(f.status == "not_covered" and f.rule_id == topic for f in result.findings):
         return "not_covered", mine
     return "pass", mine

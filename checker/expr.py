@@ -110,10 +110,11 @@ KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 
 
 def tokenize(text: str) -> list[tuple[str, str, int]]:
-    out, pos = [], 0
+    out: list[tuple[str, str, int]] = []
+    pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
-        if not m:
+        if not m or m.lastgroup is None:
             raise ExprError(f"unexpected character {text[pos]!r}", pos + 1)
         kind = m.lastgroup
         if kind != "ws":

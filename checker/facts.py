@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Position
+from .loading import LazyPositions
 
 MAX_ABS = 10**12   # default bound on numeric fact values; the compiler proves products stay in int64
 ISSUE_HI = 10**11  # shares that may be multiplied by a price
@@ -48,10 +49,12 @@ class Fact:
         `timetable.payment_cutoff_minutes`, `strategic.investors[2].shares`); the field's own name
         when derive gave no path to a figure of its own, or the field is absent for a reason of its
         own (the T+2 day past the calendar's years: `timetable.t_day` itself is not missing)."""
-        path = getattr(self.positions, "paths", {}).get(name)
+        positions = self.positions
+        path = positions.paths.get(name) if isinstance(positions, LazyPositions) else None
         if not path or len(path) < 2:
             return name
-        if name in self.absent_reasons and (self.positions.written(path)
+        assert isinstance(positions, LazyPositions)
+        if name in self.absent_reasons and (positions.written(path)
                                             or str(path[-1]) == name.rsplit(".", 1)[-1]):
             return name   # a derived figure absent for a reason of its own, not a key left out
         out = ""
@@ -64,9 +67,11 @@ def _specs(*specs: FieldSpec) -> dict[str, FieldSpec]:
     return {s.name: s for s in specs}
 
 
-_SH = dict(type="int", unit="shares")
-_ISH = dict(type="int", unit="shares", hi=ISSUE_HI)
-_BID = dict(type="int", unit="shares", hi=10**14)   # bid books of the largest offerings pass 10^12
+# keyword sets shared by many fields
+_SH: dict[str, Any] = dict(type="int", unit="shares")
+_ISH: dict[str, Any] = dict(type="int", unit="shares", hi=ISSUE_HI)
+# bid books of the largest offerings pass 10^12
+_BID: dict[str, Any] = dict(type="int", unit="shares", hi=10**14)
 
 OFFERING_FIELDS = _specs(
     FieldSpec("issuer.board", "str", "text", "上市板块 board code"),
@@ -147,9 +152,9 @@ OFFERING_FIELDS = _specs(
               "T+2: the second exchange trading day after T (SSE/SZSE calendar)", hi=DATE_HI),
 )
 
-_PCT = dict(type="dec", unit="percent", scale=4, hi=100)
-_STEP = dict(type="dec", unit="percent", scale=4, hi=1)
-_CAP = dict(type="dec", unit="yuan", scale=2, hi=10**15)
+_PCT: dict[str, Any] = dict(type="dec", unit="percent", scale=4, hi=100)
+_STEP: dict[str, Any] = dict(type="dec", unit="percent", scale=4, hi=1)
+_CAP: dict[str, Any] = dict(type="dec", unit="yuan", scale=2, hi=10**15)
 
 # Declared figures checked against their parts, and the facts of the abort conditions
 # (checker/derive/consistency.py). A `*_step` is the last decimal place its percentage was stated to.
@@ -284,7 +289,7 @@ SUBSCRIPTION_FIELDS = _specs(
 )
 
 # Restructuring (checker/derive/restructuring.py): one `deal` fact, one `counterparty` fact per line.
-_YUAN = dict(type="dec", unit="yuan", scale=2, hi=10**14)
+_YUAN: dict[str, Any] = dict(type="dec", unit="yuan", scale=2, hi=10**14)
 
 DEAL_FIELDS = _specs(
     FieldSpec("acquirer.board", "str", "text", "上市公司所在板块 (recorded; rules apply on every board)"),

@@ -282,7 +282,7 @@ def _scalar(ev: ScalarEvent, file: str) -> Any:
             return Decimal(text)
         if kind == "null":
             return None
-        node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark)
+        node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark)  # type: ignore[arg-type]  # libyaml's Mark
         if kind == "bool":
             return _constructor.construct_yaml_bool(node)
         if kind == "timestamp":

@@ -14,7 +14,7 @@ import os
 
 from . import expr
 from .coverage import status
-from .docblocks import Anchor, Code, Raw, heading, item, para
+from .docblocks import Anchor, Block, Code, Raw, heading, item, para
 
 # the four sections every rule's documentation has, in order
 SECTIONS = (("检查什么", "What it checks"), ("为什么", "Why"), ("所引条文", "The text cited"),
@@ -195,7 +195,7 @@ def _checks(rule, catalogue, lang: Lang, level: int, several: bool) -> list:
     s = rule.spec
     a = s.applies
     boards = sorted(a.board_set) if a.board_set else None
-    blocks = [heading(level, lang.pair(SECTIONS[0]))]
+    blocks: list[Block] = [heading(level, lang.pair(SECTIONS[0]))]
     if several:
         blocks.append(item(0, lang.bi("标题", "Title"), ": ", lang.bi(s.title.zh, s.title.en)))
     blocks += [
@@ -250,7 +250,7 @@ def _cited(rule, lang: Lang, level: int) -> list:
 def _examples(rule, lang: Lang, runner: ExampleRunner, level: int) -> list:
     examples = rule.spec.examples
     shown = [next(e for e in examples if e.expect == kind) for kind in ("pass", "fail")]
-    blocks = [heading(level, lang.pair(SECTIONS[3]))]
+    blocks: list[Block] = [heading(level, lang.pair(SECTIONS[3]))]
     labels = (("通过示例", "Passing example"), ("违规示例", "Failing example"))
     for example, label in zip(shown, labels, strict=True):
         blocks += _example(rule, example, lang.pair(label), lang, runner)
@@ -263,7 +263,7 @@ def _examples(rule, lang: Lang, runner: ExampleRunner, level: int) -> list:
 
 
 def _case(example) -> list:
-    parts = [Code(example.case)]
+    parts: list = [Code(example.case)]
     if example.set:
         parts += [" set ", Code(changes_text(example.set))]
     if example.note:

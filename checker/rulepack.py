@@ -285,7 +285,8 @@ PACK_DEFAULTS = ("applies", "for_each", "stage")
 
 
 def _load_rule(doc: Document, path: tuple, raw: Any, defaults: dict | None = None) -> Rule:
-    inherited = set(defaults or ()) - set(raw) if isinstance(raw, dict) else set()
+    defaults = defaults or {}
+    inherited = set(defaults) - set(raw) if isinstance(raw, dict) else set()
     if inherited:
         raw = {**{k: defaults[k] for k in inherited}, **raw}
     try:

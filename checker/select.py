@@ -110,6 +110,7 @@ class Selection:
 
     def _keeps_rule_checked(self, rule_id: str, day: dt.date | None, board: str | None) -> bool:
         """A rule in force on the case: its version in force there decides topic and severity."""
+        assert self.catalogue is not None   # called only with a catalogue (see filtered)
         versions = self.catalogue.versions(rule_id)
         current = [v for v in versions if day and v.spec.applies.in_force(day, board)] or versions
         return any(self.rule_selected(rule_id, v.spec.topic)

@@ -26,7 +26,7 @@ import functools
 import unicodedata
 
 from .casetypes import ITEM_FIELD
-from .errors import InputError
+from .errors import InputError, Position
 from .facts import Fact
 from .findings import CaseResult, Finding
 
@@ -104,15 +104,15 @@ def check_subjects(case, doc, facts: list[Fact]) -> None:
     would both be covered by one item waiver: an input error naming both lines."""
     if not any(w.item is not None for w in getattr(case, "waivers", [])):
         return
-    seen: dict[tuple[str, str], tuple[str, object]] = {}
+    seen: dict[tuple[str, str], tuple[str, Position]] = {}
     for fact in facts:
         name = item_of(fact)
         if name is None:
             continue
         key = (fact.kind, _key(name))
-        first = seen.setdefault(key, (name, fact.position))
+        pos = fact.position or Position("?", 1, 1)
+        first = seen.setdefault(key, (name, pos))
         if first[0] != name:
-            pos = fact.position
             raise InputError(f"'{name}' (line {pos.line}) and '{first[0]}' (line {first[1].line}) are the "
                              "same name once full-width and compatibility forms are folded (NFKC): a "
                              "waiver's item could not tell them apart; write the names so that they differ",

@@ -18,6 +18,7 @@ comparisons) as `$and` / `$or` / `$gte` … over `_0`. No `$div`, `$not`, `$nex`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +57,7 @@ def filler(spec: FieldSpec):
     return {"bool": False, "str": ""}.get(spec.type, 1)
 
 
-def encode_fact(fact: Fact, specs: dict[str, FieldSpec], as_of: dt.date, board: str | None) -> dict:
+def encode_fact(fact: Fact, specs: Mapping[str, FieldSpec], as_of: dt.date, board: str | None) -> dict:
     out: dict[str, Any] = {"kind": fact.kind, "id": fact.id, ZERO: 0, AS_OF: as_of.toordinal(),
                            BOARD: board or ""}
     for name, spec in specs.items():

@@ -81,16 +81,16 @@ def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, l
         raise
     if stdout is None:
         return
-    name, spool, note = stdout
-    if spool is None:
+    name, spooled, note = stdout
+    if spooled is None:
         from rich.console import Console
 
         from . import console as console_report
         console_report.render(results, summary, lang, Console(soft_wrap=True, highlight=False), header)
         return
-    with spool:
-        spool.seek(0)
-        shutil.copyfileobj(spool, sys.stdout)
+    with spooled:
+        spooled.seek(0)
+        shutil.copyfileobj(spooled, sys.stdout)
     sys.stdout.flush()
     if note:
         print(note, file=sys.stderr)

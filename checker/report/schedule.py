@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 from fractions import Fraction
+from typing import Any
 
 from rich.table import Table
 
@@ -125,7 +126,7 @@ def _note_dict(note: Note) -> dict:
 
 
 def _row_dict(row: Row) -> dict:
-    out = {}
+    out: dict[str, Any] = {}
     for f in fields(row):
         v = getattr(row, f.name)
         if f.name == "parts":
@@ -142,7 +143,7 @@ def _row_dict(row: Row) -> dict:
 def _plain(obj) -> dict | None:
     if obj is None:
         return None
-    out = {}
+    out: dict[str, Any] = {}
     for f in fields(obj):
         v = getattr(obj, f.name)
         if f.name == "notes":
