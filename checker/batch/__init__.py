@@ -47,4 +47,6 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
             raise
         return spool
     from .pool import WorkerPool
-    return WorkerPool(make_checker, jobs, timeout=timeout, max_tasks=max_tasks).run(files, on_result)
+    kept = WorkerPool(make_checker, jobs, timeout=timeout, max_tasks=max_tasks).run(files, on_result)
+    assert kept is not None   # run() keeps the results unless told not to
+    return kept

@@ -144,13 +144,18 @@ class WorkerPool:
                    pickled: bytes | None = None) -> None:
             """A result made here, or one a worker sent as its brief and its pickle."""
             seen[index] = 1
+            if pickled is None:
+                assert result is not None   # made here, or the worker sent its pickle and brief
+                brief = brief or result.brief()
+            assert brief is not None
             if spool is not None:
                 if pickled is None:
+                    assert result is not None
                     spool.put(index, result)
                 else:
                     spool.put_pickled(index, pickled, Outline.of(brief))
             if on_result:
-                on_result(brief or result.brief())
+                on_result(brief)
 
         def start() -> _Worker:
             worker = _Worker(self.context, self.make_checker)
@@ -178,6 +183,7 @@ class WorkerPool:
                     if worker.conn in ready or worker.process.sentinel in ready:
                         self._collect(worker, finish, feed, replace)
                     elif self.timeout and time.monotonic() - worker.started > self.timeout:
+                        assert worker.task is not None   # busy workers have a task
                         index, path = worker.task
                         finish(index, failed(path, "engine_error",
                                              f"the case took longer than {self.timeout:g} s; "
@@ -199,6 +205,7 @@ class WorkerPool:
         return max(0.0, oldest + self.timeout - time.monotonic()) + 0.01
 
     def _collect(self, worker: _Worker, finish, feed, replace) -> None:
+        assert worker.task is not None   # only busy workers are collected
         index, path = worker.task
         received = None
         try:

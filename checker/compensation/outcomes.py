@@ -17,9 +17,10 @@ from checker.compensation.terms import CompensationTerms
 
 def reward(terms: CompensationTerms) -> RewardOutcome | None:
     r = terms.reward
-    if r is None or any(y.actual is None for y in terms.years):
+    actuals = [y.actual for y in terms.years]
+    if r is None or any(a is None for a in actuals):
         return None
-    total_actual = sum(y.actual for y in terms.years)
+    total_actual = sum((a for a in actuals if a is not None), Fraction(0))
     threshold = terms.total_committed if r.threshold is None else r.threshold
     unlimited = f.reward(total_actual, threshold, r.ratio)
     amount = f.reward(total_actual, threshold, r.ratio, r.limit)
@@ -30,15 +31,17 @@ def reward(terms: CompensationTerms) -> RewardOutcome | None:
 
 def price_adjustment(terms: CompensationTerms) -> AdjustmentOutcome | None:
     a = terms.price_adjustment
-    if a is None or any(y.actual is None for y in terms.years):
+    actuals = [y.actual for y in terms.years]
+    if a is None or any(x is None for x in actuals):
         return None
     total_c = terms.total_committed
-    total_a = sum(y.actual for y in terms.years)
+    total_a = sum((x for x in actuals if x is not None), Fraction(0))
     cum_c = cum_a = Fraction(0)
     below = None
-    for y in terms.years:
+    for y, actual in zip(terms.years, actuals, strict=True):
+        assert actual is not None
         cum_c += y.committed
-        cum_a += y.actual
+        cum_a += actual
         if below is None and cum_a < a.floor_ratio * cum_c:
             below = y.year
     threshold = total_c if a.threshold is None else a.threshold
@@ -47,7 +50,7 @@ def price_adjustment(terms: CompensationTerms) -> AdjustmentOutcome | None:
     used = min(max(ratio, Fraction(0)), a.ratio_cap)
     met = below is None and total_a > threshold
     amount = f.price_adjustment(total_a, total_c, base, a.ratio_cap, a.factor) if met else Fraction(0)
-    notes = ()
+    notes: tuple[Note, ...] = ()
     if threshold != total_c:
         notes = (Note("adjustment_threshold_differs", {"threshold": threshold, "total_committed": total_c}),)
     return AdjustmentOutcome(ratio=ratio, ratio_used=used, floor_met=below is None,

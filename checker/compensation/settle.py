@@ -49,9 +49,12 @@ class Ledger:
 
     def settled_shares(self) -> Fraction | None:
         """Shares netted by the share formulas: delivered + owed + cash / P."""
-        if self.cash_settled and self.price is None:
+        if not self.cash_settled:
+            cash = ZERO
+        elif self.price is None:
             return None
-        cash = self.cash_settled / self.price if self.cash_settled else ZERO
+        else:
+            cash = self.cash_settled / self.price
         return self.delivered + self.unpaid + cash
 
     def settled_value(self) -> Fraction | None:
@@ -78,7 +81,7 @@ class Ledger:
         if self.cash_capacity is not None:
             self.cash_capacity -= min(pay.cash_exact, self.cash_capacity)
         if year is not None and (self.price or not pay.cash_exact):
-            cash = pay.cash_exact / self.price if pay.cash_exact else ZERO
+            cash = pay.cash_exact / self.price if pay.cash_exact and self.price else ZERO
             self.settled_by_year[year] = pay.shares_delivered + pay.unpaid_shares + cash
 
 
@@ -138,11 +141,15 @@ def settle(terms: CompensationTerms, ledger: Ledger, value: Fraction | None,
         elif method == "cash_first":
             cash_exact = value if ledger.cash_capacity is None else min(value, ledger.cash_capacity)
         else:
+            assert terms.cash_ratio is not None   # the terms require it for method "both"
             cash_exact = value * terms.cash_ratio
         in_shares = value - cash_exact
-        if in_shares and price is None:
+        if not in_shares:
+            shares = ZERO
+        elif price is None:
             return Payment(notes=tuple(notes), error="no_issue_price")
-        shares = in_shares / price if in_shares else ZERO
+        else:
+            shares = in_shares / price
         if limit is not None and cash_exact:  # caps count cash at P too
             limit = max(limit - cash_exact / price, ZERO) if price else limit
     elif shares is None:

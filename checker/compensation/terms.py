@@ -159,10 +159,11 @@ class CompensationTerms:
         if self.formula in VALUE_FORMULAS:
             need(self.value is not None, "V (value) is required")
         if self.formula == "cumulative_shares":
-            need(self.base_shares is not None or (self.value is not None and self.issue_price),
+            need(self.base_shares is not None or (self.value is not None and bool(self.issue_price)),
                  "base_shares, or value and issue_price, are required")
         if self.formula == "dual_max":
             need(self.dual is not None and self.base_shares is not None, "dual and base_shares are required")
+            assert self.dual is not None   # need() raised otherwise
             need(years[-1] not in self.dual.annual_years, "the final year cannot be an annual-test year")
         if self.formula == "max_cumulative_annual":
             need(self.periodic_trigger is not None, "periodic_trigger is required")

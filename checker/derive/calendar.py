@@ -53,7 +53,9 @@ class Sessions:
 @lru_cache(maxsize=1)
 def sessions() -> Sessions:
     """SSE/SZSE trading days over the whole span the snapshot records."""
-    first = last = source = None
+    first: dt.date | None = None
+    last: dt.date | None = None
+    source: str | None = None
     closed: set[dt.date] = set()
     opened: set[dt.date] = set()
     with open(SNAPSHOT, encoding="utf-8") as fh:
@@ -70,6 +72,8 @@ def sessions() -> Sessions:
                 closed.add(dt.date.fromisoformat(value))
             elif key == "open":
                 opened.add(dt.date.fromisoformat(value))
+    if first is None or last is None or source is None:
+        raise ValueError(f"{SNAPSHOT}: the snapshot lacks its first, last or source line")
     days = []
     day = first
     while day <= last:

@@ -50,7 +50,7 @@ def terms_of(case: RestructuringCase) -> CompensationTerms:
     actual = p.actual_profit or [None] * len(p.years)
     ocf = p.operating_cash_flow or [None] * len(p.years)
     rows = zip(p.years, p.committed_profit, actual, ocf, strict=True)
-    years = [YearFigures(y, c, a, f) for y, c, a, f in rows]
+    years = [YearFigures(y, Fraction(c), _fraction(a), _fraction(f)) for y, c, a, f in rows]
     optional = {"value": p.valued_price, "issue_price": case.issue_price,
                 "base_shares": p.base_shares, "denominator": p.denominator, "cash_ratio": p.cash_ratio,
                 "value_cap": p.value_cap, "shares_cap": p.shares_cap, "shares_held": p.obligor_shares_held,
@@ -58,7 +58,7 @@ def terms_of(case: RestructuringCase) -> CompensationTerms:
                 "periodic_trigger": p.periodic_trigger, "dual": _dual(p.dual_test)}
     r = case.reward
     if r is not None and r.base.value == "excess":
-        optional["reward"] = Reward(ratio=r.ratio)
+        optional["reward"] = Reward(ratio=Fraction(r.ratio))
     named = {k: v for k, v in optional.items() if v is not None}
     if p.method is not None:
         named["method"] = p.method.value
@@ -72,6 +72,10 @@ def terms_of(case: RestructuringCase) -> CompensationTerms:
         raise NotComputable(f"补偿条款不完整：{exc}", f"incomplete compensation terms: {exc}") from None
 
 
+def _fraction(value) -> Fraction | None:
+    return None if value is None else Fraction(value)
+
+
 def _year_figures(case: RestructuringCase):
     """{year: (formula shares, formula cash)} and {year: reason} for the years it cannot give."""
     p = case.performance
@@ -79,6 +83,7 @@ def _year_figures(case: RestructuringCase):
         s = schedule(terms_of(case))
     except NotComputable as exc:
         return {}, dict.fromkeys(p.years if p else [], exc.reason)
+    assert p is not None   # terms_of needs the commitment
     figures, reasons = {}, {}
     for row in s.rows:
         if row.status != "computed":

@@ -71,7 +71,9 @@ def exclusion(p: Pricing) -> tuple[int | None, int | None, int | None]:
     if p.excluded_bid_pct is None:
         return None, None, None
     # percent to 4 decimals: pct% = 2·10^4·pct / 2·10^6, half a step = 10^4·step / 2·10^6
-    return int(p.excluded_bid_pct * 20000), 2_000_000, int(stated_step(p.excluded_bid_pct) * 10000)
+    step = stated_step(p.excluded_bid_pct)
+    assert step is not None   # the percentage is stated
+    return int(p.excluded_bid_pct * 20000), 2_000_000, int(step * 10000)
 
 
 def lowest_terms(part: int | None, whole: int | None, bound: int) -> tuple[int | None, int | None]:

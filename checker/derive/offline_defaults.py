@@ -21,6 +21,8 @@ Decisions:
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..facts import Fact
 from ..loading import Document
 from ..model.ipo import IpoCase, PlacingObject, Restriction
@@ -57,10 +59,10 @@ def restriction_text(record) -> str | None:
 def restriction_values(obj: PlacingObject, case: IpoCase) -> dict:
     """The restriction an object carries into this offering, and the inquiry date to compare it to."""
     listed = [r for r in obj.prior_defaults or () if r.restriction == Restriction.restricted_list]
-    ends = [r.restricted_until for r in listed]
+    ends = [r.restricted_until for r in listed if r.restricted_until is not None]
     return {
         "object.restricted": None if obj.prior_defaults is None else bool(listed),
-        "object.restricted_until": max(ends) if listed and None not in ends else None,
+        "object.restricted_until": max(ends) if listed and len(ends) == len(listed) else None,
         "object.inquiry_date": case.timetable.inquiry_date,
     }
 
@@ -74,12 +76,14 @@ def prior_reasons(obj: PlacingObject, names: tuple) -> dict:
 
 
 def restriction_positions(obj: PlacingObject, base: tuple, doc: Document) -> dict:
-    listed = [i for i, r in enumerate(obj.prior_defaults or ())
-              if r.restriction == Restriction.restricted_list]
+    priors = obj.prior_defaults or []
+    listed = [i for i, r in enumerate(priors) if r.restriction == Restriction.restricted_list]
     until = base + ("prior_defaults",)
     if listed:
-        last = max(listed, key=lambda i: (obj.prior_defaults[i].restricted_until is not None,
-                                          obj.prior_defaults[i].restricted_until))
+        def latest(i: int) -> tuple[bool, dt.date]:
+            end = priors[i].restricted_until
+            return end is not None, end or dt.date.min
+        last = max(listed, key=latest)
         until = base + ("prior_defaults", last, "restricted_until")
     return {"object.restricted": doc.position(base + ("prior_defaults",)),
             "object.restricted_until": doc.position(until),

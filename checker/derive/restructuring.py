@@ -91,9 +91,10 @@ def reward_figures(case: RestructuringCase):
     else ratio × max(excess, 0) for a reward on the excess."""
     p, r = case.performance, case.reward
     excess = None
-    if p is not None and p.committed_profit is not None and p.actual_profit is not None \
-            and all(a is not None for a in p.actual_profit):
-        excess = sum(p.actual_profit) - sum(p.committed_profit)
+    actual = [a for a in p.actual_profit if a is not None] if p is not None and p.actual_profit else None
+    if p is not None and p.committed_profit is not None and actual is not None \
+            and len(actual) == len(p.actual_profit or ()):
+        excess = sum(actual) - sum(p.committed_profit)
     if r is None:
         return excess, None
     if r.amount is not None:
