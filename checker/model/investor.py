@@ -19,8 +19,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from .ipo import lax
-from .types import Date, DateChoice, Strict, Text
+from .types import Date, DateChoice, Lax, Strict, Text
 from .waiver import MAX_WAIVERS, Waiver
 
 
@@ -41,14 +40,14 @@ class Account(Strict):
 
 class Abandonment(Strict):
     report_date: Date = Field(description="结算参与人申报放弃认购的日期 (the ban counts from it)")
-    product: lax(Product) = Field(description="ipo / cdr / cb / eb")
+    product: Lax[Product] = Field(description="ipo / cdr / cb / eb")
     security: Text | None = Field(None, description="证券简称")
     code: str | None = Field(None, pattern=_CODE, description="证券代码 / 申购代码")
 
 
 class Subscription(Strict):
     date: Date = Field(description="网上申购日 (T)")
-    product: lax(Product) = Field(description="ipo / cdr / cb / eb")
+    product: Lax[Product] = Field(description="ipo / cdr / cb / eb")
     security: Text | None = Field(None, description="证券简称")
     code: str | None = Field(None, pattern=_CODE, description="证券代码 / 申购代码")
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
+from pydantic.json_schema import JsonSchemaValue
 
 from .types import (
     BidShares,
@@ -17,6 +18,7 @@ from .types import (
     DateChoice,
     IssuePrice,
     IssueShares,
+    Lax,
     Months,
     Multiple,
     PeRatio,
@@ -27,7 +29,6 @@ from .types import (
     Strict,
     Text,
     Yuan,
-    lax,
 )
 from .waiver import MAX_WAIVERS, Waiver
 
@@ -75,10 +76,11 @@ class Disclosures(Strict):
 
 
 _NOTICE = {"type": ["boolean", "null"]}
-DISCLOSURES_SCHEMA = {
-    "description": "risk notices: a mapping {investment_risk_notice: true|false}, or a list of the notices "
-                   "published (a listed notice is true; one not listed is unknown unless "
-                   "disclosures_complete: true)",
+DISCLOSURES_TEXT = ("risk notices: a mapping {investment_risk_notice: true|false}, or a list of the notices "
+                    "published (a listed notice is true; one not listed is unknown unless "
+                    "disclosures_complete: true)")
+DISCLOSURES_SCHEMA: JsonSchemaValue = {
+    "description": DISCLOSURES_TEXT,
     "anyOf": [{"type": "object", "additionalProperties": False,
                "properties": {d.value: _NOTICE for d in Disclosure}},
               {"type": "array", "items": {"enum": [d.value for d in Disclosure]}}]}
@@ -88,7 +90,7 @@ class Issuer(Strict):
     name: Text = Field(description="发行人全称 / issuer's full name")
     short_name: Text | None = Field(None, description="证券简称 / short name")
     stock_code: str | None = Field(None, pattern=r"^\d{6}$", description="股票代码, six digits")
-    board: lax(Board) = Field(description="上市板块 / listing board")
+    board: Lax[Board] = Field(description="上市板块 / listing board")
     profitable: bool | None = Field(None, description="是否已盈利 / profitable at filing")
     weighted_voting_rights: bool | None = Field(None, description="是否存在表决权差异安排")
     red_chip: bool | None = Field(None, description="是否为红筹企业")
@@ -176,7 +178,7 @@ class Pricing(Strict):
     cutoff_at_issue_price: bool | None = Field(
         None, description="剔除部分的最低报价与发行价格相同、该价格的申报不再剔除 (pre-2021 tie rule: "
                           "the exclusion may then fall below 10%)")
-    method: lax(PricingMethod) = Field(
+    method: Lax[PricingMethod] = Field(
         PricingMethod.inquiry,
         description="inquiry (初步询价) / direct (直接定价) / book_building (累计投标询价)")
     issue_pe: PeRatio | None = Field(
@@ -193,7 +195,7 @@ class Pricing(Strict):
 
 class StrategicInvestor(Strict):
     name: Text = Field(description="参与战略配售的投资者 (or a group of them)")
-    type: lax(InvestorType) = Field(description="sponsor_subsidiary / employee_plan / other")
+    type: Lax[InvestorType] = Field(description="sponsor_subsidiary / employee_plan / other")
     shares: IssueShares = Field(description="获配股数 (final)")
     lockup_months: Months | None = Field(None, description="限售期, months from listing")
     lockup_until: Date | None = Field(None, description="限售期届满日, when given as a date")
@@ -274,7 +276,7 @@ class DefaultRecord(Strict):
     offering: Text | None = Field(None, description="the offering it happened in (for earlier records)")
     reported_to_sac: bool | None = Field(None, description="主承销商已报中国证券业协会备案")
     report_date: Date | None = Field(None, description="报送协会日期")
-    restriction: lax(Restriction) | None = Field(None, description="none / education / restricted_list")
+    restriction: Lax[Restriction] | None = Field(None, description="none / education / restricted_list")
     restriction_months: Months | None = Field(None, description="限制名单期限, months")
     restricted_until: Date | None = Field(None, description="限制名单截止日 (last barred day)")
 
@@ -316,7 +318,7 @@ class Results(Strict):
 
 
 class Outcome(Strict):
-    status: lax(OutcomeStatus) = Field(OutcomeStatus.planned,
+    status: Lax[OutcomeStatus] = Field(OutcomeStatus.planned,
                                        description="planned / completed / aborted / suspended")
     reason: Text | None = Field(None, description="why the offering was aborted or suspended")
     regulator_order: bool | None = Field(
@@ -340,7 +342,7 @@ class IpoCase(Strict):
     outcome: Outcome = Field(Outcome(), description="whether the offering is planned, completed, aborted or "
                                                     "suspended")
     disclosures: Annotated[Disclosures, WithJsonSchema(DISCLOSURES_SCHEMA)] = Field(
-        Disclosures(), description=DISCLOSURES_SCHEMA["description"])
+        Disclosures(), description=DISCLOSURES_TEXT)
     # a structural flag: without it nothing is inferred from a notice's absence
     disclosures_complete: bool = Field(
         False, description="true when disclosures names every notice published (one not named is then "

@@ -17,6 +17,7 @@ from .types import (
     MAX_YUAN,
     Date,
     IssuePrice,
+    Lax,
     Ratio,
     Shares,
     Strict,
@@ -25,7 +26,6 @@ from .types import (
     _decimals,
     _number,
     _whole,
-    lax,
 )
 
 Year = Annotated[int, BeforeValidator(_whole), Field(ge=1990, le=2100)]
@@ -131,7 +131,7 @@ class Performance(Strict):
     actual_profit: list[ProfitYuan | None] | None = Field(
         None, description="实际净利润 per year, yuan; null for a year not yet reported")
     profit_basis: Text | None = Field(None, description="利润口径 as written, e.g. 扣非归母净利润")
-    formula: lax(Formula) | None = Field(
+    formula: Lax[Formula] | None = Field(
         None, description="cumulative_amount / cumulative_shares / annual / dual_max / max_cumulative_annual")
     formula_text: LongText | None = Field(None, description="the formula as written (Chinese)")
     valued_price: Yuan | None = Field(None, description="V: 标的资产(股权)的交易价格 the formula uses, yuan")
@@ -139,11 +139,11 @@ class Performance(Strict):
     base_shares: Shares | None = Field(None, description="S: 认购股份总数 the formula uses")
     denominator: Yuan | None = Field(
         None, description="the formula's denominator when it is not Σ committed (新宙邦: 200,000,000)")
-    method: lax(Method) | None = Field(None, description="cash / shares / shares_first / cash_first / both")
-    share_rounding: lax(Rounding) | None = Field(
+    method: Lax[Method] | None = Field(None, description="cash / shares / shares_first / cash_first / both")
+    share_rounding: Lax[Rounding] | None = Field(
         None, description="how the contract rounds compensation shares: up / down / half_up / none")
     obligor_shares_held: Shares | None = Field(None, description="补偿义务人持有的股份 (for the cash top-up)")
-    money_rounding: lax(Rounding) | None = Field(None, description="cash to the fen: the rounding (half_up)")
+    money_rounding: Lax[Rounding] | None = Field(None, description="cash to the fen: the rounding (half_up)")
     cash_ratio: Ratio | None = Field(None, description="method both: the part of each amount paid in cash")
     value_cap: Yuan | None = Field(None, description="补偿上限 as a figure: total value (shares × P + cash)")
     shares_cap: Shares | None = Field(None, description="补偿股份上限 as a figure")
@@ -186,7 +186,7 @@ class Reward(Strict):
     """业绩奖励: what the acquirer pays if the target beats its commitment."""
 
     ratio: RewardRatio = Field(description="share of the base paid, 0.30 for 30%")
-    base: lax(RewardBase) = Field(description="excess / price_adjustment / other")
+    base: Lax[RewardBase] = Field(description="excess / price_adjustment / other")
     recipients: Text | None = Field(None, description="who is rewarded, as written")
     cap_text: Text | None = Field(None, description="the reward's cap as written")
     price_cap_pct: Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=1000),

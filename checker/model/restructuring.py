@@ -30,13 +30,13 @@ from .types import (
     Date,
     DateChoice,
     IssuePrice,
+    Lax,
     Months,
     Percent,
     Shares,
     Strict,
     Text,
     Yuan,
-    lax,
 )
 from .waiver import MAX_WAIVERS, Waiver
 
@@ -71,7 +71,7 @@ class Acquirer(Strict):
     name: Text = Field(description="上市公司名称")
     short_name: Text | None = Field(None, description="the listed company's short name (证券简称)")
     stock_code: str | None = Field(None, pattern=r"^\d{6}$", description="six-digit stock code")
-    board: lax(Board) | None = Field(None, description="上市板块 (recorded; rules apply on every board)")
+    board: Lax[Board] | None = Field(None, description="上市板块 (recorded; rules apply on every board)")
 
 
 class Target(Strict):
@@ -98,7 +98,7 @@ class Release(Strict):
 
 class Lockup(Strict):
     months: Months | None = Field(None, description="锁定期, months")
-    starts: lax(LockupStart) | None = Field(None, description="issuance_end / listing")
+    starts: Lax[LockupStart] | None = Field(None, description="issuance_end / listing")
     start_date: Date | None = Field(None, description="股份发行结束日/上市日, when known")
     or_compensation_done: bool = Field(
         False, description="…以及业绩补偿义务履行完毕之日较晚者 (the later of the months and compensation)")
@@ -112,7 +112,7 @@ class Counterparty(Strict):
     name: Text = Field(description="交易对方 (or a group of them)")
     aggregate: bool = Field(False, description="true when the line groups several counterparties")
     member_count: Count | None = Field(None, description="how many an aggregate line holds")
-    relationship: lax(Relationship) | None = Field(
+    relationship: Lax[Relationship] | None = Field(
         None, description="controlling_holder / actual_controller / controller_related / third_party")
     gains_control: bool | None = Field(None, description="通过认购本次发行的股份取得上市公司实际控制权")
     asset_held_months: Months | None = Field(
@@ -158,7 +158,7 @@ class RestructuringCase(Strict):
     rules_date_note: Text | None = Field(None, description="why rules_date is used")
     rules_date: Date | None = Field(None, description="the date whose rules apply (not the announcement's)")
     consideration: Consideration = Field(Consideration(), description="the price and how it is paid")
-    valuation_method: lax(ValuationMethod) | None = Field(
+    valuation_method: Lax[ValuationMethod] | None = Field(
         None, description="income / hypothetical_development / market / asset_based (定价参考的评估方法)")
     control_change: bool | None = Field(None, description="本次交易导致上市公司控制权变更")
     reorg_listing: bool | None = Field(None, description="构成重组上市 (backdoor listing)")

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
@@ -26,9 +26,10 @@ MAX_YUAN = 10**14
 Board = StrEnum("Board", [(code, code) for code in declared_boards()])  # type: ignore[misc]
 
 
-def lax(enum):
-    """Enums are read from their text value (strict mode would demand an Enum instance)."""
-    return Annotated[enum, Field(strict=False)]
+_E = TypeVar("_E")
+
+Lax = Annotated[_E, Field(strict=False)]
+"""Enums are read from their text value (strict mode would demand an Enum instance): `Lax[Method]`."""
 
 
 class Strict(BaseModel):
