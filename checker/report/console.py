@@ -58,7 +58,7 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
             if f.status == "pending":
                 continue
             style = STYLE[f.status]
-            mark = "✗" if f.status == "violation" or f.rule_id == "coverage.not_checked" else "•"
+            mark = "✗" if f.fails_run else "•"   # as the policy marked it: ✗ fails the run
             console.print(f"  [{style}]{mark} {WORDS[lang][f.status]}[/] [bold]{f.rule_id}[/] "
                           f"{_text('[' + f.severity + ']')} {_text(where(location(f)))}")
             console.print(f"      {_text(f.title[lang])}" + (f" — {_text(f.subject)}" if f.subject else ""))

@@ -86,7 +86,8 @@ def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, l
         from rich.console import Console
 
         from . import console as console_report
-        console_report.render(results, summary, lang, Console(soft_wrap=True, highlight=False), header)
+        console_report.render(policy.marked(results, header), summary, lang,
+                              Console(soft_wrap=True, highlight=False), header)
         return
     with spooled:
         spooled.seek(0)
