@@ -41,9 +41,11 @@ def listed(finding: Finding, fail_on: str) -> bool:
     """Listed one per line (lines report): violations, waived ones, coverage findings, and under
     --fail-on not-evaluated the findings not evaluated. Pending and per-topic not_covered are
     counted, never listed: nothing in the file can fix them."""
-    if finding.status in ("violation", "waived") or is_coverage(finding):
-        return True
-    return finding.status == "not_evaluated" and fail_on == "not-evaluated"
+    return finding.status in listed_statuses(fail_on) or is_coverage(finding)
+
+
+def listed_statuses(fail_on: str) -> frozenset[str]:
+    return frozenset({"violation", "waived"} | ({"not_evaluated"} if fail_on == "not-evaluated" else set()))
 
 
 def from_header(header: dict) -> tuple[str, bool]:
@@ -76,7 +78,7 @@ class Policy:
     def may_list(self, outline: Outline) -> bool:
         """Whether a case may have anything listed, from its outline alone (so the others need not
         be read): an error, a waiver notice, a coverage finding, or a finding of a listed status."""
-        statuses = {"violation", "waived"} | ({"not_evaluated"} if self.fail_on == "not-evaluated" else set())
+        statuses = listed_statuses(self.fail_on)
         return (outline.error or outline.waiver_notices or outline.coverage
                 or any(n and status in statuses for status, n in zip(STATUSES, outline.counts, strict=True)))
 
