@@ -65,6 +65,10 @@ def load_boards(root: str) -> dict[str, BoardCoverage]:
     if doc is None:
         return {}
     known = set(declared_boards()) if os.path.realpath(root) != os.path.realpath(rules_dir()) else None
+    return _coverage(doc, known)
+
+
+def _coverage(doc: Document, known: set[str] | None) -> dict[str, BoardCoverage]:
     out = {}
     for code, entry in doc.data["boards"].items():
         where = doc.position(("boards", code))
@@ -105,7 +109,7 @@ def _declared() -> tuple[dict[str, BoardCoverage], dict[str, BoardGroup]]:
     doc = _read(rules_dir())
     if doc is None:
         raise RulePackError(f"{os.path.join(rules_dir(), BOARDS_FILE)}: missing; it declares the boards")
-    boards = load_boards(rules_dir())
+    boards = _coverage(doc, None)   # the file read once for both
     return boards, _load_groups(doc, boards)
 
 
