@@ -122,6 +122,12 @@ def declared_groups() -> dict[str, BoardGroup]:
     return _declared()[1]
 
 
+def board_codes() -> dict[str, tuple[str, ...]]:
+    """Each board and each group → its board codes."""
+    return {**{code: (code,) for code in declared_boards()},
+            **{code: g.boards for code, g in declared_groups().items()}}
+
+
 def expand(names: list[str]) -> list[str]:
     """Boards and group names → board codes, in order, each once; ValueError for an unknown name."""
     boards, groups = _declared()

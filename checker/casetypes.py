@@ -75,13 +75,14 @@ def _model_class(where: str) -> type[BaseModel]:
     return getattr(importlib.import_module(f"checker.model.{module}"), name)
 
 
-_IPO_KINDS = {"offering": f.OFFERING_FIELDS, "strategic_investor": f.INVESTOR_FIELDS,
+_IPO_KINDS = {"offering": f.OFFERING_FIELDS, "strategic_investor": f.INVESTOR_FIELDS, "holder": f.HOLDER_FIELDS,
               "placing_object": f.PLACING_OBJECT_FIELDS, "placing_default": f.PLACING_DEFAULT_FIELDS}
 
 CASE_TYPES: dict[str, CaseType] = {t.name: t for t in (
     CaseType(
         name="ipo", model="ipo:IpoCase", kinds=_IPO_KINDS,
-        item_fields={"strategic_investor": "investor.name", "placing_object": "object.name",
+        item_fields={"strategic_investor": "investor.name", "holder": "holder.name",
+                     "placing_object": "object.name",
                      "placing_default": "default.object"},
         title="offering-check IPO case",
         about="One A-share IPO: an offering plan before issuance, or a completed or aborted offering.",

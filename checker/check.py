@@ -74,10 +74,13 @@ class InForce:
         return found
 
     @classmethod
-    def of(cls, rules: list[Rule], in_force: list[Rule]) -> InForce:
+    def of(cls, rules: list[Rule], in_force: list[Rule], required=lambda topic: True) -> InForce:
+        """`required(topic)`: false where the topic's requirement did not exist (rules/_topics.yaml
+        `not_required`): such a topic without a rule in force is not a gap."""
         covered = {r.spec.topic for r in in_force}
+        missing = {r.spec.topic for r in rules} - covered
         return cls(rules, in_force, tuple(sorted({r.id for r in in_force})),
-                   frozenset(r.key for r in in_force), tuple(sorted({r.spec.topic for r in rules} - covered)))
+                   frozenset(r.key for r in in_force), tuple(sorted(t for t in missing if required(t))))
 
 
 class Checker:
@@ -103,13 +106,15 @@ class Checker:
         if where not in self._dates:
             rules = [r for r in self.catalogue.for_case(case_type) if r.spec.applies.start(board) is not None]
             dates = sorted({d for r in rules
-                            for d in (r.spec.applies.start(board), r.spec.applies.until) if d})
+                            for d in (r.spec.applies.start(board), r.spec.applies.until) if d}
+                           | self.catalogue.topics.dates())
             self._dates[where] = (rules, dates)
         rules, dates = self._dates[where]
         key = (where, bisect.bisect_right(dates, as_of))
         if key not in self._selected:
             self._selected[key] = InForce.of(rules, [r for r in rules
-                                                     if r.spec.applies.in_force(as_of, board)])
+                                                     if r.spec.applies.in_force(as_of, board)],
+                                             lambda topic: self.catalogue.topics.required(topic, board, as_of))
         return self._selected[key]
 
     def check_file(self, path: str) -> CaseResult:

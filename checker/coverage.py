@@ -16,7 +16,7 @@ from .docblocks import escape
 
 NOT_YET = "not yet"
 _SEVERITY = ("error", "warning", "info")
-_CONFIDENCE = ("verified", "seed", "memory")
+_CONFIDENCE = ("verified", "secondary", "seed", "memory")
 
 
 @dataclass(frozen=True)

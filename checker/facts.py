@@ -221,6 +221,22 @@ OFFERING_FIELDS.update(_specs(
     FieldSpec("outcome.regulator_order", "bool", "flag", "证监会/交易所责令或要求中止发行"),
 ))
 
+# The listing conditions and the over-allotment option (checker/derive/listing.py).
+OFFERING_FIELDS.update(_specs(
+    FieldSpec("offering.par_value", "dec", "price", "每股面值 (yuan)", scale=4, hi=10**3),
+    FieldSpec("offering.share_capital", doc="发行后股本总额 = 每股面值 × 发行后总股本 (yuan)", **_CAP),
+    FieldSpec("offering.public_float_shares", doc="社会公众股东持股数 as stated", **_SH),
+    FieldSpec("offering.greenshoe_exercised_shares", doc="超额配售选择权行使时发行人新增发行的股数", **_SH),
+    FieldSpec("offering.greenshoe_buyback_shares", doc="超额配售股票从二级市场购回的股数", **_SH),
+    FieldSpec("offering.greenshoe_buyback_max_price", "dec", "price", "超额配售购回最高价格", scale=4,
+              hi=10**5),
+    FieldSpec("timetable.listing_date", "date", "date", "上市日", hi=DATE_HI),
+    FieldSpec("timetable.greenshoe_end", "date", "date", "超额配售选择权行使期届满日 as stated", hi=DATE_HI),
+    FieldSpec("timetable.greenshoe_window_end", "date", "date",
+              "the 30th calendar day from listing, the listing day counted (上市之日起30个自然日)", hi=DATE_HI),
+    FieldSpec("results.shareholder_count", "int", "count", "发行后股东人数 as stated"),
+))
+
 INVESTOR_FIELDS = _specs(
     FieldSpec("investor.name", "str", "text", "投资者名称"),
     FieldSpec("investor.type", "str", "text", "sponsor_subsidiary / employee_plan / other"),
@@ -238,6 +254,31 @@ INVESTOR_FIELDS = _specs(
     FieldSpec("investor.pct_of_issue", doc="占发行股份数量比例 (stated, %)", **_PCT),
     FieldSpec("investor.pct_of_issue_step", doc="its stated precision (% points)", **_STEP),
     FieldSpec("investor.pct_of_issue_stated", "bool", "flag", "the line states pct_of_issue"),
+)
+
+HOLDER_FIELDS = _specs(
+    FieldSpec("holder.name", "str", "text", "发行前股东名称"),
+    FieldSpec("holder.relationship", "str", "text",
+              "controlling_holder / actual_controller / controller_related / director_officer / other"),
+    FieldSpec("holder.controller_side", "bool", "flag", "控股股东、实际控制人或其关联方"),
+    FieldSpec("holder.shares", doc="发行前持股数", **_SH),
+    FieldSpec("holder.acquired", "date", "date", "取得股份日期", hi=DATE_HI),
+    FieldSpec("holder.lockup_months", "int", "months",
+              "限售期 in whole months from listing (stated, or what a commitment counted from acquisition "
+              "gives)"),
+    FieldSpec("holder.lockup_end", "date", "date", "限售期最后一日 the commitments give", hi=DATE_HI),
+    FieldSpec("holder.new_within_12m", "bool", "flag", "申报前12个月内取得股份 (acquired after filing − 12 months)"),
+    FieldSpec("holder.acquisition_36m_end", "date", "date", "取得股份之日起36个月的最后一日", hi=DATE_HI),
+    FieldSpec("holder.price_drop_extension_months", "int", "months",
+              "股价低于发行价时锁定期自动延长的月数 (0: no such commitment)"),
+    FieldSpec("holder.annual_transfer_cap_pct", doc="任职期间每年转让比例上限 (%)", **_PCT),
+    FieldSpec("holder.since_profitable_lockup", "bool", "flag", "承诺盈利前不减持首发前股份"),
+    FieldSpec("holders.complete", "bool", "flag", "the list names every pre-IPO holder"),
+    FieldSpec("holders.filing_date", "date", "date", "首次申报（受理）日", hi=DATE_HI),
+    FieldSpec("holders.pre_issue_total", doc="发行前总股本: the listed holders' shares (a complete list only)",
+              **_SH),
+    FieldSpec("issuer.board", "str", "text", "上市板块 (copied from the issuer)"),
+    FieldSpec("issuer.profitable", "bool", "flag", "是否已盈利 (copied from the issuer)"),
 )
 
 PLACING_OBJECT_FIELDS = _specs(

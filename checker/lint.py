@@ -64,7 +64,25 @@ def coverage_gaps(catalogue) -> list[tuple[str, str, str, str | None]]:
                 cursor = None if end is None or cursor is None else max(cursor, end)
             if cursor is not None:
                 gaps.append((topic, board, cursor.isoformat(), None))
-    return gaps
+    return [g for gap in gaps for g in _less_absences(gap, catalogue.topics)]
+
+
+def _less_absences(gap, topics):
+    """A gap less the periods in which the topic's requirement did not exist on the board."""
+    topic, board, start, end = gap
+    pieces = [(dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None)]
+    for a in topics.not_required.get(topic, ()):
+        if board not in a.boards:
+            continue
+        low = a.start or dt.date.min
+        cut = []
+        for begin, until in pieces:
+            if begin < low:
+                cut.append((begin, min(low, until) if until else low))
+            if until is None or until > a.until:
+                cut.append((max(begin, a.until), until))
+        pieces = [(b, u) for b, u in cut if u is None or b < u]
+    return [(topic, board, b.isoformat(), u.isoformat() if u else None) for b, u in pieces]
 
 
 def lint(catalogue) -> list[str]:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import expr as ex
 from . import wire
-from .boards import BoardCoverage, declared_boards, expand, load_boards, rules_dir
+from .boards import BoardCoverage, board_codes, declared_boards, expand, load_boards, rules_dir
 from .casetypes import CASE_TYPES
 from .compile import check_condition, check_divisors, lower_rule
 from .errors import InputError, Position, RulePackError
@@ -42,6 +42,7 @@ class Bilingual(_Strict):
 
 class Cite(_Strict):
     source: str = Field(min_length=1, description="the instrument, e.g. 证券发行与承销管理办法")
+    number: str | None = Field(None, description="its 文号, e.g. 证监会令第208号")
     article: str | None = Field(None, description="article / clause, e.g. 第二十一条")
     version: str = Field(min_length=1, description="which version of the instrument")
     urls: list[str] = Field(default_factory=list, description="pages where the rule was read")
@@ -161,7 +162,7 @@ class RuleSpec(_Strict):
     topic: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
     title: Bilingual
     severity: Literal["error", "warning", "info"]
-    confidence: Literal["verified", "seed", "memory"]
+    confidence: Literal["verified", "secondary", "seed", "memory"]
     cite: Cite
     applies: Applies
     for_each: str = "offering"
@@ -417,7 +418,8 @@ def load_catalogue(root: str | None = None) -> Catalogue:
     for file in files:
         rules.extend(load_pack(file))
     check_versions(rules)
-    return Catalogue(rules, root, load_boards(root), load_topics(root, {r.spec.topic for r in rules}))
+    return Catalogue(rules, root, load_boards(root), load_topics(root, {r.spec.topic for r in rules},
+                                                                board_codes()))
 
 
 def rule_boards(rule: Rule) -> set[str] | None:

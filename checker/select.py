@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from .boards import declared_boards, declared_groups
+from .boards import board_codes, declared_boards, declared_groups
 from .casetypes import CASE_TYPES
 from .errors import UsageError
 from .findings import CaseResult, Finding
@@ -37,8 +37,7 @@ from .rulepack import Catalogue
 
 SEVERITIES = ("error", "warning", "info")
 # each board and each group of rules/_boards.yaml → its board codes
-BOARDS = {**{code: (code,) for code in declared_boards()},
-          **{code: g.boards for code, g in declared_groups().items()}}
+BOARDS = board_codes()
 
 
 def board_help() -> str:

@@ -105,8 +105,8 @@ def test_the_case_model_accepts_exactly_the_declared_boards_in_their_order():
 
 def test_board_selection_offers_every_board_and_group():
     assert set(BOARDS) == set(declared_boards()) | set(declared_groups())
-    assert BOARDS["main"] == ("sse_main", "szse_main")
-    assert expand(["main", "sse_main", "star"]) == ["sse_main", "szse_main", "star"]
+    assert BOARDS["main"] == ("sse_main", "szse_main", "szse_sme")
+    assert expand(["main", "sse_main", "star"]) == ["sse_main", "szse_main", "szse_sme", "star"]
     with pytest.raises(ValueError, match="unknown board 'nasdaq'"):
         expand(["nasdaq"])
 
@@ -153,7 +153,7 @@ def pack(tmp_path, applies):
 def test_a_pack_default_applies_to_rules_without_their_own_and_groups_expand(tmp_path):
     catalogue = load_catalogue(pack(tmp_path, "{case: ipo, boards: [main, chinext], from: 2023-02-17}"))
     by_id = {r.id: r.spec.applies for r in catalogue.rules}
-    assert by_id["test.cap"].board_set == {"sse_main", "szse_main", "chinext"}
+    assert by_id["test.cap"].board_set == {"sse_main", "szse_main", "szse_sme", "chinext"}
     assert by_id["test.own"].board_set == {"star"}   # its own applies replaces the default whole
 
 

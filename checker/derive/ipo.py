@@ -7,7 +7,7 @@ import datetime as dt
 from ..facts import Fact
 from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
-from . import consistency, online, strategic, timetable
+from . import consistency, holders, listing, online, strategic, timetable
 from .dates import add_months, whole_months
 from .offline_defaults import default_facts, prior_reasons, restriction_positions, restriction_values
 
@@ -212,7 +212,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
                 "zh": "某战略配售行的投资者类别未知（type: unknown），可能含保荐人相关子公司跟投",
                 "en": "a strategic line's kind is unknown (type: unknown): it may hold the sponsor's "
                       "co-investment"}
-    for more, reasons in (online.values(case), timetable.values(case)):
+    for more, reasons in (online.values(case), timetable.values(case), listing.values(case)):
         values.update(more)
         absent_reasons.update(reasons)
     values.update(consistency.offering_values(case))
@@ -232,6 +232,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "timetable.payment_cutoff_minutes": ("timetable", "payment_cutoff"),
     })
     paths.update(consistency.offering_paths(case))
+    paths.update(listing.PATHS)
     for name in strategic.OVER_LINES + ("strategic.lines_total",):
         paths[name] = strategic.path(case)
     paths["strategic.sponsor_paid"] = strategic.sponsor_paid_path(case)   # the unpaid sponsor line, if any
@@ -268,7 +269,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
     facts = [Fact("offering", "f0", values, positions, related, label, doc.position(("offering",)),
                   absent_reasons)]
 
-    listing = case.timetable.listing_date
+    listed_on = case.timetable.listing_date
     for i, line in enumerate(lines):
         base = lines_path + (i,)
         lock_path = base + (("lockup_months",) if line.lockup_months is not None else ("lockup_until",))
@@ -277,9 +278,9 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "investor.type": line.type.value,
             "investor.shares": line.shares,
             "investor.aggregate": line.aggregate,
-            "investor.lockup_months": lockup_months(line, listing),
+            "investor.lockup_months": lockup_months(line, listed_on),
             "offering.issue_shares": issue,
-            **lockup_values(line, listing),
+            **lockup_values(line, listed_on),
             **consistency.investor_values(line),
         }
         ipositions = doc.positions_of({
@@ -294,9 +295,10 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "offering.issue_shares": ("offering", "issue_shares"),
             **{name: base + p for name, p in consistency.INVESTOR_PATHS.items()},
         })
-        reasons = LOCKUP_END_ABSENT if line.lockup_months is not None and listing is None else {}
+        reasons = LOCKUP_END_ABSENT if line.lockup_months is not None and listed_on is None else {}
         facts.append(Fact("strategic_investor", f"f{i + 1}", ivalues, ipositions, {}, line.name,
                           doc.position(base), reasons))
+    facts.extend(holders.derive(case, doc))
     facts.extend(placing_object_facts(case, doc))
     facts.extend(default_facts(case, doc))
     return facts

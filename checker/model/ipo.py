@@ -44,6 +44,15 @@ class PricingMethod(StrEnum):
     inquiry = "inquiry"   # 初步询价 (book-building among offline investors)
     direct = "direct"     # 直接定价
     book_building = "book_building"  # 累计投标询价 (price set after cumulative bidding on T)
+    auction = "auction"   # 合格投资者网上竞价 (BSE): the price comes out of online bids
+
+
+class HolderRelationship(StrEnum):
+    controlling_holder = "controlling_holder"   # 控股股东
+    actual_controller = "actual_controller"     # 实际控制人
+    controller_related = "controller_related"   # 控股股东、实际控制人的关联方/一致行动人/亲属
+    director_officer = "director_officer"       # 董事、监事、高级管理人员 (holding directly)
+    other = "other"                             # any other pre-IPO holder
 
 
 class OutcomeStatus(StrEnum):
@@ -106,6 +115,8 @@ class Timetable(Strict):
     payment_cutoff: Clock | None = Field(
         None, description='网下缴款截止时间 on the payment day, "HH:MM" in quotes (e.g. "16:00")')
     listing_date: Date | None = Field(None, description="上市日")
+    greenshoe_end: Date | None = Field(
+        None, description="超额配售选择权行使期届满日 (the last day of the exercise window)")
     rules_date_reason: Text | None = Field(
         None, description="选用 rules_date 的理由 (required with rules_date), e.g. the transitional "
                           "provision and the date of the inquiry notice")
@@ -142,7 +153,16 @@ class Offering(Strict):
     greenshoe_shares: Shares | None = Field(
         None, description="超额配售选择权: over-allotment option size in shares, on top of issue_shares")
     greenshoe_exercised_shares: Shares | None = Field(
-        None, description="超额配售选择权实际行使股数 (known after the stabilisation period)")
+        None, description="超额配售选择权实际行使股数: shares the issuer newly issued when the option was "
+                          "exercised (known after the stabilisation period)")
+    greenshoe_buyback_shares: Shares | None = Field(
+        None, description="超额配售股票以竞价交易方式从二级市场购回的股数 (bought back by the underwriter)")
+    greenshoe_buyback_max_price: Price | None = Field(
+        None, description="购回的最高价格, yuan per share (the rules allow no more than the issue price)")
+    par_value: Price | None = Field(
+        None, description="每股面值, yuan (1.00 for most A shares); share capital = par value × shares")
+    public_float_shares: Shares | None = Field(
+        None, description="社会公众股东持股数 after the issue, as stated (BSE 上市公告书)")
     issue_pct: Percent | None = Field(
         None, description="发行股份占发行后总股本的比例 as stated, in percent (10 for 10%)")
     net_public_shares: Shares | None = Field(
@@ -159,6 +179,8 @@ class Offering(Strict):
             raise ValueError("greenshoe: false contradicts a greenshoe figure above 0")
         if self.greenshoe is True and self.greenshoe_shares == 0:
             raise ValueError("greenshoe: true contradicts greenshoe_shares: 0")
+        if self.greenshoe is False and self.greenshoe_buyback_shares:
+            raise ValueError("greenshoe: false contradicts greenshoe_buyback_shares above 0")
         return self
 
 
@@ -315,6 +337,44 @@ class Results(Strict):
     underwriter_takeup_shares: Shares | None = Field(None, description="保荐人(主承销商)包销股数")
     offline_locked_shares: Shares | None = Field(None, description="网下比例限售股份数量 as stated")
     offline_allottee_count: Count | None = Field(None, description="获得网下配售的配售对象家数")
+    shareholder_count: Count | None = Field(None, description="发行后股东人数 as stated (BSE 上市公告书)")
+
+
+class Holder(Strict):
+    """One pre-IPO holder (发行前股东) and the lock-up it committed to."""
+
+    name: Text = Field(description="股东名称")
+    relationship: Lax[HolderRelationship] = Field(
+        description="controlling_holder / actual_controller / controller_related / director_officer / other")
+    shares: Shares | None = Field(None, description="发行前持股数 (absent: not stated)")
+    acquired: Date | None = Field(None, description="取得股份的日期 (增资/受让的工商登记日), where stated")
+    lockup_months: Months | None = Field(None, description="承诺的限售期, months from listing")
+    lockup_months_from_acquisition: Months | None = Field(
+        None, description="承诺的限售期, months from acquiring the shares (holders who came in shortly "
+                          "before the filing)")
+    price_drop_extension_months: Months | None = Field(
+        None, description="承诺：上市后6个月内连续20个交易日收盘价低于发行价（或6个月期末收盘价低于发行价）时，"
+                          "锁定期自动延长的月数 (0: no such commitment)")
+    annual_transfer_cap_pct: Percent | None = Field(
+        None, description="任职期间每年转让不超过所持股份的比例, percent (25 for directors and officers)")
+    since_profitable_lockup: bool | None = Field(
+        None, description="未盈利企业：承诺公司实现盈利前不减持首发前股份 (true/false)")
+
+
+class Holders(Strict):
+    """The issuer's pre-IPO holders and their lock-up commitments (上市公告书: 发行前股东所持股份的限售安排)."""
+
+    complete: bool = Field(
+        description="true when the list names every pre-IPO holder; false when it names only some "
+                    "(then what holds of every holder is unknown)")
+    filing_date: Date | None = Field(None, description="首次申报（受理）日 (for holders who came in within "
+                                                        "the 12 months before it)")
+    # a structural flag, as disclosures_complete: without it a holder with no `acquired` date is unknown
+    new_holders_dated: bool = Field(
+        False, description="true when every holder that came in within the 12 months before the filing "
+                           "(申报前12个月内新增股东) has its `acquired` date given: a holder without one then "
+                           "came in earlier")
+    items: list[Holder] = Field(min_length=1, max_length=5000, description="one line per holder")
 
 
 class Outcome(Strict):
@@ -335,6 +395,8 @@ class IpoCase(Strict):
     pricing: Pricing = Field(Pricing(), description="book-building figures: bids, exclusion, ceiling, P/E")
     strategic: Strategic = Field(Strategic(), description="the strategic placement and its investors")
     allocation: Allocation = Field(Allocation(), description="offline and online tranches, clawback, caps")
+    holders: Holders | None = Field(
+        None, description="the issuer's pre-IPO holders and their lock-ups (absent: not stated)")
     placing_objects: list[PlacingObject] = Field(
         default_factory=list, max_length=20000,
         description="offline placing objects a rule needs to see: bidders, defaulters, restricted ones")
