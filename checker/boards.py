@@ -25,9 +25,11 @@ class BoardCoverage:
     name: dict[str, str]
     covered_from: dt.date | None   # None: the board is not covered at all
     note: str
+    covered_until: dt.date | None = None   # exclusive: the board ceased (the SME board's merger)
 
     def covers(self, day: dt.date) -> bool:
-        return self.covered_from is not None and day >= self.covered_from
+        return (self.covered_from is not None and day >= self.covered_from
+                and (self.covered_until is None or day < self.covered_until))
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,12 @@ def _coverage(doc: Document, known: set[str] | None) -> dict[str, BoardCoverage]
                                 f"{', '.join(sorted(known))}; declared in the bundled {BOARDS_FILE})", where)
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), dict):
             raise RulePackError(f"board {code}: needs name {{zh, en}}, covered_from and note", where)
-        start = entry.get("covered_from")
+        start, end = entry.get("covered_from"), entry.get("covered_until")
         if start is not None and not isinstance(start, dt.date):
             raise RulePackError(f"board {code}: covered_from must be a date or null", where)
-        out[code] = BoardCoverage(code, dict(entry["name"]), start, str(entry.get("note", "")))
+        if end is not None and (not isinstance(end, dt.date) or start is None or end <= start):
+            raise RulePackError(f"board {code}: covered_until must be a date after covered_from", where)
+        out[code] = BoardCoverage(code, dict(entry["name"]), start, str(entry.get("note", "")), end)
     return out
 
 

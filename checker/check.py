@@ -375,6 +375,11 @@ def _board_not_covered(board: str, coverage, as_of: dt.date, position: Position,
     elif coverage.covered_from is None:
         zh = f"{coverage.name['zh']}不在规则库覆盖范围内，未检查：{coverage.note}"
         en = f"{coverage.name['en']} is not covered by the rule packs; not checked: {coverage.note}"
+    elif coverage.covered_until is not None and as_of >= coverage.covered_until:
+        zh = (f"{coverage.name['zh']}自 {coverage.covered_until} 起不复存在，规则日期 {as_of} 晚于此日，"
+              f"未检查（{coverage.note}）")
+        en = (f"the {coverage.name['en']} ceased on {coverage.covered_until}; the rules date {as_of} is later, "
+              "so nothing was checked")
     else:
         zh = (f"{coverage.name['zh']}的规则自 {coverage.covered_from} 起建模，规则日期 {as_of} 早于此日，"
               f"未检查（{coverage.note}）")

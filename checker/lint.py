@@ -45,6 +45,7 @@ def coverage_gaps(catalogue) -> list[tuple[str, str, str, str | None]]:
     topic that has rules for the board has no version in force; until None means "to date"."""
     gaps = []
     covered = {code: b.covered_from for code, b in catalogue.boards.items() if b.covered_from}
+    ceased = {code: b.covered_until for code, b in catalogue.boards.items() if b.covered_until}
     topics: dict[str, list] = {}
     for name, declared in CASE_TYPES.items():
         if declared.has_board:
@@ -64,11 +65,26 @@ def coverage_gaps(catalogue) -> list[tuple[str, str, str, str | None]]:
                 cursor = None if end is None or cursor is None else max(cursor, end)
             if cursor is not None:
                 gaps.append((topic, board, cursor.isoformat(), None))
-    return [g for gap in gaps for g in _less_absences(gap, catalogue.topics)]
+    return [g for gap in gaps for g in _less_absences(_until_ceased(gap, ceased), catalogue.topics)]
+
+
+def _until_ceased(gap, ceased: dict):
+    """A gap cut at the day its board ceased; None when it starts after it."""
+    topic, board, start, end = gap
+    stop = ceased.get(board)
+    if stop is None:
+        return gap
+    if dt.date.fromisoformat(start) >= stop:
+        return None
+    if end is None or dt.date.fromisoformat(end) > stop:
+        return (topic, board, start, stop.isoformat())
+    return gap
 
 
 def _less_absences(gap, topics):
     """A gap less the periods in which the topic's requirement did not exist on the board."""
+    if gap is None:
+        return []
     topic, board, start, end = gap
     pieces = [(dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None)]
     for a in topics.not_required.get(topic, ()):
@@ -79,7 +95,7 @@ def _less_absences(gap, topics):
         for begin, until in pieces:
             if begin < low:
                 cut.append((begin, min(low, until) if until else low))
-            if until is None or until > a.until:
+            if a.until is not None and (until is None or until > a.until):
                 cut.append((max(begin, a.until), until))
         pieces = [(b, u) for b, u in cut if u is None or b < u]
     return [(topic, board, b.isoformat(), u.isoformat() if u else None) for b, u in pieces]

@@ -5,10 +5,10 @@ reads them; counts, boards and dates come from the rules. Checked against the pa
 a planned topic that has rules, or a note on a topic without rules, is a RulePackError.
 
 `not_required` is what keeps an era without a requirement from reading as a gap: before
-2023-02-17 the main boards had no sponsor co-investment, so an approval-era offering is not
-"not covered" for it. Each window names its boards (codes or groups), `until` (exclusive),
-optionally `from`, and `why`; a case there gets no `not_covered` finding for the topic, and
-`rules --lint` counts no gap.
+2023-02-17 the main boards had no mandatory offline lock-up, so an approval-era offering is not
+"not covered" for it. Each window names its boards (codes or groups), `from` (inclusive) and/or
+`until` (exclusive; left out: to date, for a requirement that ended), and `why`; a case there
+gets no `not_covered` finding for the topic, and `rules --lint` counts no gap.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ class Absence:
 
     boards: frozenset[str]
     start: dt.date | None     # inclusive; None: from the earliest date
-    until: dt.date            # exclusive
+    until: dt.date | None     # exclusive; None: to date (a requirement that ended)
     why: str
 
     def holds(self, board: str | None, day: dt.date) -> bool:
-        return board in self.boards and (self.start is None or day >= self.start) and day < self.until
+        return (board in self.boards and (self.start is None or day >= self.start)
+                and (self.until is None or day < self.until))
 
 
 @dataclass(frozen=True)
@@ -111,18 +112,19 @@ def _not_required(doc, entries, implemented: set[str], boards: dict[str, tuple[s
         parsed = []
         for i, w in enumerate(windows):
             wat = doc.position(("not_required", topic, i))
-            if not isinstance(w, dict) or set(w) - _WINDOW_KEYS or not {"boards", "until", "why"} <= set(w):
-                raise RulePackError(f"not_required: {topic}: each period has boards, until and why "
-                                    "(from is optional), and nothing else", wat)
+            if not isinstance(w, dict) or set(w) - _WINDOW_KEYS or not {"boards", "why"} <= set(w) \
+                    or not ({"from", "until"} & set(w)):
+                raise RulePackError(f"not_required: {topic}: each period has boards, why and from or until "
+                                    "(or both), and nothing else", wat)
             codes = w["boards"] if isinstance(w["boards"], list) else [w["boards"]]
             bad = [c for c in codes if c not in boards]
             if bad or not codes:
                 raise RulePackError(f"not_required: {topic}: unknown board {bad[0] if bad else None!r} "
                                     f"(one of: {', '.join(boards)})", wat)
-            start, until = w.get("from"), w["until"]
-            if not isinstance(until, dt.date) or (start is not None and not isinstance(start, dt.date)):
+            start, until = w.get("from"), w.get("until")
+            if any(d is not None and not isinstance(d, dt.date) for d in (start, until)):
                 raise RulePackError(f"not_required: {topic}: from and until are dates (YYYY-MM-DD)", wat)
-            if start is not None and start >= until:
+            if start is not None and until is not None and start >= until:
                 raise RulePackError(f"not_required: {topic}: from {start} is not before until {until}", wat)
             if not isinstance(w["why"], str) or not w["why"].strip():
                 raise RulePackError(f"not_required: {topic}: `why` says which text shows the requirement "

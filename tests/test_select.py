@@ -112,7 +112,7 @@ def test_severity_as_a_comma_list_or_repeated(everything):
     assert proc.returncode == 2 and "choose from error, warning, info" in proc.stderr
 
 
-@pytest.mark.parametrize("board, codes", [("chinext", {"chinext"}), ("main", {"sse_main", "szse_main"}),
+@pytest.mark.parametrize("board, codes", [("chinext", {"chinext"}), ("main", {"sse_main", "szse_main", "szse_sme"}),
                                           ("star,bse", {"star", "bse"})])
 def test_board_keeps_the_cases_on_that_board(everything, board, codes):
     code, doc = report("cases/", "--board", board)

@@ -2,6 +2,7 @@
 the case's own rules off unnoticed, a plan is judged as a plan, and findings point at the figure
 that decides them, in the case's own words."""
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -131,11 +132,20 @@ def test_reports_show_the_rules_date_beside_the_cases_own_date(tmp_path):
         assert "2026-03-20" in out and "timetable.t_day 2026-04-03" in out and "询价公告早于新规" in out, fmt
 
 
+HOLDERS = {"complete": True, "filing_date": dt.date(2025, 6, 30), "new_holders_dated": True,
+           "items": [{"name": "控股股东", "relationship": "controlling_holder", "shares": 1000, "lockup_months": 36,
+                      "price_drop_extension_months": 6, "since_profitable_lockup": True}]}
+HOLDERS_TEXT = ("holders:\n  complete: true\n  filing_date: 2025-06-30\n  new_holders_dated: true\n  items:\n"
+                "    - {name: 控股股东, relationship: controlling_holder, shares: 1000, lockup_months: 36,\n"
+                "       price_drop_extension_months: 6, since_profitable_lockup: true}\n")
+
+
 def complete_plan():
-    """大普微 as a plan with every plan-stage figure a rule needs (three figures added: fictitious)."""
+    """大普微 as a plan with every plan-stage figure a rule needs (the figures added are fictitious)."""
     return apply_set(load_file(DAPUWEI), {"issuer.listing_standard_market_cap": 5000000000,
                                           "strategic.investors.2.investor_count": 5,
-                                          "allocation.online_cap_shares": 6500})
+                                          "allocation.online_cap_shares": 6500,
+                                          "offering.par_value": 1, "holders": HOLDERS})
 
 
 def test_a_complete_plan_passes_fail_on_not_evaluated_with_results_stage_rules_pending(checker, tmp_path):
@@ -150,10 +160,11 @@ def test_a_complete_plan_passes_fail_on_not_evaluated_with_results_stage_rules_p
     text = Path(DAPUWEI).read_text(encoding="utf-8").replace("      aggregate: true\n",
                                                              "      aggregate: true\n      investor_count: 5\n")
     text = text.replace("issuer:\n", "issuer:\n  listing_standard_market_cap: 5000000000\n", 1)
+    text = text.replace("offering:\n", "offering:\n  par_value: 1.00\n", 1).replace("outcome:\n", HOLDERS_TEXT + "outcome:\n", 1)
     path.write_text(text.replace("allocation:\n", "allocation:\n  online_cap_shares: 6500\n", 1), encoding="utf-8")
     proc = run(path, "--format", "lines", "--fail-on", "not-evaluated")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout == "" and "11 pending" in proc.stderr
+    assert proc.stdout == "" and f"{len(pending)} pending" in proc.stderr
 
 
 def test_the_same_rule_past_the_plan_stage_is_not_evaluated(checker):

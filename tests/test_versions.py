@@ -131,11 +131,30 @@ def test_a_bse_case_is_not_covered_as_a_whole(checker, tmp_path):
     assert result.findings[0].position.line == line_of(path, "board: bse")
 
 
-def test_a_main_board_case_before_the_registration_regime_is_not_covered(checker, tmp_path):
+def test_a_main_board_case_before_the_approval_era_rules_is_not_covered(checker, tmp_path):
+    path = edited(tmp_path, "board: chinext", "board: szse_main")
+    result = Checker(checker.catalogue, Options(as_of=dt.date(2013, 12, 30))).check_file(path)
+    assert [(f.rule_id, f.status) for f in result.findings] == [("coverage.not_checked", "not_covered")]
+    assert "2014-01-01" in result.findings[0].message["en"]
+
+
+def test_a_main_board_case_of_the_approval_era_gets_that_eras_rules(checker, tmp_path):
     path = edited(tmp_path, "board: chinext", "board: szse_main")
     result = Checker(checker.catalogue, Options(as_of=dt.date(2022, 12, 30))).check_file(path)
+    assert result.coverage == "partly_checked"
+    in_force = set(result.rules_checked)
+    assert {"ipo.clawback.tiers.main_top", "ipo.pricing.direct_pricing", "ipo.strategic.approval_eligibility"} <= in_force
+    assert "ipo.cosponsor.tier.lt1bn" not in in_force and "ipo.offline.lockup_min.ratio" not in in_force
+    assert "ipo.offline.lockup_min" not in result.uncovered   # no mandatory offline lock-up then
+
+
+def test_the_sme_board_ceased_with_its_merger(checker, tmp_path):
+    path = edited(tmp_path, "board: chinext", "board: szse_sme")
+    result = Checker(checker.catalogue, Options(as_of=dt.date(2021, 4, 6))).check_file(path)
     assert [(f.rule_id, f.status) for f in result.findings] == [("coverage.not_checked", "not_covered")]
-    assert "2023-02-17" in result.findings[0].message["en"]
+    assert "ceased on 2021-04-06" in result.findings[0].message["en"]
+    earlier = Checker(checker.catalogue, Options(as_of=dt.date(2021, 4, 5))).check_file(path)
+    assert earlier.coverage == "partly_checked"
 
 
 def test_rules_date_selects_the_rules_and_as_of_overrides_it(checker, tmp_path):
