@@ -155,8 +155,9 @@ class Checker:
         date_pos = doc.position(tuple(rules_key.split("."))) if rules_key != "--as-of" else doc.position(())
         coverage = self.catalogue.boards.get(board)
         if board is not None and self.catalogue.boards and (coverage is None or not coverage.covers(as_of)):
-            at = doc.position(("issuer", "board")) if coverage is None or coverage.covered_from is None \
-                else date_pos
+            board_wrong = coverage is None or coverage.covered_from is None or (
+                coverage.covered_until is not None and as_of >= coverage.covered_until)
+            at = doc.position(("issuer", "board")) if board_wrong else date_pos
             result.coverage = "not_checked"
             result.findings.append(_board_not_covered(board, coverage, as_of, at, result))
             return

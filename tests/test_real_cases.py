@@ -42,6 +42,19 @@ def test_employee_plan_hidden_in_an_aggregate_is_not_evaluated_rather_than_passe
     assert findings["ipo.strategic.employee_plan_cap"]["status"] == "not_evaluated"
 
 
-def test_real_cases_cover_a_board_and_an_era_not_covered():
-    names = {p.stem for p in REAL}
-    assert {"chengdianguangxin-2024", "suneng-2023"} <= names   # BSE; the approval era
+def test_real_cases_cover_every_board_and_era():
+    """At least three real offerings of each board and era the catalogue covers, all checked."""
+    by_group: dict[str, list[str]] = {}
+    for path in REAL:
+        case = json.loads(subprocess.run([sys.executable, "-m", "checker", str(path), "--format", "json"],
+                                         cwd=ROOT, capture_output=True, text=True, timeout=120).stdout)["cases"][0]
+        if case["case_type"] != "ipo":
+            continue
+        assert case["coverage"] != "not_checked", path
+        era = "registration" if case["board"] in ("star", "chinext", "bse") or case["as_of"] >= "2023-02-17" \
+            else "approval"
+        by_group.setdefault(f"{case['board']}/{era}", []).append(path.stem)
+    for group in ("bse/registration", "star/registration", "chinext/registration"):
+        assert len(by_group.get(group, [])) >= 3, (group, by_group.get(group))
+    approval = [s for g, names in by_group.items() if g.endswith("/approval") for s in names]
+    assert len(approval) >= 3 and any(g.startswith("szse_sme/") for g in by_group), by_group

@@ -26,15 +26,16 @@ def run(*args, cwd=ROOT):
                           capture_output=True, text=True, timeout=180)
 
 
-def bse_plan(tmp_path) -> str:
-    return edited(tmp_path, "board: chinext", "board: bse", name="bse-plan.yaml")
+def sme_plan(tmp_path) -> str:
+    """A 2026 plan on the SME board, which ceased with its 2021 merger: nothing can be checked."""
+    return edited(tmp_path, "board: chinext", "board: szse_sme", name="sme-plan.yaml")
 
 
 def test_a_case_on_a_board_not_covered_is_not_checked_and_fails_the_run(tmp_path):
-    path = bse_plan(tmp_path)
+    path = sme_plan(tmp_path)
     proc = run(path, "--format", "lines")
     assert proc.returncode == 1, proc.stderr
-    line = line_of(path, "board: bse")
+    line = line_of(path, "board: szse_sme")
     assert proc.stdout.startswith(f"{path}:{line}:") and "coverage.not_checked [not-checked]" in proc.stdout
     assert "1 not checked" in proc.stderr
     accepted = run(path, "--format", "lines", "--accept-uncovered")
@@ -43,7 +44,7 @@ def test_a_case_on_a_board_not_covered_is_not_checked_and_fails_the_run(tmp_path
 
 
 def test_not_checked_has_its_own_status_and_count_in_every_format(tmp_path):
-    path = bse_plan(tmp_path)
+    path = sme_plan(tmp_path)
     targets = ",".join(f"{f}={tmp_path / ('out.' + f)}" for f in FORMATS)
     assert run(path, DAPUWEI, "--format", targets).returncode == 1
     report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
@@ -65,7 +66,7 @@ def test_not_checked_has_its_own_status_and_count_in_every_format(tmp_path):
 
 def test_accepting_uncovered_cases_is_recorded_in_the_header(tmp_path):
     out = tmp_path / "r.json"
-    assert run(bse_plan(tmp_path), "--format", f"json={out}", "--accept-uncovered").returncode == 0
+    assert run(sme_plan(tmp_path), "--format", f"json={out}", "--accept-uncovered").returncode == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["accept_uncovered"] is True and report["summary"]["not_checked"] == 1
 

@@ -122,13 +122,25 @@ def test_lint_refuses_an_example_dated_outside_its_version(tmp_path):
     assert any("outside this version (2021-09-18–2023-02-17)" in p for p in problems), problems
 
 
-def test_a_bse_case_is_not_covered_as_a_whole(checker, tmp_path):
+def test_a_bse_case_gets_the_bse_rules_and_never_another_boards(checker, tmp_path):
     path = edited(tmp_path, "board: chinext", "board: bse")
     result = checker.check_file(path)
+    checked = set(result.rules_checked)
+    assert {"ipo.strategic.cap_ratio.bse_lt50m", "ipo.strategic.lockup_min.bse",
+            "ipo.allocation.online_only", "ipo.holders.controller_lockup.bse"} <= checked
+    for rule_id in checked:
+        assert any(v.spec.applies.in_force(dt.date(2026, 4, 3), "bse")
+                   for v in checker.catalogue.versions(rule_id)), rule_id
+    assert not checked & {"ipo.strategic.cap_ratio.lt100m", "ipo.cosponsor.tier.lt1bn",
+                          "ipo.holders.controller_lockup", "ipo.holders.lockup_min"}
+
+
+def test_a_case_on_a_board_that_ceased_is_not_checked_at_its_board_line(checker, tmp_path):
+    path = edited(tmp_path, "board: chinext", "board: szse_sme")
+    result = checker.check_file(path)
     assert [(f.rule_id, f.status) for f in result.findings] == [("coverage.not_checked", "not_covered")]
-    assert result.status == "not_checked" and result.coverage == "not_checked"
-    assert "北京证券交易所" in result.findings[0].message["zh"]
-    assert result.findings[0].position.line == line_of(path, "board: bse")
+    assert result.status == "not_checked" and "中小板" in result.findings[0].message["zh"]
+    assert result.findings[0].position.line == line_of(path, "board: szse_sme")
 
 
 def test_a_main_board_case_before_the_approval_era_rules_is_not_covered(checker, tmp_path):

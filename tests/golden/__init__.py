@@ -1,7 +1,7 @@
 """Golden reports: one small fixed batch checked in every format, compared byte for byte.
 
 The batch (BATCH) is a violation, a clean real offering, a waived violation, an investor case, a
-restructuring case that is only partly checked, a BSE offering that is not checked and a file that
+restructuring case that is only partly checked, a plan on a board that ceased (not checked) and a file that
 cannot be read. `generate` checks it with the CLI, as a user would, once per language, writing every
 format (checker/report/targets.py: FORMATS) into a folder; tests/test_golden.py compares each file
 with the one kept here under zh/ and en/ (the JSON report has both languages and is kept once).
@@ -40,7 +40,7 @@ BATCH = [
     "cases/waived/ma-controller-lockup-waived.yaml",   # a waived violation (restructuring)
     "cases/investor/ban-violated.yaml",                # an investor case: a violation and a notice
     "cases/restructuring/xingyuan-shuimei.yaml",       # restructuring, partly checked
-    "cases/real/chengdianguangxin-2024.yaml",          # BSE: not checked
+    "tests/data/sme-after-merger.yaml",                # a board that ceased: not checked
     "tests/data/malformed-case.yaml",                  # an input error
 ]
 DAY = "2026-05-01"                 # the run date and the day waivers are judged on
