@@ -75,7 +75,8 @@ def _model_class(where: str) -> type[BaseModel]:
     return getattr(importlib.import_module(f"checker.model.{module}"), name)
 
 
-_IPO_KINDS = {"offering": f.OFFERING_FIELDS, "strategic_investor": f.INVESTOR_FIELDS, "holder": f.HOLDER_FIELDS,
+_IPO_KINDS = {"offering": f.OFFERING_FIELDS, "strategic_investor": f.INVESTOR_FIELDS,
+              "holder": f.HOLDER_FIELDS,
               "placing_object": f.PLACING_OBJECT_FIELDS, "placing_default": f.PLACING_DEFAULT_FIELDS}
 
 CASE_TYPES: dict[str, CaseType] = {t.name: t for t in (

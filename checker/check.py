@@ -112,9 +112,10 @@ class Checker:
         rules, dates = self._dates[where]
         key = (where, bisect.bisect_right(dates, as_of))
         if key not in self._selected:
+            topics = self.catalogue.topics
             self._selected[key] = InForce.of(rules, [r for r in rules
                                                      if r.spec.applies.in_force(as_of, board)],
-                                             lambda topic: self.catalogue.topics.required(topic, board, as_of))
+                                             lambda topic: topics.required(topic, board, as_of))
         return self._selected[key]
 
     def check_file(self, path: str) -> CaseResult:
@@ -379,8 +380,8 @@ def _board_not_covered(board: str, coverage, as_of: dt.date, position: Position,
     elif coverage.covered_until is not None and as_of >= coverage.covered_until:
         zh = (f"{coverage.name['zh']}自 {coverage.covered_until} 起不复存在，规则日期 {as_of} 晚于此日，"
               f"未检查（{coverage.note}）")
-        en = (f"the {coverage.name['en']} ceased on {coverage.covered_until}; the rules date {as_of} is later, "
-              "so nothing was checked")
+        en = (f"the {coverage.name['en']} ceased on {coverage.covered_until}; the rules date {as_of} is "
+              "later, so nothing was checked")
     else:
         zh = (f"{coverage.name['zh']}的规则自 {coverage.covered_from} 起建模，规则日期 {as_of} 早于此日，"
               f"未检查（{coverage.note}）")

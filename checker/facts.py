@@ -233,7 +233,8 @@ OFFERING_FIELDS.update(_specs(
     FieldSpec("timetable.listing_date", "date", "date", "上市日", hi=DATE_HI),
     FieldSpec("timetable.greenshoe_end", "date", "date", "超额配售选择权行使期届满日 as stated", hi=DATE_HI),
     FieldSpec("timetable.greenshoe_window_end", "date", "date",
-              "the 30th calendar day from listing, the listing day counted (上市之日起30个自然日)", hi=DATE_HI),
+              "the 30th calendar day from listing, the listing day counted (上市之日起30个自然日)",
+              hi=DATE_HI),
     FieldSpec("results.shareholder_count", "int", "count", "发行后股东人数 as stated"),
 ))
 
@@ -267,7 +268,8 @@ HOLDER_FIELDS = _specs(
               "限售期 in whole months from listing (stated, or what a commitment counted from acquisition "
               "gives)"),
     FieldSpec("holder.lockup_end", "date", "date", "限售期最后一日 the commitments give", hi=DATE_HI),
-    FieldSpec("holder.new_within_12m", "bool", "flag", "申报前12个月内取得股份 (acquired after filing − 12 months)"),
+    FieldSpec("holder.new_within_12m", "bool", "flag",
+              "申报前12个月内取得股份 (acquired after filing − 12 months)"),
     FieldSpec("holder.acquisition_36m_end", "date", "date", "取得股份之日起36个月的最后一日", hi=DATE_HI),
     FieldSpec("holder.price_drop_extension_months", "int", "months",
               "股价低于发行价时锁定期自动延长的月数 (0: no such commitment)"),
@@ -275,7 +277,8 @@ HOLDER_FIELDS = _specs(
     FieldSpec("holder.since_profitable_lockup", "bool", "flag", "承诺盈利前不减持首发前股份"),
     FieldSpec("holders.complete", "bool", "flag", "the list names every pre-IPO holder"),
     FieldSpec("holders.filing_date", "date", "date", "首次申报（受理）日", hi=DATE_HI),
-    FieldSpec("holders.pre_issue_total", doc="发行前总股本: the listed holders' shares (a complete list only)",
+    FieldSpec("holders.pre_issue_total",
+              doc="发行前总股本: the listed holders' shares (a complete list only)",
               **_SH),
     FieldSpec("issuer.board", "str", "text", "上市板块 (copied from the issuer)"),
     FieldSpec("issuer.profitable", "bool", "flag", "是否已盈利 (copied from the issuer)"),

@@ -22,7 +22,8 @@ SECTIONS = (("检查什么", "What it checks"), ("为什么", "Why"), ("所引�
 
 CONFIDENCE = {
     "verified": ("已读原文", "the text was read"),
-    "secondary": ("见于二手转述（问答、题库、新闻），原文未读", "restated in a secondary source; the text was not read"),
+    "secondary": ("见于二手转述（问答、题库、新闻），原文未读",
+                  "restated in a secondary source; the text was not read"),
     "seed": ("来自种子资料或实务，原文未逐字核对",
              "from the seed material or practice; the text was not checked word for word"),
     "memory": ("凭记忆，原文未读，仅作警告", "from memory, no text read; a warning only"),

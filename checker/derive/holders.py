@@ -9,6 +9,7 @@ that is not complete (`holders.complete: false`) leaves unknown what is counted 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ..facts import Fact
 from ..loading import Document
@@ -55,7 +56,7 @@ def _within_window(acquired: dt.date | None, filing: dt.date | None, dated: bool
 
 def derive(case: IpoCase, doc: Document) -> list[Fact]:
     holders = case.holders
-    base_values = {
+    base_values: dict[str, Any] = {
         "issuer.board": case.issuer.board.value,
         "issuer.profitable": case.issuer.profitable,
         "holders.complete": None if holders is None else holders.complete,
@@ -63,7 +64,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "holders.pre_issue_total": None,
     }
     if holders is None:
-        values = {name: None for name in HOLDER_NAMES}
+        values: dict[str, Any] = {name: None for name in HOLDER_NAMES}
         values.update(base_values)
         position = doc.position(("holders",))   # where the block belongs
         fact = Fact("holder", "h0", values, doc.positions_of({name: ("holders",) for name in values}), {},
@@ -87,16 +88,18 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "holder.acquired": h.acquired,
             "holder.lockup_months": locked_months(listing, end, h.lockup_months),
             "holder.lockup_end": end,
-            "holder.new_within_12m": _within_window(h.acquired, holders.filing_date, holders.new_holders_dated),
+            "holder.new_within_12m": _within_window(h.acquired, holders.filing_date,
+                                                    holders.new_holders_dated),
             "holder.acquisition_36m_end": None if h.acquired is None
             else add_months(h.acquired, NEW_HOLDER_LOCKUP) - dt.timedelta(days=1),
             "holder.price_drop_extension_months": h.price_drop_extension_months,
             "holder.annual_transfer_cap_pct": h.annual_transfer_cap_pct,
             "holder.since_profitable_lockup": h.since_profitable_lockup,
         }
-        lock_key = "lockup_months" if h.lockup_months is not None or h.lockup_months_from_acquisition is None \
-            else "lockup_months_from_acquisition"
-        paths = {name: at + (name.split(".")[1],) for name in values if name.startswith("holder.")}
+        from_acquisition = h.lockup_months is None and h.lockup_months_from_acquisition is not None
+        lock_key = "lockup_months_from_acquisition" if from_acquisition else "lockup_months"
+        paths: dict[str, tuple] = {name: at + (name.split(".")[1],) for name in values
+                                   if name.startswith("holder.")}
         paths.update({
             "holder.controller_side": at + ("relationship",),
             "holder.lockup_months": at + (lock_key,),

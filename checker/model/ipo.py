@@ -353,7 +353,8 @@ class Holder(Strict):
         None, description="承诺的限售期, months from acquiring the shares (holders who came in shortly "
                           "before the filing)")
     price_drop_extension_months: Months | None = Field(
-        None, description="承诺：上市后6个月内连续20个交易日收盘价低于发行价（或6个月期末收盘价低于发行价）时，"
+        None, description="承诺：上市后6个月内连续20个交易日收盘价低于发行价"
+                          "（或6个月期末收盘价低于发行价）时，"
                           "锁定期自动延长的月数 (0: no such commitment)")
     annual_transfer_cap_pct: Percent | None = Field(
         None, description="任职期间每年转让不超过所持股份的比例, percent (25 for directors and officers)")
@@ -362,7 +363,8 @@ class Holder(Strict):
 
 
 class Holders(Strict):
-    """The issuer's pre-IPO holders and their lock-up commitments (上市公告书: 发行前股东所持股份的限售安排)."""
+    """The issuer's pre-IPO holders and their lock-up commitments
+    (上市公告书: 发行前股东所持股份的限售安排)."""
 
     complete: bool = Field(
         description="true when the list names every pre-IPO holder; false when it names only some "
@@ -372,7 +374,8 @@ class Holders(Strict):
     # a structural flag, as disclosures_complete: without it a holder with no `acquired` date is unknown
     new_holders_dated: bool = Field(
         False, description="true when every holder that came in within the 12 months before the filing "
-                           "(申报前12个月内新增股东) has its `acquired` date given: a holder without one then "
+                           "(申报前12个月内新增股东) has its `acquired` date given: a holder without "
+                           "one then "
                            "came in earlier")
     items: list[Holder] = Field(min_length=1, max_length=5000, description="one line per holder")
 
