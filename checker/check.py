@@ -360,8 +360,8 @@ def _case_finding(rule_id: str, title: dict, severity: str, message: dict, expec
                    severity=severity, confidence="verified", status="not_covered", message=message,
                    expected={"zh": expected, "en": expected}, actual={"zh": actual, "en": actual},
                    citation={"source": "规则库覆盖范围 / rule-pack coverage (rules/_boards.yaml)",
-                             "article": None, "version": "板块及期间 / boards and periods modelled",
-                             "urls": [], "note": note},
+                             "number": None, "article": None,
+                             "version": "板块及期间 / boards and periods modelled", "urls": [], "note": note},
                    position=position)
 
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from .boards import declared_groups
 from .docblocks import escape
+from .rulepack import CONFIDENCE_LEVELS
 
 NOT_YET = "not yet"
 _SEVERITY = ("error", "warning", "info")
-_CONFIDENCE = ("verified", "secondary", "seed", "memory")
+_CONFIDENCE = CONFIDENCE_LEVELS
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,14 @@ SECTIONS = (("检查什么", "What it checks"), ("为什么", "Why"), ("所引�
             ("示例", "Examples"))
 
 CONFIDENCE = {
-    "verified": ("已读原文", "the text was read"),
-    "secondary": ("见于二手转述（问答、题库、新闻），原文未读",
-                  "restated in a secondary source; the text was not read"),
-    "seed": ("来自种子资料或实务，原文未逐字核对",
-             "from the seed material or practice; the text was not checked word for word"),
-    "memory": ("凭记忆，原文未读，仅作警告", "from memory, no text read; a warning only"),
+    "verified": ("已读条文原文（所注条款与版本）",
+                 "the rule's own wording (the article, in the version named) was read"),
+    "secondary": ("原文未读，读到问答、考题、新闻或论坛的转述",
+                  "the text itself was not read; a Q&A, exam page, news report or forum post "
+                  "restating it was"),
+    "seed": ("原文未读，仅见实际发行或交易文件据以执行",
+             "the text was not read; only a real announcement or deal document applying it"),
+    "memory": ("凭记忆，未见任何文字印证，仅作警告", "from memory, no page read confirms it; a warning only"),
 }
 STAGE = {
     "plan": ("发行方案即可检查", "checked on a plan"),
@@ -224,7 +226,8 @@ def _checks(rule, catalogue, lang: Lang, level: int, several: bool) -> list:
 def _why(rule, lang: Lang, level: int) -> list:
     c = rule.spec.cite
     blocks = [heading(level, lang.pair(SECTIONS[1])),
-              item(0, lang.bi("依据", "Required by"), ": ", " ".join(filter(None, (c.source, c.article))),
+              item(0, lang.bi("依据", "Required by"), ": ",
+                   " ".join(filter(None, (c.source, f"({c.number})" if c.number else None, c.article))),
                    f" ({c.version})")]
     if c.note:
         blocks.append(item(0, lang.bi("条文要点", "What the text says"), ": ", c.note))
@@ -239,12 +242,13 @@ def _cited(rule, lang: Lang, level: int) -> list:
     c = s.cite
     blocks = [heading(level, lang.pair(SECTIONS[2])),
               item(0, lang.bi("文件", "Instrument"), ": ", c.source),
+              item(0, lang.bi("文号", "Number"), ": ", c.number or lang.bi("未注明", "not given")),
               item(0, lang.bi("条款", "Article"), ": ", c.article or lang.bi("未注明", "not given")),
               item(0, lang.bi("版本", "Version"), ": ", c.version),
               item(0, lang.bi("可信度", "Confidence"), ": ", s.confidence, " — ",
                    lang.pair(CONFIDENCE[s.confidence]))]
     if c.urls:
-        blocks.append(item(0, lang.bi("阅读出处", "Read at"), ":"))
+        blocks.append(item(0, lang.bi("所读文本（副本）", "The copies read"), ":"))
         blocks += [item(1, url) for url in c.urls]
     return blocks
 

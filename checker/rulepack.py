@@ -15,9 +15,17 @@ import glob
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from . import expr as ex
 from . import wire
@@ -40,12 +48,33 @@ class Bilingual(_Strict):
     en: str = Field(min_length=1)
 
 
+# how much of a rule's own wording was read (docs/rule-authoring.md, docs/decisions.md)
+CONFIDENCE_LEVELS = ("verified", "secondary", "seed", "memory")
+Confidence = Literal["verified", "secondary", "seed", "memory"]
+URL_SCHEMES = ("https://", "http://")
+
+
+def _has_scheme(url: str) -> str:
+    if not url.startswith(URL_SCHEMES):
+        raise ValueError(f"{url!r} has no scheme: write the full address, https://… or http://… "
+                         "as the page was read")
+    if len(url) == len(url.split("//", 1)[0]) + 2:
+        raise ValueError(f"{url!r} names no host")
+    return url
+
+
 class Cite(_Strict):
-    source: str = Field(min_length=1, description="the instrument, e.g. 证券发行与承销管理办法")
-    number: str | None = Field(None, description="its 文号, e.g. 证监会令第208号")
+    """A rule's citation. `source`, `number`, `article` and `version` name the official document
+    (its title, its 文号, the article, which version); `urls` are the copies actually read — often
+    third-party pages restating it — each a full address with its scheme; `note` says what was not
+    read (e.g. "article number not read")."""
+
+    source: str = Field(min_length=1, description="the official title, e.g. 证券发行与承销管理办法")
+    number: str | None = Field(None, min_length=1, description="the 文号, e.g. 证监会令第208号")
     article: str | None = Field(None, description="article / clause, e.g. 第二十一条")
     version: str = Field(min_length=1, description="which version of the instrument")
-    urls: list[str] = Field(default_factory=list, description="pages where the rule was read")
+    urls: list[Annotated[str, AfterValidator(_has_scheme)]] = Field(
+        default_factory=list, description="the copies actually read, each https://… or http://…")
     note: str | None = None
 
 
@@ -162,7 +191,10 @@ class RuleSpec(_Strict):
     topic: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
     title: Bilingual
     severity: Literal["error", "warning", "info"]
-    confidence: Literal["verified", "secondary", "seed", "memory"]
+    confidence: Confidence = Field(
+        description="verified: the rule's own wording (article, version) was read; secondary: read as "
+                    "restated in a Q&A, exam page, news report or forum post; seed: only a real announcement "
+                    "or deal document applies it; memory: no page read confirms it (a warning only)")
     cite: Cite
     applies: Applies
     for_each: str = "offering"
@@ -235,8 +267,8 @@ class Rule:
     @cached_property
     def citation(self) -> dict:
         c = self.spec.cite
-        return {"source": c.source, "article": c.article, "version": c.version, "urls": list(c.urls),
-                "note": c.note}
+        return {"source": c.source, "number": c.number, "article": c.article, "version": c.version,
+                "urls": list(c.urls), "note": c.note}
 
 
 def pack_files(root: str) -> list[str]:

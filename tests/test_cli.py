@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from checker.rulepack import CONFIDENCE_LEVELS
+
 from .conftest import DAPUWEI, ROOT, edited, line_of
 
 
@@ -92,7 +94,7 @@ def test_rules_lists_every_rule_with_a_citation():
     rows = json.loads(proc.stdout)
     assert len(rows) >= 25
     for row in rows:
-        assert row["citation"]["source"] and row["confidence"] in ("verified", "seed", "memory")
+        assert row["citation"]["source"] and row["confidence"] in CONFIDENCE_LEVELS
         assert row["from"]
     table = run("rules")
     assert table.returncode == 0 and "ipo.abort.paid_below_70pct" in table.stdout

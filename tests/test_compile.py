@@ -106,6 +106,51 @@ def test_rule_pack_schema_errors_name_the_line(tmp_path, old, new, message, line
     assert info.value.position.line == line
 
 
+CITE = "    cite: {source: 测试办法, version: \"2023\"}\n"
+
+
+@pytest.mark.parametrize("confidence,severity", [
+    ("verified", "error"), ("secondary", "error"), ("seed", "error"), ("memory", "warning"),
+    ("secondary", "warning"), ("seed", "info"),
+])
+def test_the_four_confidence_levels_load_and_only_memory_is_held_to_warning(tmp_path, confidence, severity):
+    path = pack(tmp_path, **{"    severity: error\n    confidence: verified\n":
+                             f"    severity: {severity}\n    confidence: {confidence}\n"})
+    (rule,) = load_pack(path)
+    assert (rule.spec.confidence, rule.spec.severity) == (confidence, severity)
+
+
+def test_a_citation_names_the_document_and_apart_from_it_the_copies_read(tmp_path):
+    path = pack(tmp_path, **{CITE: "    cite: {source: 测试办法, number: 证监会令第208号, article: 第二十一条, "
+                                   "version: \"2023\", urls: [https://example.org/a, http://example.org/b]}\n"})
+    (rule,) = load_pack(path)
+    assert rule.citation == {"source": "测试办法", "number": "证监会令第208号", "article": "第二十一条",
+                             "version": "2023", "urls": ["https://example.org/a", "http://example.org/b"],
+                             "note": None}
+
+
+@pytest.mark.parametrize("urls,bad,col", [
+    ("[https://example.org/a, www.example.org/b]", "www.example.org/b", 37),
+    ("[example.org/a]", "example.org/a", 14),
+    ("[ftp://example.org/a]", "ftp://example.org/a", 14),
+    ("[https://]", "https://", 14),
+])
+def test_an_address_without_a_scheme_is_refused_at_its_line_and_column(tmp_path, urls, bad, col):
+    path = pack(tmp_path, **{CITE: f"    cite:\n      source: 测试办法\n      version: \"2023\"\n      urls: {urls}\n"})
+    with pytest.raises(RulePackError, match="'cite.urls\\[") as info:
+        load_pack(path)
+    assert repr(bad) in info.value.message
+    assert (info.value.position.line, info.value.position.col) == (10, col)
+
+
+def test_an_address_in_a_block_list_is_refused_at_its_own_line(tmp_path):
+    path = pack(tmp_path, **{CITE: "    cite:\n      source: 测试办法\n      version: \"2023\"\n      urls:\n"
+                                   "        - https://example.org/a\n        - example.org/b\n"})
+    with pytest.raises(RulePackError, match=r"'cite.urls\[1\]': 'example.org/b' has no scheme") as info:
+        load_pack(path)
+    assert (info.value.position.line, info.value.position.col) == (12, 11)
+
+
 def test_duplicate_keys_in_a_pack_are_refused(tmp_path):
     path = pack(tmp_path, **{"    severity: error\n": "    severity: error\n    severity: warning\n"})
     with pytest.raises(RulePackError, match="duplicate key 'severity'"):

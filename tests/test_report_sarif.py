@@ -105,6 +105,9 @@ def test_rule_metadata_carries_citation_and_help(sarif):
     assert cap["shortDescription"]["text"] and "/" in cap["fullDescription"]["text"]
     for rule in rules:
         assert rule.get("helpUri", "https://").startswith(("https://", "http://"))
+        urls = rule["properties"]["citations"][0]["urls"]
+        assert rule.get("helpUri") == (urls[0] if urls else None), rule["id"]   # the first copy read
+    assert cap["helpUri"] == citation["urls"][0]
 
 
 def test_a_waived_violation_is_an_accepted_suppression(report_run, sarif):

@@ -55,7 +55,7 @@ def test_versions_are_documented_together_oldest_first(runner):
     assert "2 versions" in text
     assert text.index(f"Version {old.window}") < text.index(f"Version {new.window}")
     assert "Severity: warning" in text and "Severity: error" in text   # the pre-2023 version warns
-    assert "Confidence: memory" in text and "Confidence: verified" in text
+    assert "Confidence: memory" in text and "Confidence: secondary" in text
 
 
 def test_one_language_leaves_the_other_out(runner):

@@ -108,11 +108,14 @@ def location(f) -> dict:
 
 
 def cite_text(c: dict) -> str:
-    return " ".join(x for x in (c["source"], c.get("article") or "", f"({c['version']})") if x)
+    """The official document: its title, 文号, article and version (the copies read are `urls`)."""
+    number = f"({c['number']})" if c.get("number") else ""
+    return " ".join(x for x in (c["source"], number, c.get("article") or "", f"({c['version']})") if x)
 
 
 def web_urls(c: dict) -> list[str]:
-    """The citation's addresses that carry a web scheme (others are shown as text only)."""
+    """The citation's addresses with a web scheme: all of them in a loaded pack (loading refuses an
+    address without one); a finding made elsewhere may still carry a bare one, shown as text only."""
     return [u for u in c.get("urls") or [] if u.startswith(("https://", "http://"))]
 
 

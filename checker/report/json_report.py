@@ -28,7 +28,7 @@
                 "findings": [{"case_id", "rule_id", "topic", "title": {zh, en}, "severity",
                               "confidence", "status" (violation | waived | not_evaluated |
                               pending | not_covered), "message": {zh, en}, "expected": {zh, en},
-                              "actual": {zh, en}, "citation": {source, article, version, urls, note},
+                              "actual": {zh, en}, "citation": {source, number, article, version, urls, note},
                               "location": {file, line, col}, "subject", "item" (the subject as
                               the case names it, or null), "missing", "related",
                               "waiver": {"rule_id", "item", "reason", "approver", "expires",
