@@ -225,8 +225,8 @@ def test_bad_board_value(tmp_path):
     err = invalid(path)
     assert err.field == "issuer.board"
     assert at(err) == where(text, "board: nasdaq", at="nasdaq")
-    assert err.message == ("'issuer.board': must be 'sse_main', 'star', 'szse_main', 'chinext' or 'bse', "
-                           "got 'nasdaq'")
+    assert err.message == ("'issuer.board': must be 'sse_main', 'star', 'szse_main', 'szse_sme', 'chinext' or "
+                           "'bse', got 'nasdaq'")
 
 
 def test_date_written_as_a_quoted_string(tmp_path):
