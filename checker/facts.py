@@ -85,7 +85,7 @@ OFFERING_FIELDS = _specs(
     FieldSpec("offering.old_shares", doc="老股转让股数 (part of the issue)", **_SH),
     FieldSpec("offering.greenshoe_shares",
               doc="超额配售选择权股数: as stated; 0 when the case says there is none; else absent",
-              **_SH),
+              **_ISH),
     FieldSpec("offering.net_public_shares",
               doc="发行股数扣除最终战略配售数量: issue − strategic total, else as stated; else absent",
               lo=-MAX_ABS, **_SH),

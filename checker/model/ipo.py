@@ -150,7 +150,7 @@ class Offering(Strict):
     greenshoe: bool | None = Field(
         None, description="设有超额配售选择权 (true/false); implied true by a greenshoe figure above 0, "
                           "false by greenshoe_shares: 0; absent: unknown")
-    greenshoe_shares: Shares | None = Field(
+    greenshoe_shares: IssueShares | None = Field(
         None, description="超额配售选择权: over-allotment option size in shares, on top of issue_shares")
     greenshoe_exercised_shares: Shares | None = Field(
         None, description="超额配售选择权实际行使股数: shares the issuer newly issued when the option was "
