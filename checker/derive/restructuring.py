@@ -104,6 +104,74 @@ def reward_figures(case: RestructuringCase):
     return excess, None
 
 
+STANDARD_WINDOWS = (20, 60, 120)
+
+
+def pricing_figures(case: RestructuringCase, doc: Document):
+    """(values, positions, absent reasons) of the issue-price floor (ma.pricing.*).
+
+    The reference is the average of the window the deal chose; when the deal does not say which,
+    and states the averages of all three windows, the lowest of them (the price is then at least
+    the floor of whichever window it was set on exactly when it is at least that of the lowest).
+    The stated floor (交易均价的80%) is taken the same way. The price compared is the one set
+    against the reference (pricing.issue_price), else the consideration's."""
+    pr, at = case.pricing, doc.position
+    values = {"pricing.stated": pr is not None, "pricing.window_days": None, "pricing.window_stated": None,
+              "pricing.floor_stated": None,
+              "pricing.reference_price": None, "pricing.stated_floor": None, "pricing.issue_price": None}
+    positions = {name: at(("pricing",)) for name in values}
+    reasons: dict = {}
+    if pr is None:
+        values["pricing.window_stated"] = values["pricing.floor_stated"] = False
+        none = {"zh": "案例未给出发行价格的市场参考价（pricing）", "en": "the case states no market reference price (pricing)"}
+        reasons = {"pricing.reference_price": none, "pricing.issue_price": none}
+        return values, positions, reasons
+    values["pricing.window_stated"] = pr.window_days is not None
+    values["pricing.window_days"] = pr.window_days
+    positions["pricing.window_days"] = at(("pricing", "window_days"))
+    positions["pricing.window_stated"] = at(("pricing", "window_days"))
+    if pr.issue_price is not None:
+        values["pricing.issue_price"] = pr.issue_price
+        positions["pricing.issue_price"] = at(("pricing", "issue_price"))
+    else:
+        values["pricing.issue_price"] = case.consideration.issue_price
+        positions["pricing.issue_price"] = at(("consideration", "issue_price"))
+    index = {a.days: i for i, a in enumerate(pr.averages)}
+    for name, part in (("pricing.reference_price", "price"), ("pricing.stated_floor", "floor")):
+        if pr.window_days is not None:
+            i = index.get(pr.window_days)
+            value = None if i is None else getattr(pr.averages[i], part)
+            where = at(("pricing", "averages", i, part)) if i is not None else at(("pricing", "averages"))
+        else:
+            figures = [(getattr(pr.averages[index[d]], part), index[d]) for d in STANDARD_WINDOWS if d in index]
+            known = len(figures) == len(STANDARD_WINDOWS) and all(v is not None for v, _ in figures)
+            value, i = min(figures, key=lambda f: f[0]) if known else (None, None)
+            where = at(("pricing", "averages", i, part)) if i is not None else at(("pricing", "averages"))
+        values[name] = value
+        positions[name] = where
+        if part == "floor":
+            values["pricing.floor_stated"] = value is not None
+            positions["pricing.floor_stated"] = where
+        if value is None:
+            reasons[name] = {
+                "zh": f"未给出所选窗口的{'交易均价' if part == 'price' else '均价的80%/90%'}（pricing.window_days 及 "
+                      f"pricing.averages 中该窗口的 {part}；未说明窗口时需20、60、120日三者俱全）",
+                "en": f"the chosen window's {'average' if part == 'price' else 'stated floor'} is not given "
+                      f"(pricing.window_days and that window's {part} in pricing.averages; without a window, "
+                      f"all of 20, 60 and 120 days)"}
+    return values, positions, reasons
+
+
+def issues_shares(case: RestructuringCase) -> bool | None:
+    """True when any counterparty is paid in shares, False when every one is known not to be."""
+    flags = [receives_shares(c) for c in case.counterparties]
+    if any(flags):
+        return True
+    if case.consideration.shares_issued:
+        return True
+    return False if all(f is False for f in flags) else None
+
+
 def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
     p, r = case.performance, case.reward
     count, d_shares, d_cash, d_value = declared_totals(case)
@@ -116,6 +184,7 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         "deal.earnings_valuation": earnings_valuation(case),
         "deal.control_change": control_change(case),
         "deal.reorg_listing": case.reorg_listing,
+        "deal.issues_shares": issues_shares(case),
         "comp.has_commitment": p is not None,
         "comp.period_years": len(p.years) if p is not None else None,
         "comp.method": method,
@@ -141,6 +210,7 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         "deal.earnings_valuation": at(("valuation_method",)),
         "deal.control_change": at(("control_change",)),
         "deal.reorg_listing": at(("reorg_listing",)),
+        "deal.issues_shares": doc.key_position(("counterparties",)),
         "comp.has_commitment": at(("performance",)),
         "comp.period_years": at(("performance", "years")),
         "comp.method": at(("performance", "method")),
@@ -170,8 +240,11 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
     obligor_lines = [(c.name, at(("counterparties", i)))
                      for i, c in enumerate(case.counterparties) if c.obligor]
     related["comp.obligor_shares"] = related["comp.obligor_consideration"] = obligor_lines
+    p_values, p_positions, p_reasons = pricing_figures(case, doc)
+    deal.update(p_values)
+    positions.update(p_positions)
     label = f"{case.acquirer.short_name or case.acquirer.name} · {'、'.join(t.name for t in case.targets)}"
-    facts = [Fact("deal", "d0", deal, positions, related, label, at(("acquirer",)))]
+    facts = [Fact("deal", "d0", deal, positions, related, label, at(("acquirer",)), p_reasons)]
 
     copied = {k: deal[k] for k in ("deal.earnings_valuation", "deal.control_change", "deal.reorg_listing",
                                    "comp.has_commitment", "comp.method")}

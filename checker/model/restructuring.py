@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from .performance import LongText, Performance, Reward
 from .types import (
@@ -33,10 +33,13 @@ from .types import (
     Lax,
     Months,
     Percent,
+    Price,
     Shares,
     Strict,
     Text,
     Yuan,
+    _whole,
+    _whole_json,
 )
 from .waiver import MAX_WAIVERS, Waiver
 
@@ -87,6 +90,52 @@ class Consideration(Strict):
     cash: Yuan | None = Field(None, description="以现金支付的对价, yuan")
     issue_price: IssuePrice | None = Field(None, description="发行股份价格, yuan per share")
     shares_issued: Shares | None = Field(None, description="发行股份数量")
+
+
+WindowDays = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=1000), _whole_json(1000)]
+
+
+class Average(Strict):
+    """One trading-price average the deal states for its pricing reference date."""
+
+    days: WindowDays = Field(description="N: 定价基准日前N个交易日 (the Measures allow 20, 60 or 120)")
+    price: Price | None = Field(None, description="定价基准日前N个交易日公司股票交易均价, yuan per share, as stated")
+    floor: Price | None = Field(
+        None, description="该均价的80%/90% as the deal states it (e.g. 交易均价的80%), yuan per share")
+
+
+class Pricing(Strict):
+    """发行股份购买资产的发行价格: the market reference price (市场参考价) and the price set against it.
+
+    Ex-dividend adjustments: the figures are taken as the deal states them, as one set. The
+    averages are those of the pricing reference date, so `issue_price` is the price as first set
+    against them (发行价格调整前), and `consideration.issue_price` the price after any 除权除息
+    adjustment (the one shares were issued at). When `issue_price` is left out the
+    consideration's price is compared instead — right when the price was never adjusted; a case
+    whose price was adjusted writes the unadjusted one here."""
+
+    reference_date: Date | None = Field(None, description="定价基准日")
+    reference_basis: Text | None = Field(
+        None, description="定价基准日 as written (e.g. 第三届董事会第五次会议决议公告日)")
+    window_days: WindowDays | None = Field(
+        None, description="the window chosen as 市场参考价: 20, 60 or 120 (trading days)")
+    averages: list[Average] = Field(default_factory=list, max_length=10,
+                                    description="交易均价 and/or their stated 80%/90% per window")
+    issue_price: IssuePrice | None = Field(
+        None, description="发行价格 as set against the reference (before any 除权除息 adjustment)")
+    adjustment: Text | None = Field(None, description="later adjustment of the price, as written")
+    text: LongText | None = Field(None, description="the pricing clause as written")
+
+    @field_validator("averages")
+    @classmethod
+    def _one_per_window(cls, averages):
+        days = [a.days for a in averages]
+        if len(set(days)) != len(days):
+            raise ValueError("pricing.averages lists a window twice")
+        return averages
+
+    def average(self, days: int) -> Average | None:
+        return next((a for a in self.averages if a.days == days), None)
 
 
 class Release(Strict):
@@ -158,6 +207,7 @@ class RestructuringCase(Strict):
     rules_date_note: Text | None = Field(None, description="why rules_date is used")
     rules_date: Date | None = Field(None, description="the date whose rules apply (not the announcement's)")
     consideration: Consideration = Field(Consideration(), description="the price and how it is paid")
+    pricing: Pricing | None = Field(None, description="发行价格的市场参考价 (定价基准日, window, averages)")
     valuation_method: Lax[ValuationMethod] | None = Field(
         None, description="income / hypothetical_development / market / asset_based (定价参考的评估方法)")
     control_change: bool | None = Field(None, description="本次交易导致上市公司控制权变更")
