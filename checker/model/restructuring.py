@@ -99,7 +99,8 @@ class Average(Strict):
     """One trading-price average the deal states for its pricing reference date."""
 
     days: WindowDays = Field(description="N: 定价基准日前N个交易日 (the Measures allow 20, 60 or 120)")
-    price: Price | None = Field(None, description="定价基准日前N个交易日公司股票交易均价, yuan per share, as stated")
+    price: Price | None = Field(
+        None, description="定价基准日前N个交易日公司股票交易均价, yuan per share, as stated")
     floor: Price | None = Field(
         None, description="该均价的80%/90% as the deal states it (e.g. 交易均价的80%), yuan per share")
 
@@ -215,6 +216,10 @@ class RestructuringCase(Strict):
     counterparties: list[Counterparty] = Field(min_length=1, max_length=500,
                                                description="the sellers (交易对方), one line each or grouped")
     performance: Performance | None = Field(None, description="the profit commitment and its compensation")
+    commitments: list[Performance] = Field(
+        default_factory=list, max_length=20,
+        description="one commitment per target or asset group (each with its `asset`), "
+                    "instead of `performance`")
     reward: Reward | None = Field(None, description="the performance reward (业绩奖励), if any")
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_WAIVERS,
                                   description="accepted findings: rule, reason, approver, expiry")
@@ -233,13 +238,22 @@ class RestructuringCase(Strict):
 
     @model_validator(mode="after")
     def _consistent(self):
-        p = self.performance
         c = self.consideration
-        if p is not None and p.issue_price is not None and c.issue_price is not None \
-                and p.issue_price != c.issue_price:
-            raise ValueError(f"performance.issue_price {p.issue_price} differs from "
-                             f"consideration.issue_price {c.issue_price}")
+        if self.performance is not None and self.commitments:
+            raise ValueError("give either performance (one commitment) or commitments (one per asset), "
+                             "not both")
+        for path, p in self.commitment_blocks():
+            where = path[0] if len(path) == 1 else f"{path[0]}[{path[1]}]"
+            if p.issue_price is not None and c.issue_price is not None and p.issue_price != c.issue_price:
+                raise ValueError(f"{where}.issue_price {p.issue_price} differs from "
+                                 f"consideration.issue_price {c.issue_price}")
         return self
+
+    def commitment_blocks(self) -> list[tuple[tuple, Performance]]:
+        """(document path, block) of every commitment: `performance`, or each of `commitments`."""
+        if self.performance is not None:
+            return [(("performance",), self.performance)]
+        return [(("commitments", i), p) for i, p in enumerate(self.commitments)]
 
     @property
     def board(self) -> str | None:
@@ -259,5 +273,5 @@ class RestructuringCase(Strict):
     @property
     def issue_price(self):
         """P: the issue price, from the compensation terms or the consideration."""
-        p = self.performance
-        return (p.issue_price if p is not None else None) or self.consideration.issue_price
+        stated = [p.issue_price for _, p in self.commitment_blocks() if p.issue_price is not None]
+        return (stated[0] if stated else None) or self.consideration.issue_price
