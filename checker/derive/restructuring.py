@@ -193,6 +193,30 @@ def commitment_summary(case: RestructuringCase):
     return True, len(shortest.years), method, shortest_path
 
 
+def instalment_figures(case: RestructuringCase, doc: Document):
+    """(values, positions) of the instalment payment: the registration's last valid day (48 months
+    from the registration date, the day before the same date 48 months on) and the last tranche's
+    issue date; None where the case does not state them."""
+    inst, at = case.instalments, doc.position
+    values: dict[str, Any] = {"instalment.stated": inst is not None, "instalment.registration_expiry": None,
+                              "instalment.registration_expiry_12m": None, "instalment.last_issued_on": None}
+    positions = {name: at(("instalments",)) for name in values}
+    if inst is None:
+        return values, positions
+    if inst.registration_date is not None:
+        for name, months in (("instalment.registration_expiry", 48),
+                             ("instalment.registration_expiry_12m", 12)):
+            values[name] = add_months(inst.registration_date, months) - dt.timedelta(days=1)
+            positions[name] = at(("instalments", "registration_date"))
+    dates = [t.issued_on for t in inst.tranches]
+    known = [d for d in dates if d is not None]
+    if dates and len(known) == len(dates):
+        i = dates.index(max(known))
+        values["instalment.last_issued_on"] = dates[i]
+        positions["instalment.last_issued_on"] = at(("instalments", "tranches", i, "issued_on"))
+    return values, positions
+
+
 def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
     r = case.reward
     count, d_shares, d_cash, d_value = declared_totals(case)
@@ -209,6 +233,7 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         "deal.control_change": control_change(case),
         "deal.reorg_listing": case.reorg_listing,
         "deal.issues_shares": issues_shares(case),
+        "deal.absorption_merger": case.absorption_merger,
         "comp.has_commitment": has_commitment,
         "comp.period_years": period_years,
         "comp.method": method,
@@ -235,6 +260,7 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         "deal.control_change": at(("control_change",)),
         "deal.reorg_listing": at(("reorg_listing",)),
         "deal.issues_shares": doc.key_position(("counterparties",)),
+        "deal.absorption_merger": at(("absorption_merger",)),
         "comp.has_commitment": at(first),
         "comp.period_years": at(shortest + ("years",)),
         "comp.method": at(first + ("method",)),
@@ -268,10 +294,14 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
     p_values, p_positions, p_reasons = pricing_figures(case, doc)
     deal.update(p_values)
     positions.update(p_positions)
+    i_values, i_positions = instalment_figures(case, doc)
+    deal.update(i_values)
+    positions.update(i_positions)
     label = f"{case.acquirer.short_name or case.acquirer.name} · {'、'.join(t.name for t in case.targets)}"
     facts = [Fact("deal", "d0", deal, positions, related, label, at(("acquirer",)), p_reasons)]
 
     copied = {k: deal[k] for k in ("deal.earnings_valuation", "deal.control_change", "deal.reorg_listing",
+                                   "deal.absorption_merger",
                                    "comp.has_commitment", "comp.method")}
     for i, cp in enumerate(case.counterparties):
         base = ("counterparties", i)
@@ -287,6 +317,7 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
             "counterparty.receives_shares": receives_shares(cp),
             "counterparty.shares_received": cp.shares_received,
             "counterparty.obligor": cp.obligor,
+            "counterparty.target_controller": cp.target_controller,
             "counterparty.lockup_months": lock.months if lock else None,
             "counterparty.lockup_end": lockup_end(cp),
             "counterparty.price_drop_extension_months": lock.price_drop_extension_months if lock else None,

@@ -139,6 +139,20 @@ class Pricing(Strict):
         return next((a for a in self.averages if a.days == days), None)
 
 
+class Tranche(Strict):
+    shares: Shares | None = Field(None, description="shares issued in this tranche (本期发行股份数)")
+    issued_on: Date | None = Field(None, description="本期股份发行结束日 (the tranche's issue date)")
+
+
+class Instalments(Strict):
+    """分期发行股份支付购买资产对价 (the 2025 revision's instalment payment)."""
+
+    registration_date: Date | None = Field(
+        None, description="中国证监会注册决定的日期 (one registration for all tranches)")
+    tranches: list[Tranche] = Field(default_factory=list, max_length=20, description="each tranche, in order")
+    text: LongText | None = Field(None, description="the instalment terms as written")
+
+
 class Release(Strict):
     after_months: Months | None = Field(None, description="released this many months after the start")
     pct: Percent | None = Field(None, description="share of the counterparty's shares released, percent")
@@ -174,6 +188,8 @@ class Counterparty(Strict):
     receives_shares: bool | None = Field(
         None, description="paid (partly) in shares, when shares_received is not stated")
     obligor: bool | None = Field(None, description="业绩补偿义务人")
+    target_controller: bool | None = Field(
+        None, description="吸收合并: 被吸收合并方的控股股东、实际控制人或者其控制的关联人")
     lockup: Lockup | None = Field(None, description="the lock-up of the shares this counterparty receives")
     note: LongText | None = Field(None, description="anything else the source says about this counterparty")
 
@@ -213,6 +229,11 @@ class RestructuringCase(Strict):
         None, description="income / hypothetical_development / market / asset_based (定价参考的评估方法)")
     control_change: bool | None = Field(None, description="本次交易导致上市公司控制权变更")
     reorg_listing: bool | None = Field(None, description="构成重组上市 (backdoor listing)")
+    absorption_merger: bool | None = Field(
+        None, description="上市公司发行股份吸收合并 (the acquirer absorbs the target); "
+                          "false: a purchase of assets")
+    instalments: Instalments | None = Field(
+        None, description="分期发行股份支付对价: registration and tranches")
     counterparties: list[Counterparty] = Field(min_length=1, max_length=500,
                                                description="the sellers (交易对方), one line each or grouped")
     performance: Performance | None = Field(None, description="the profit commitment and its compensation")
