@@ -369,3 +369,14 @@ def test_absorption_merger_exempts_other_holders_from_the_12_months_from_2025(tm
     result = checker.check_file(path)
     assert statuses(result, "ma.lockup.base") == set()
     assert statuses(result, "ma.lockup.absorption_target_controller") == {"not_evaluated"}
+
+
+def test_a_real_compensation_only_partly_performed_is_the_one_warning(checker):
+    # 世纪华通 (2025): 126,627,700 shares due, 24,473,850 cancelled by 2025-08-20 ("补偿方案部分履行完毕")
+    path = os.path.join(ROOT, "tests", "data", "real-partial", "shijihuatong-2019.yaml")
+    result = checker.check_file(path)
+    assert result.error is None, result.error
+    hits = [f for f in result.findings if f.status == "violation"]
+    assert [(f.rule_id, f.severity) for f in hits] == [("ma.comp.performed.shares", "warning")]
+    assert hits[0].position.line == line_of(path, "shares_cancelled: 24473850")
+    assert "126,627,700" in hits[0].message["zh"] and "24,473,850" in hits[0].message["zh"]

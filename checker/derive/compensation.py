@@ -118,6 +118,10 @@ def facts(case: RestructuringCase, doc: Document, label: str) -> list[Fact]:
         if not p.declared and not p.performed:
             continue
         figures, reasons = _year_figures(case, p)
+        if path != ("performance",):   # name the block the case writes: commitments[i].…
+            key = f"{path[0]}[{path[1]}]."
+            reasons = {y: {lang: text.replace("performance.", key) for lang, text in r.items()}
+                       for y, r in reasons.items()}
         declared = {d.year: (i, d) for i, d in enumerate(p.declared)}
         performed = {d.year: (i, d) for i, d in enumerate(p.performed)}
         name = f"{p.asset} · " if p.asset and len(blocks) > 1 else ""
