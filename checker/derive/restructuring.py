@@ -131,7 +131,9 @@ def pricing_figures(case: RestructuringCase, doc: Document):
         values["pricing.window_stated"] = values["pricing.floor_stated"] = False
         none = {"zh": "案例未给出发行价格的市场参考价（pricing）",
                 "en": "the case states no market reference price (pricing)"}
-        reasons = {"pricing.reference_price": none, "pricing.issue_price": none}
+        reasons = {"pricing.reference_price": none}
+        values["pricing.issue_price"] = case.consideration.issue_price
+        positions["pricing.issue_price"] = at(("consideration", "issue_price"))
         return values, positions, reasons
     values["pricing.window_stated"] = pr.window_days is not None
     values["pricing.window_days"] = pr.window_days
