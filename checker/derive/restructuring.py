@@ -132,8 +132,7 @@ def pricing_figures(case: RestructuringCase, doc: Document):
         none = {"zh": "案例未给出发行价格的市场参考价（pricing）",
                 "en": "the case states no market reference price (pricing)"}
         reasons = {"pricing.reference_price": none}
-        values["pricing.issue_price"] = case.consideration.issue_price
-        positions["pricing.issue_price"] = at(("consideration", "issue_price"))
+        values["pricing.issue_price"], positions["pricing.issue_price"] = _stated_issue_price(case, doc)
         return values, positions, reasons
     values["pricing.window_stated"] = pr.window_days is not None
     values["pricing.window_days"] = pr.window_days
@@ -143,8 +142,7 @@ def pricing_figures(case: RestructuringCase, doc: Document):
         values["pricing.issue_price"] = pr.issue_price
         positions["pricing.issue_price"] = at(("pricing", "issue_price"))
     else:
-        values["pricing.issue_price"] = case.consideration.issue_price
-        positions["pricing.issue_price"] = at(("consideration", "issue_price"))
+        values["pricing.issue_price"], positions["pricing.issue_price"] = _stated_issue_price(case, doc)
     index = {a.days: i for i, a in enumerate(pr.averages)}
     for name, part in (("pricing.reference_price", "price"), ("pricing.stated_floor", "floor")):
         if pr.window_days is not None:
@@ -171,6 +169,17 @@ def pricing_figures(case: RestructuringCase, doc: Document):
                       f"(pricing.window_days and that window's {part} in pricing.averages; without a window, "
                       f"all of 20, 60 and 120 days)"}
     return values, positions, reasons
+
+
+def _stated_issue_price(case: RestructuringCase, doc: Document):
+    """The issue price the deal states elsewhere (the consideration's, else the compensation
+    terms' P) and where it stands."""
+    if case.consideration.issue_price is not None:
+        return case.consideration.issue_price, doc.position(("consideration", "issue_price"))
+    for path, p in case.commitment_blocks():
+        if p.issue_price is not None:
+            return p.issue_price, doc.position(path + ("issue_price",))
+    return None, doc.position(("consideration", "issue_price"))
 
 
 def issues_shares(case: RestructuringCase) -> bool | None:
