@@ -426,3 +426,29 @@ def test_rounding_up_never_breaks_a_cap():
     assert (both.rows[0].shares_delivered, both.rows[0].cash) == (2_857_143, 10 * M)
     assert (both.rows[1].shares_delivered, both.rows[1].cash) == (952_381, 3_333_335)
     assert both.totals["paid_value"] == 40_000_003
+
+
+# ---- cumulative-only commitments: one test at the period end ---------------------------------------
+
+def test_cumulative_end_amount_tests_only_the_last_year():
+    # 众信's terms as a cumulative-only commitment (hypothetical actuals as above)
+    terms = CompensationTerms("cumulative_end_amount", years([56_500_000, 70_620_000, 88_280_000],
+                              [50 * M, 60 * M, 70 * M], 2014), value=630 * M, issue_price="81.56",
+                              shares_held=800_000)
+    y1, y2, y3 = schedule(terms).rows
+    assert y1.amount_due == 0 and y2.amount_due == 0
+    assert {n.code for n in y1.notes} >= {"cumulative_end_no_test"}
+    total = F(215_400_000)
+    assert y3.amount_due == (total - 180 * M) / total * 630 * M   # nothing paid before the one test
+    assert money(y3.amount_due) == "103,537,604.46"
+    assert "cumulative_end_test" in {n.code for n in y3.notes}
+
+
+def test_cumulative_end_shares_needs_s_and_nets_nothing_before_the_end():
+    terms = CompensationTerms("cumulative_end_shares", years([100 * M, 100 * M], [80 * M, 100 * M], 2020),
+                              base_shares=1_000_000, issue_price="10", shares_held=1_000_000)
+    y1, y2 = schedule(terms).rows
+    assert y1.shares_due == 0
+    assert y2.shares_due == F(20 * M, 200 * M) * 1_000_000 == 100_000
+    with pytest.raises(ValueError, match="base_shares"):
+        CompensationTerms("cumulative_end_shares", years([1, 1], [1, 1], 2020))

@@ -243,6 +243,140 @@ def test_control_change_from_a_counterparty_gaining_control(tmp_path):
 def test_controller_side_compensating_in_cash_only_is_caught(checker):
     path = os.path.join(ROOT, "cases", "violations", "ma-controller-cash-compensation.yaml")
     result = checker.check_file(path)
-    assert {f.rule_id: f.status for f in result.findings} == {
+    # the fictional deal states no market reference price: the price floor is not evaluated; the
+    # 2025 topics (absorption mergers, instalments) have no rule in force in 2020: not covered
+    found = [f for f in result.findings if f.rule_id != "ma.pricing.floor" and f.status != "not_covered"]
+    assert {f.rule_id: f.status for f in result.findings if f.rule_id == "ma.pricing.floor"} == {
+        "ma.pricing.floor": "not_evaluated"}
+    assert {f.rule_id: f.status for f in found} == {
         "ma.comp.controller_shares_and_cash": "violation", "ma.comp.shares_first": "violation"}
-    assert all(f.position.line == line_of(path, "method: cash") for f in result.findings)
+    assert all(f.position.line == line_of(path, "method: cash") for f in found)
+
+
+# ---- the issue-price floor (ma.pricing.*) --------------------------------------------------------------
+
+AIKEDI = os.path.join(ROOT, "cases", "real", "aikedi-zhuoerbo-2025.yaml")
+ZHISHANG = os.path.join(ROOT, "cases", "real", "zhishang-hengyang-2025.yaml")
+
+
+def _deal_fact(path):
+    doc = load_file(path)
+    return next(f for f in rd.derive(validate(doc), doc) if f.kind == "deal")
+
+
+def test_reference_price_is_the_chosen_window_else_the_lowest_of_the_three(tmp_path):
+    fact = _deal_fact(AIKEDI)
+    assert fact.values["pricing.reference_price"] == Decimal("15.26")   # no window stated: the lowest
+    assert fact.values["pricing.stated_floor"] == Decimal("12.21")
+    assert fact.values["pricing.issue_price"] == Decimal("14.00")        # as set, before the dividend
+    chosen = edited(tmp_path, "  averages:\n    - {days: 20", "  window_days: 20\n  averages:\n    - {days: 20",
+                    source=AIKEDI)
+    fact = _deal_fact(chosen)
+    assert fact.values["pricing.reference_price"] == Decimal("17.25")
+    assert fact.values["pricing.window_stated"] is True
+
+
+def test_a_missing_average_is_not_evaluated_naming_the_key(tmp_path, checker):
+    path = edited(tmp_path, "{days: 120, price: 15.26, floor: 12.21}", "{days: 120, floor: 12.21}", source=AIKEDI)
+    result = checker.check_file(path)
+    floor = [f for f in result.findings if f.rule_id == "ma.pricing.floor"]
+    assert [f.status for f in floor] == ["not_evaluated"]
+    assert "pricing.averages" in floor[0].message["en"]
+
+
+def test_the_issue_price_falls_back_to_the_consideration_when_not_stated_in_pricing(tmp_path):
+    path = edited(tmp_path, "  issue_price: 14.00\n", "", source=AIKEDI)
+    assert _deal_fact(path).values["pricing.issue_price"] == Decimal("13.70")
+
+
+def test_only_the_stated_floor_is_compared_when_the_averages_are_not_given(checker):
+    result = checker.check_file(ZHISHANG)
+    assert statuses(result, "ma.pricing.floor") == {"not_evaluated"}
+    assert statuses(result, "ma.pricing.stated_floor") == set()   # passed: 43.48 ≥ 43.4797
+
+
+def test_price_floor_is_90_percent_before_2023_and_80_after(tmp_path, checker, catalogue):
+    low = edited(tmp_path, "  issue_price: 14.00\n", "  issue_price: 13.00\n", source=AIKEDI)
+    assert statuses(checker.check_file(low), "ma.pricing.floor") == set()          # 2025: ≥ 12.208
+    old = Checker(catalogue, Options(as_of=dt.date(2022, 6, 1)))
+    assert statuses(old.check_file(low), "ma.pricing.floor") == {"violation"}      # SSE main 2022: < 13.734
+
+
+# ---- several commitments, cumulative-only commitments and compensation performed -------------------
+
+ONE_SHORT = os.path.join(ROOT, "cases", "violations", "ma-compensation-one-share-short.yaml")
+
+
+def test_compensation_performed_short_of_what_was_due_is_a_warning(tmp_path, checker):
+    path = edited(tmp_path, "  declared:\n    - {year: 2014, shares: 233093, cash: 0}       # one share short of 233,094\n",
+                  "  declared:\n    - {year: 2014, shares: 233094, cash: 0}\n"
+                  "  performed:\n    - {year: 2014, shares_cancelled: 233000, cash_paid: 0, as_of: 2015-06-30}\n",
+                  source=ONE_SHORT)
+    result = checker.check_file(path)
+    hits = [f for f in result.findings if f.rule_id == "ma.comp.performed.shares"]
+    assert [f.status for f in hits] == ["violation"]
+    assert hits[0].position.line == line_of(path, "shares_cancelled: 233000")
+    assert statuses(result, "ma.comp.declared_matches_formula.shares") == set()   # 233,094 is right
+
+
+def test_a_year_performed_without_a_declaration_is_compared_with_the_formula(tmp_path, checker):
+    path = edited(tmp_path, "  declared:\n    - {year: 2014, shares: 233093, cash: 0}       # one share short of 233,094\n",
+                  "  performed:\n    - {year: 2014, shares_cancelled: 233094, cash_paid: 0}\n", source=ONE_SHORT)
+    result = checker.check_file(path)
+    assert statuses(result, "ma.comp.performed.shares") == set()
+    assert statuses(result, "ma.comp.declared_matches_formula.shares") == set()   # nothing declared: n/a
+
+
+def test_one_commitment_per_asset_group_each_gets_its_own_years(tmp_path, checker):
+    text = Path(ONE_SHORT).read_text(encoding="utf-8")
+    block = text[text.index("performance:\n"):text.index("\nreward:")]
+    body = "\n".join("    " + line[2:] if line.startswith("  ") else line for line in block.splitlines()[1:])
+    second = body.replace("233093", "233094")   # the second group declares the right figure
+    commitments = "commitments:\n  - asset: 竹园国旅（示例资产组一）\n" + body + "\n  - asset: 示例资产组二\n" + second
+    path = tmp_path / "two.yaml"
+    path.write_text(text.replace(block, commitments), encoding="utf-8")
+    result = checker.check_file(str(path))
+    assert result.error is None, result.error
+    hits = [f for f in result.findings if f.rule_id == "ma.comp.declared_matches_formula.shares"]
+    assert [f.status for f in hits] == ["violation"]           # the first group's 233,093; the second is right
+    assert "示例资产组一" in hits[0].subject or "竹园国旅" in hits[0].subject
+
+
+def test_performance_and_commitments_together_are_refused(tmp_path):
+    path = edited(tmp_path, "\nreward:", "\ncommitments:\n  - {years: [2014]}\nreward:", source=ONE_SHORT)
+    with pytest.raises(Exception, match="either performance"):
+        case_of(path)
+
+
+# ---- 2025: absorption mergers and instalment payment ---------------------------------------------------
+
+def test_instalment_registration_runs_48_months_to_the_day_before(tmp_path):
+    path = edited(tmp_path, "\ncounterparties:", "\ninstalments:\n  registration_date: 2025-10-10\n  tranches:\n"
+                  "    - {shares: 100, issued_on: 2025-11-03}\n    - {shares: 100, issued_on: 2027-01-04}\n"
+                  "\ncounterparties:", source=LOCKUP_12M)
+    fact = _deal_fact(path)
+    assert fact.values["instalment.registration_expiry"] == dt.date(2029, 10, 9)
+    assert fact.values["instalment.registration_expiry_12m"] == dt.date(2026, 10, 9)
+    assert fact.values["instalment.last_issued_on"] == dt.date(2027, 1, 4)
+    assert fact.positions["instalment.last_issued_on"].line == line_of(path, "2027-01-04")
+
+
+def test_absorption_merger_exempts_other_holders_from_the_12_months_from_2025(tmp_path, checker):
+    path = edited(tmp_path, "announcement_date: 2024-06-14", "announcement_date: 2025-06-30\nabsorption_merger: true",
+                  source=LOCKUP_12M)
+    path = edited(tmp_path, "    lockup: {months: 12, starts: issuance_end", "    lockup: {months: 0, starts: issuance_end",
+                  source=path, name="case2.yaml")
+    result = checker.check_file(path)
+    assert statuses(result, "ma.lockup.base") == set()
+    assert statuses(result, "ma.lockup.absorption_target_controller") == {"not_evaluated"}
+
+
+def test_a_real_compensation_only_partly_performed_is_the_one_warning(checker):
+    # 世纪华通 (2025): 126,627,700 shares due, 24,473,850 cancelled by 2025-08-20 ("补偿方案部分履行完毕")
+    path = os.path.join(ROOT, "tests", "data", "real-partial", "shijihuatong-2019.yaml")
+    result = checker.check_file(path)
+    assert result.error is None, result.error
+    hits = [f for f in result.findings if f.status == "violation"]
+    assert [(f.rule_id, f.severity) for f in hits] == [("ma.comp.performed.shares", "warning")]
+    assert hits[0].position.line == line_of(path, "shares_cancelled: 24473850")
+    assert "126,627,700" in hits[0].message["zh"] and "24,473,850" in hits[0].message["zh"]

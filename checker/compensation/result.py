@@ -12,6 +12,8 @@ A note is a code with exact values; reporters word it (zh/en). Codes:
   no_issue_price                    shares or cash cannot be computed without the issue price
   periodic_formula_cut_off {year}   §3.7: Y2 applies (year below 80%) but the seed cuts it off
   periodic_not_triggered            §3.7: no year below the trigger yet, so the amount is Y1
+  cumulative_end_no_test            a cumulative-only commitment: no test before the last year
+  cumulative_end_test               its one cumulative test, at the end of the period
   dual_annual_test / dual_final_test / dual_final_not_triggered / dual_no_test   §3.3
   holdings_unstated                 shares held not stated: every share due counted as delivered
   impairment_none {paid}            impairment ≤ compensation paid: no top-up

@@ -14,7 +14,7 @@ from checker.compensation import formulas as f
 from checker.compensation import outcomes
 from checker.compensation.result import Note, Row, Schedule
 from checker.compensation.settle import Ledger, Payment, settle
-from checker.compensation.terms import VALUE_FORMULAS, CompensationTerms
+from checker.compensation.terms import END_ONLY_FORMULAS, VALUE_FORMULAS, CompensationTerms
 
 ZERO = Fraction(0)
 
@@ -24,8 +24,20 @@ class _Stop(Exception):
         self.status, self.note = status, note
 
 
+def _end_only(terms, index, notes) -> bool:
+    """A cumulative-only commitment before its last year: no test (True), the note recorded."""
+    if terms.formula in END_ONLY_FORMULAS and index != len(terms.years) - 1:
+        notes.append(Note("cumulative_end_no_test"))
+        return True
+    if terms.formula in END_ONLY_FORMULAS:
+        notes.append(Note("cumulative_end_test"))
+    return False
+
+
 def _due_value(terms, ledger, index, cum_c, cum_a, notes, parts):
     y = terms.years[index]
+    if _end_only(terms, index, notes):
+        return f.Due(ZERO)
     if terms.formula == "annual":
         d = f.annual_amount(y.committed, y.actual, terms.total_denominator, terms.value)
     else:
@@ -44,7 +56,9 @@ def _due_value(terms, ledger, index, cum_c, cum_a, notes, parts):
 
 def _due_shares(terms, ledger, index, cum_c, cum_a, notes, parts):
     y = terms.years[index]
-    if terms.formula == "cumulative_shares":
+    if _end_only(terms, index, notes):
+        return f.Due(ZERO)
+    if terms.formula in ("cumulative_shares", "cumulative_end_shares"):
         settled = ledger.settled_shares()
         if settled is None:
             raise _Stop("not_computable", Note("no_issue_price"))

@@ -12,6 +12,9 @@ Formula kinds:
 - dual_max               §3.3 (新宙邦): the annual test and the final max(X, Y) test of `dual`.
 - max_cumulative_annual  §3.7 (胜利精密): max(Y1, Y2); Y2 is cut off in the seed, so any year from
                          the first one below `periodic_trigger` × C_t on is reported not computable.
+- cumulative_end_amount  a cumulative-only commitment: no test in the earlier years; in the last year
+                         (ΣC − ΣA) / D × V (nothing was paid before it).
+- cumulative_end_shares  the same in shares: (ΣC − ΣA) / D × S in the last year only.
 D = `denominator`, ΣC when not given.
 """
 
@@ -21,8 +24,11 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
 
-FORMULAS = ("cumulative_amount", "cumulative_shares", "annual", "dual_max", "max_cumulative_annual")
-VALUE_FORMULAS = ("cumulative_amount", "annual", "max_cumulative_annual")   # those that need V
+FORMULAS = ("cumulative_amount", "cumulative_shares", "annual", "dual_max", "max_cumulative_annual",
+            "cumulative_end_amount", "cumulative_end_shares")
+VALUE_FORMULAS = ("cumulative_amount", "annual", "max_cumulative_annual",
+                  "cumulative_end_amount")   # those that need V
+END_ONLY_FORMULAS = ("cumulative_end_amount", "cumulative_end_shares")   # one test, in the last year
 METHODS = ("cash", "shares", "shares_first", "cash_first", "both")
 ROUNDINGS = ("up", "down", "half_up", "none")
 # Shares: the contract says; "none" keeps fractional shares exactly (nothing invented).
@@ -158,7 +164,7 @@ class CompensationTerms:
         need(self.issue_price is None or self.issue_price > 0, "issue price must be positive")
         if self.formula in VALUE_FORMULAS:
             need(self.value is not None, "V (value) is required")
-        if self.formula == "cumulative_shares":
+        if self.formula in ("cumulative_shares", "cumulative_end_shares"):
             need(self.base_shares is not None or (self.value is not None and bool(self.issue_price)),
                  "base_shares, or value and issue_price, are required")
         if self.formula == "dual_max":

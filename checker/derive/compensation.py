@@ -14,6 +14,7 @@ from fractions import Fraction
 from ..compensation import CompensationTerms, DualTest, Reward, YearFigures, schedule
 from ..facts import Fact
 from ..loading import Document
+from ..model.performance import Performance
 from ..model.restructuring import RestructuringCase
 
 
@@ -36,9 +37,15 @@ def _dual(d) -> DualTest | None:
                     cash_flow_netted_years=d.cash_flow_netted_years)
 
 
-def terms_of(case: RestructuringCase) -> CompensationTerms:
-    """The case's compensation terms; NotComputable names what is missing."""
-    p = case.performance
+def terms_of(case: RestructuringCase, p: Performance | None = None) -> CompensationTerms:
+    """The compensation terms of commitment `p` (default: the case's only one); NotComputable names
+    what is missing."""
+    if p is None:
+        blocks = case.commitment_blocks()
+        if len(blocks) > 1:
+            raise NotComputable("案例有多项业绩承诺（commitments），需逐项计算",
+                                "the case has several commitments (commitments): one at a time")
+        p = blocks[0][1] if blocks else None
     if p is None:
         raise NotComputable("案例没有业绩承诺（performance）", "the case has no performance commitment")
     if p.formula is None:
@@ -76,14 +83,12 @@ def _fraction(value) -> Fraction | None:
     return None if value is None else Fraction(value)
 
 
-def _year_figures(case: RestructuringCase):
+def _year_figures(case: RestructuringCase, p: Performance):
     """{year: (formula shares, formula cash)} and {year: reason} for the years it cannot give."""
-    p = case.performance
     try:
-        s = schedule(terms_of(case))
+        s = schedule(terms_of(case, p))
     except NotComputable as exc:
-        return {}, dict.fromkeys(p.years if p else [], exc.reason)
-    assert p is not None   # terms_of needs the commitment
+        return {}, dict.fromkeys(p.years, exc.reason)
     figures, reasons = {}, {}
     for row in s.rows:
         if row.status != "computed":
@@ -100,27 +105,67 @@ def _year_figures(case: RestructuringCase):
     return figures, reasons
 
 
+def _due(declared, formula):
+    """What was due: the declared figure, else the formula's."""
+    return declared if declared is not None else formula
+
+
 def facts(case: RestructuringCase, doc: Document, label: str) -> list[Fact]:
-    """One `comp_year` fact per declared year."""
-    p = case.performance
-    if p is None or not p.declared:
-        return []
-    figures, reasons = _year_figures(case)
-    out = []
-    for i, d in enumerate(p.declared):
-        base = ("performance", "declared", i)
-        shares, cash = figures.get(d.year, (None, None))
-        values = {"comp_year.year": d.year, "comp_year.declared_shares": d.shares,
-                  "comp_year.declared_cash": d.cash, "comp_year.formula_shares": shares,
-                  "comp_year.formula_cash": cash}
-        positions = {"comp_year.year": doc.position(base + ("year",)),
-                     "comp_year.declared_shares": doc.position(base + ("shares",)),
-                     "comp_year.declared_cash": doc.position(base + ("cash",)),
-                     "comp_year.formula_shares": doc.position(("performance", "formula")),
-                     "comp_year.formula_cash": doc.position(("performance", "formula"))}
-        absent = {}
-        if d.year in reasons:
-            absent = {"comp_year.formula_shares": reasons[d.year], "comp_year.formula_cash": reasons[d.year]}
-        out.append(Fact("comp_year", f"y{i}", values, positions, {}, f"{label} · {d.year}",
-                        doc.position(base), absent))
+    """One `comp_year` fact per year a commitment declares or reports performed compensation for."""
+    out: list[Fact] = []
+    blocks = case.commitment_blocks()
+    for path, p in blocks:
+        if not p.declared and not p.performed:
+            continue
+        figures, reasons = _year_figures(case, p)
+        if path != ("performance",):   # name the block the case writes: commitments[i].…
+            key = f"{path[0]}[{path[1]}]."
+            reasons = {y: {lang: text.replace("performance.", key) for lang, text in r.items()}
+                       for y, r in reasons.items()}
+        declared = {d.year: (i, d) for i, d in enumerate(p.declared)}
+        performed = {d.year: (i, d) for i, d in enumerate(p.performed)}
+        name = f"{p.asset} · " if p.asset and len(blocks) > 1 else ""
+        for year in sorted(set(declared) | set(performed)):
+            di, d = declared.get(year, (None, None))
+            pi, done = performed.get(year, (None, None))
+            dbase = path + ("declared", di) if d is not None else path + ("declared",)
+            pbase = path + ("performed", pi) if done is not None else path + ("performed",)
+            shares, cash = figures.get(year, (None, None))
+            d_shares = d.shares if d is not None else None
+            d_cash = d.cash if d is not None else None
+            values = {"comp_year.year": year, "comp_year.declared_stated": d is not None,
+                      "comp_year.declared_shares": d_shares, "comp_year.declared_cash": d_cash,
+                      "comp_year.formula_shares": shares, "comp_year.formula_cash": cash,
+                      "comp_year.due_shares": _due(d_shares, shares),
+                      "comp_year.due_cash": _due(d_cash, cash),
+                      "comp_year.performed_stated": done is not None,
+                      "comp_year.performed_shares": done.shares_cancelled if done is not None else None,
+                      "comp_year.performed_cash": done.cash_paid if done is not None else None}
+            formula_at = doc.position(path + ("formula",))
+            positions = {"comp_year.year": doc.position((dbase if d is not None else pbase) + ("year",)),
+                         "comp_year.declared_stated": doc.position(dbase),
+                         "comp_year.declared_shares": doc.position(dbase + ("shares",)),
+                         "comp_year.declared_cash": doc.position(dbase + ("cash",)),
+                         "comp_year.formula_shares": formula_at, "comp_year.formula_cash": formula_at,
+                         "comp_year.due_shares": doc.position(dbase + ("shares",)) if d_shares is not None
+                         else formula_at,
+                         "comp_year.due_cash": doc.position(dbase + ("cash",)) if d_cash is not None
+                         else formula_at,
+                         "comp_year.performed_stated": doc.position(pbase),
+                         "comp_year.performed_shares": doc.position(pbase + ("shares_cancelled",)),
+                         "comp_year.performed_cash": doc.position(pbase + ("cash_paid",))}
+            absent = {}
+            if year in reasons:
+                absent = {"comp_year.formula_shares": reasons[year], "comp_year.formula_cash": reasons[year]}
+                if d_shares is None:
+                    absent["comp_year.due_shares"] = reasons[year]
+                if d_cash is None:
+                    absent["comp_year.due_cash"] = reasons[year]
+            related = {}
+            if d is not None and done is not None:
+                related = {"comp_year.performed_shares": [(f"{year} 年应补偿", doc.position(dbase))],
+                           "comp_year.performed_cash": [(f"{year} 年应补偿", doc.position(dbase))]}
+            out.append(Fact("comp_year", f"y{len(out)}", values, positions, related,
+                            f"{label} · {name}{year}", doc.position(dbase if d is not None else pbase),
+                            absent))
     return out

@@ -43,6 +43,8 @@ class Formula(StrEnum):
     annual = "annual"                          # each year on its own
     dual_max = "dual_max"                      # annual test plus a final cumulative test, the higher (新宙邦)
     max_cumulative_annual = "max_cumulative_annual"   # max(cumulative, per-period) each year (胜利精密)
+    cumulative_end_amount = "cumulative_end_amount"   # one cumulative test at the period end, × V
+    cumulative_end_shares = "cumulative_end_shares"   # one cumulative test at the period end, × S
 
 
 class Method(StrEnum):
@@ -70,6 +72,17 @@ class Declared(Strict):
     year: Year = Field(description="the commitment year the compensation is for")
     shares: Shares | None = Field(None, description="补偿股份数 declared for the year")
     cash: Yuan | None = Field(None, description="补偿现金 declared for the year, yuan")
+
+
+class Performed(Strict):
+    """What was actually done for one year's compensation (业绩补偿履行情况), as reported."""
+
+    year: Year = Field(description="the commitment year the compensation is for")
+    shares_cancelled: Shares | None = Field(
+        None, description="补偿股份已回购注销（或已划转/赠送）的数量 for the year")
+    cash_paid: Yuan | None = Field(None, description="补偿现金已支付的金额 for the year, yuan")
+    as_of: Date | None = Field(None, description="履行情况截至日 (the report's date)")
+    note: LongText | None = Field(None, description="the performance as written")
 
 
 class Impairment(Strict):
@@ -126,13 +139,17 @@ class DualTestTerms(Strict):
 
 
 class Performance(Strict):
+    asset: Text | None = Field(
+        None, description="the target or asset group this commitment covers (several commitments per deal)")
     years: list[Year] = Field(min_length=1, max_length=20, description="业绩承诺期 (commitment years)")
     committed_profit: list[Yuan] | None = Field(None, description="承诺净利润 per year, yuan")
     actual_profit: list[ProfitYuan | None] | None = Field(
         None, description="实际净利润 per year, yuan; null for a year not yet reported")
     profit_basis: Text | None = Field(None, description="利润口径 as written, e.g. 扣非归母净利润")
     formula: Lax[Formula] | None = Field(
-        None, description="cumulative_amount / cumulative_shares / annual / dual_max / max_cumulative_annual")
+        None, description="cumulative_amount / cumulative_shares / annual / dual_max / "
+                          "max_cumulative_annual / cumulative_end_amount / cumulative_end_shares "
+                          "(one test at the period end)")
     formula_text: LongText | None = Field(None, description="the formula as written (Chinese)")
     valued_price: Yuan | None = Field(None, description="V: 标的资产(股权)的交易价格 the formula uses, yuan")
     issue_price: IssuePrice | None = Field(None, description="P: 发行股份价格, yuan per share")
@@ -155,6 +172,9 @@ class Performance(Strict):
     cap_text: Text | None = Field(None, description="补偿上限 as written")
     declared: list[Declared] = Field(default_factory=list, max_length=20,
                                      description="compensation declared per year")
+    performed: list[Performed] = Field(
+        default_factory=list, max_length=20,
+        description="compensation performed per year: shares cancelled (回购注销) and cash paid")
     impairment: Impairment | None = Field(None, description="the period-end impairment test")
     conditional_schedules: list[Schedule] = Field(
         default_factory=list, max_length=5,
@@ -180,6 +200,18 @@ class Performance(Strict):
         if len(set(listed)) != len(listed):
             raise ValueError("declared compensation lists a year twice")
         return declared
+
+    @field_validator("performed")
+    @classmethod
+    def _performed_years(cls, performed, info: ValidationInfo):
+        years = info.data.get("years") or []
+        stray = [d.year for d in performed if d.year not in years]
+        if stray:
+            raise ValueError(f"performed compensation for {stray[0]}, outside the commitment years {years}")
+        listed = [d.year for d in performed]
+        if len(set(listed)) != len(listed):
+            raise ValueError("performed compensation lists a year twice")
+        return performed
 
 
 class Reward(Strict):

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from .performance import LongText, Performance, Reward
 from .types import (
@@ -33,10 +33,13 @@ from .types import (
     Lax,
     Months,
     Percent,
+    Price,
     Shares,
     Strict,
     Text,
     Yuan,
+    _whole,
+    _whole_json,
 )
 from .waiver import MAX_WAIVERS, Waiver
 
@@ -89,6 +92,67 @@ class Consideration(Strict):
     shares_issued: Shares | None = Field(None, description="发行股份数量")
 
 
+WindowDays = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=1000), _whole_json(1000)]
+
+
+class Average(Strict):
+    """One trading-price average the deal states for its pricing reference date."""
+
+    days: WindowDays = Field(description="N: 定价基准日前N个交易日 (the Measures allow 20, 60 or 120)")
+    price: Price | None = Field(
+        None, description="定价基准日前N个交易日公司股票交易均价, yuan per share, as stated")
+    floor: Price | None = Field(
+        None, description="该均价的80%/90% as the deal states it (e.g. 交易均价的80%), yuan per share")
+
+
+class Pricing(Strict):
+    """发行股份购买资产的发行价格: the market reference price (市场参考价) and the price set against it.
+
+    Ex-dividend adjustments: the figures are taken as the deal states them, as one set. The
+    averages are those of the pricing reference date, so `issue_price` is the price as first set
+    against them (发行价格调整前), and `consideration.issue_price` the price after any 除权除息
+    adjustment (the one shares were issued at). When `issue_price` is left out the
+    consideration's price is compared instead — right when the price was never adjusted; a case
+    whose price was adjusted writes the unadjusted one here."""
+
+    reference_date: Date | None = Field(None, description="定价基准日")
+    reference_basis: Text | None = Field(
+        None, description="定价基准日 as written (e.g. 第三届董事会第五次会议决议公告日)")
+    window_days: WindowDays | None = Field(
+        None, description="the window chosen as 市场参考价: 20, 60 or 120 (trading days)")
+    averages: list[Average] = Field(default_factory=list, max_length=10,
+                                    description="交易均价 and/or their stated 80%/90% per window")
+    issue_price: IssuePrice | None = Field(
+        None, description="发行价格 as set against the reference (before any 除权除息 adjustment)")
+    adjustment: Text | None = Field(None, description="later adjustment of the price, as written")
+    text: LongText | None = Field(None, description="the pricing clause as written")
+
+    @field_validator("averages")
+    @classmethod
+    def _one_per_window(cls, averages):
+        days = [a.days for a in averages]
+        if len(set(days)) != len(days):
+            raise ValueError("pricing.averages lists a window twice")
+        return averages
+
+    def average(self, days: int) -> Average | None:
+        return next((a for a in self.averages if a.days == days), None)
+
+
+class Tranche(Strict):
+    shares: Shares | None = Field(None, description="shares issued in this tranche (本期发行股份数)")
+    issued_on: Date | None = Field(None, description="本期股份发行结束日 (the tranche's issue date)")
+
+
+class Instalments(Strict):
+    """分期发行股份支付购买资产对价 (the 2025 revision's instalment payment)."""
+
+    registration_date: Date | None = Field(
+        None, description="中国证监会注册决定的日期 (one registration for all tranches)")
+    tranches: list[Tranche] = Field(default_factory=list, max_length=20, description="each tranche, in order")
+    text: LongText | None = Field(None, description="the instalment terms as written")
+
+
 class Release(Strict):
     after_months: Months | None = Field(None, description="released this many months after the start")
     pct: Percent | None = Field(None, description="share of the counterparty's shares released, percent")
@@ -124,6 +188,8 @@ class Counterparty(Strict):
     receives_shares: bool | None = Field(
         None, description="paid (partly) in shares, when shares_received is not stated")
     obligor: bool | None = Field(None, description="业绩补偿义务人")
+    target_controller: bool | None = Field(
+        None, description="吸收合并: 被吸收合并方的控股股东、实际控制人或者其控制的关联人")
     lockup: Lockup | None = Field(None, description="the lock-up of the shares this counterparty receives")
     note: LongText | None = Field(None, description="anything else the source says about this counterparty")
 
@@ -158,13 +224,23 @@ class RestructuringCase(Strict):
     rules_date_note: Text | None = Field(None, description="why rules_date is used")
     rules_date: Date | None = Field(None, description="the date whose rules apply (not the announcement's)")
     consideration: Consideration = Field(Consideration(), description="the price and how it is paid")
+    pricing: Pricing | None = Field(None, description="发行价格的市场参考价 (定价基准日, window, averages)")
     valuation_method: Lax[ValuationMethod] | None = Field(
         None, description="income / hypothetical_development / market / asset_based (定价参考的评估方法)")
     control_change: bool | None = Field(None, description="本次交易导致上市公司控制权变更")
     reorg_listing: bool | None = Field(None, description="构成重组上市 (backdoor listing)")
+    absorption_merger: bool | None = Field(
+        None, description="上市公司发行股份吸收合并 (the acquirer absorbs the target); "
+                          "false: a purchase of assets")
+    instalments: Instalments | None = Field(
+        None, description="分期发行股份支付对价: registration and tranches")
     counterparties: list[Counterparty] = Field(min_length=1, max_length=500,
                                                description="the sellers (交易对方), one line each or grouped")
     performance: Performance | None = Field(None, description="the profit commitment and its compensation")
+    commitments: list[Performance] = Field(
+        default_factory=list, max_length=20,
+        description="one commitment per target or asset group (each with its `asset`), "
+                    "instead of `performance`")
     reward: Reward | None = Field(None, description="the performance reward (业绩奖励), if any")
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_WAIVERS,
                                   description="accepted findings: rule, reason, approver, expiry")
@@ -183,13 +259,22 @@ class RestructuringCase(Strict):
 
     @model_validator(mode="after")
     def _consistent(self):
-        p = self.performance
         c = self.consideration
-        if p is not None and p.issue_price is not None and c.issue_price is not None \
-                and p.issue_price != c.issue_price:
-            raise ValueError(f"performance.issue_price {p.issue_price} differs from "
-                             f"consideration.issue_price {c.issue_price}")
+        if self.performance is not None and self.commitments:
+            raise ValueError("give either performance (one commitment) or commitments (one per asset), "
+                             "not both")
+        for path, p in self.commitment_blocks():
+            where = path[0] if len(path) == 1 else f"{path[0]}[{path[1]}]"
+            if p.issue_price is not None and c.issue_price is not None and p.issue_price != c.issue_price:
+                raise ValueError(f"{where}.issue_price {p.issue_price} differs from "
+                                 f"consideration.issue_price {c.issue_price}")
         return self
+
+    def commitment_blocks(self) -> list[tuple[tuple, Performance]]:
+        """(document path, block) of every commitment: `performance`, or each of `commitments`."""
+        if self.performance is not None:
+            return [(("performance",), self.performance)]
+        return [(("commitments", i), p) for i, p in enumerate(self.commitments)]
 
     @property
     def board(self) -> str | None:
@@ -209,5 +294,5 @@ class RestructuringCase(Strict):
     @property
     def issue_price(self):
         """P: the issue price, from the compensation terms or the consideration."""
-        p = self.performance
-        return (p.issue_price if p is not None else None) or self.consideration.issue_price
+        stated = [p.issue_price for _, p in self.commitment_blocks() if p.issue_price is not None]
+        return (stated[0] if stated else None) or self.consideration.issue_price
