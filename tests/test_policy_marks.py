@@ -8,7 +8,8 @@ import pytest
 
 from .conftest import ROOT
 
-WARNED = ["cases/violations/strategic-over-20pct.yaml", "--as-of", "2021-01-05"]   # the 20% cap a warning then
+# the 20% cap was a warning then; the filter leaves out the file's inconsistent tranches (an error)
+WARNED = ["cases/violations/strategic-over-20pct.yaml", "--as-of", "2021-01-05", "--rule", "ipo.strategic.cap_ratio"]
 
 
 def run(*args):
