@@ -189,29 +189,18 @@ class Performance(Strict):
     _ocf = field_validator("operating_cash_flow")(
         lambda cls, v, info: _per_year(v, info, "operating_cash_flow"))
 
-    @field_validator("declared")
+    @field_validator("declared", "performed")
     @classmethod
-    def _declared_years(cls, declared, info: ValidationInfo):
+    def _one_line_per_commitment_year(cls, lines, info: ValidationInfo):
+        what = f"{info.field_name} compensation"
         years = info.data.get("years") or []
-        stray = [d.year for d in declared if d.year not in years]
+        stray = [d.year for d in lines if d.year not in years]
         if stray:
-            raise ValueError(f"declared compensation for {stray[0]}, outside the commitment years {years}")
-        listed = [d.year for d in declared]
+            raise ValueError(f"{what} for {stray[0]}, outside the commitment years {years}")
+        listed = [d.year for d in lines]
         if len(set(listed)) != len(listed):
-            raise ValueError("declared compensation lists a year twice")
-        return declared
-
-    @field_validator("performed")
-    @classmethod
-    def _performed_years(cls, performed, info: ValidationInfo):
-        years = info.data.get("years") or []
-        stray = [d.year for d in performed if d.year not in years]
-        if stray:
-            raise ValueError(f"performed compensation for {stray[0]}, outside the commitment years {years}")
-        listed = [d.year for d in performed]
-        if len(set(listed)) != len(listed):
-            raise ValueError("performed compensation lists a year twice")
-        return performed
+            raise ValueError(f"{what} lists a year twice")
+        return lines
 
 
 class Reward(Strict):
