@@ -94,6 +94,17 @@ def markdown(catalogue, links: dict[str, str] | None = None, gaps=None) -> str:
                   "| group | name | boards |", "|---|---|---|"]
         lines += [f"| `{code}` | {escape(g.name.get('zh', ''))} / {escape(g.name.get('en', ''))} | "
                   f"{', '.join(f'`{b}`' for b in g.boards)} |" for code, g in groups.items()]
+    absences = catalogue.topics.not_required
+    if absences:
+        lines += ["", "## 无此要求的期间 / Periods without the requirement", "",
+                  "The requirement did not exist on these boards then (`not_required` in "
+                  "rules/_topics.yaml): a case there gets no `not_covered` for the topic.", "",
+                  "| topic | boards | from | until | why |", "|---|---|---|---|---|"]
+        for topic, periods in sorted(absences.items()):
+            for a in periods:
+                lines.append(f"| `{topic}` | {', '.join(sorted(a.boards))} | "
+                             f"{a.start.isoformat() if a.start else '—'} | "
+                             f"{a.until.isoformat() if a.until else 'to date'} | {_cell(escape(a.why))} |")
     if gaps is not None:
         lines += ["", "## 缺口 / Gaps", "",
                   "Dates a covered board has, from its start, where a topic with rules for that board has no "

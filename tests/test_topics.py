@@ -1,5 +1,6 @@
-"""rules/_topics.yaml (planned topics and notes) is checked against the packs when they are loaded."""
+"""rules/_topics.yaml (planned topics, notes, periods without a requirement) is checked against the packs when they are loaded."""
 
+import datetime as dt
 import shutil
 import textwrap
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import RulePackError
+from checker.lint import coverage_gaps
 from checker.rulepack import load_catalogue
 
 from .conftest import RULES
@@ -65,3 +67,42 @@ def test_without_the_file_there_are_no_planned_topics(tmp_path):
     catalogue = load_catalogue(root)
     assert catalogue.topics.planned == {} and catalogue.topics.notes == {}
     assert catalogue.by_id("ipo.cosponsor.lockup")
+
+
+@pytest.mark.parametrize("text,message", [
+    ("not_required:\n  ipo.cosponsor.lockup:\n    - {boards: [nasdaq], until: 2020-01-01, why: x}\n",
+     "unknown board 'nasdaq'"),
+    ("not_required:\n  ipo.cosponsor.lockup:\n    - {boards: [star], why: x}\n", "from or until"),
+    ("not_required:\n  ipo.cosponsor.lockup:\n    - {boards: [star], until: 2020-01-01, why: ''}\n",
+     "`why` says which text"),
+    ("not_required:\n  ipo.cosponsor.lockup:\n    - {boards: [star], from: 2021-01-01, until: 2020-01-01, why: x}\n",
+     "is not before until"),
+    ("not_required:\n  ipo.strategic.cap_ratio:\n    - {boards: [star], until: 2020-01-01, why: x}\n",
+     "has no rules"),
+])
+def test_a_malformed_period_without_the_requirement_is_refused_at_its_line(tmp_path, text, message):
+    with pytest.raises(RulePackError, match=message) as exc:
+        load_catalogue(_rules(tmp_path, text))
+    assert exc.value.position.line >= 2
+
+
+def test_a_period_without_the_requirement_is_no_gap_and_no_finding(tmp_path):
+    cosponsor = (Path(RULES) / "ipo" / "cosponsor.yaml").read_text(encoding="utf-8")
+    root = _rules(tmp_path, "planned: {}\n")
+    shutil.copy(Path(RULES) / "_boards.yaml", Path(root) / "_boards.yaml")
+    # the co-investment lock-up from 2021 only: 2019-03-01 – 2021-01-01 on STAR is a gap …
+    (Path(root) / "ipo" / "cosponsor.yaml").write_text(
+        cosponsor.replace("  - id: ipo.cosponsor.lockup\n",
+                          "  - id: ipo.cosponsor.lockup\n    applies: {case: ipo, boards: [star, chinext], "
+                          "from: 2021-01-01}\n", 1), encoding="utf-8")
+    gaps = [g for g in coverage_gaps(load_catalogue(root)) if g[0] == "ipo.cosponsor.lockup"]
+    assert ("ipo.cosponsor.lockup", "star", "2019-03-01", "2021-01-01") in gaps
+    # … unless the requirement is declared not to exist then, with its reason
+    (Path(root) / "_topics.yaml").write_text(
+        "not_required:\n  ipo.cosponsor.lockup:\n    - {boards: [star], until: 2020-06-01, why: not yet}\n",
+        encoding="utf-8")
+    catalogue = load_catalogue(root)
+    gaps = [g for g in coverage_gaps(catalogue) if g[0] == "ipo.cosponsor.lockup" and g[1] == "star"]
+    assert gaps == [("ipo.cosponsor.lockup", "star", "2020-06-01", "2021-01-01")]
+    assert not catalogue.topics.required("ipo.cosponsor.lockup", "star", dt.date(2020, 5, 31))
+    assert catalogue.topics.required("ipo.cosponsor.lockup", "star", dt.date(2020, 6, 1))
