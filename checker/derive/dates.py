@@ -14,6 +14,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
+def last_day(start: dt.date, months: int) -> dt.date:
+    """The last day of `months` months counted from `start` (上市之日起12个月: 2026-04-15 → 2027-04-14)."""
+    return add_months(start, months) - dt.timedelta(days=1)
+
+
 def whole_months(start: dt.date, last_day: dt.date) -> int:
     """Whole months of a lock-up that starts on `start` and ends on `last_day` inclusive.
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..facts import Fact
+from ..facts import HOLDER_FIELDS, Fact
 from ..loading import Document
 from ..model.ipo import HolderRelationship, IpoCase
-from .dates import add_months, whole_months
+from .dates import add_months, last_day, whole_months
 
 CONTROLLER_SIDE = (HolderRelationship.controlling_holder, HolderRelationship.actual_controller,
                    HolderRelationship.controller_related)
@@ -31,9 +31,9 @@ def lockup_end(listing: dt.date | None, acquired: dt.date | None, from_listing: 
     from acquisition (each ends the day before the same date N months later)."""
     ends = []
     if from_listing is not None and listing is not None:
-        ends.append(add_months(listing, from_listing) - dt.timedelta(days=1))
+        ends.append(last_day(listing, from_listing))
     if from_acquisition is not None and acquired is not None:
-        ends.append(add_months(acquired, from_acquisition) - dt.timedelta(days=1))
+        ends.append(last_day(acquired, from_acquisition))
     return max(ends) if ends else None
 
 
@@ -64,7 +64,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
         "holders.pre_issue_total": None,
     }
     if holders is None:
-        values: dict[str, Any] = {name: None for name in HOLDER_NAMES}
+        values: dict[str, Any] = {name: None for name in HOLDER_FIELDS if name.startswith("holder.")}
         values.update(base_values)
         position = doc.position(("holders",))   # where the block belongs
         fact = Fact("holder", "h0", values, doc.positions_of({name: ("holders",) for name in values}), {},
@@ -91,7 +91,7 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
             "holder.new_within_12m": _within_window(h.acquired, holders.filing_date,
                                                     holders.new_holders_dated),
             "holder.acquisition_36m_end": None if h.acquired is None
-            else add_months(h.acquired, NEW_HOLDER_LOCKUP) - dt.timedelta(days=1),
+            else last_day(h.acquired, NEW_HOLDER_LOCKUP),
             "holder.price_drop_extension_months": h.price_drop_extension_months,
             "holder.annual_transfer_cap_pct": h.annual_transfer_cap_pct,
             "holder.since_profitable_lockup": h.since_profitable_lockup,
@@ -126,8 +126,3 @@ def derive(case: IpoCase, doc: Document) -> list[Fact]:
                           reasons))
     return facts
 
-
-HOLDER_NAMES = ("holder.name", "holder.relationship", "holder.controller_side", "holder.shares",
-                "holder.acquired", "holder.lockup_months", "holder.lockup_end", "holder.new_within_12m",
-                "holder.acquisition_36m_end", "holder.price_drop_extension_months",
-                "holder.annual_transfer_cap_pct", "holder.since_profitable_lockup")

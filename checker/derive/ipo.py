@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..facts import Fact
 from ..loading import Document
 from ..model.ipo import Disclosure, InvestorType, IpoCase
 from . import consistency, holders, listing, online, strategic, timetable
-from .dates import add_months, whole_months
+from .dates import last_day, whole_months
 from .offline_defaults import default_facts, prior_reasons, restriction_positions, restriction_values
 
 
@@ -123,7 +121,7 @@ def lockup_values(line, listing_date) -> dict:
     both = line.lockup_months is not None and line.lockup_until is not None
     end = None
     if line.lockup_months is not None and listing_date is not None:
-        end = add_months(listing_date, line.lockup_months) - dt.timedelta(days=1)
+        end = last_day(listing_date, line.lockup_months)
     return {"investor.lockup_both_stated": both, "investor.lockup_until": line.lockup_until,
             "investor.lockup_months_end": end}
 

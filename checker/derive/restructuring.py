@@ -14,7 +14,7 @@ from ..facts import Fact
 from ..loading import Document
 from ..model.restructuring import EARNINGS_BASED, RestructuringCase
 from . import compensation
-from .dates import add_months
+from .dates import last_day
 
 FEN = Decimal("0.01")
 
@@ -43,7 +43,7 @@ def lockup_end(cp) -> dt.date | None:
     lock = cp.lockup
     if lock is None or lock.start_date is None or lock.months is None:
         return None
-    return add_months(lock.start_date, lock.months) - dt.timedelta(days=1)
+    return last_day(lock.start_date, lock.months)
 
 
 def _total(values):
@@ -217,7 +217,7 @@ def instalment_figures(case: RestructuringCase, doc: Document):
     if inst.registration_date is not None:
         for name, months in (("instalment.registration_expiry", 48),
                              ("instalment.registration_expiry_12m", 12)):
-            values[name] = add_months(inst.registration_date, months) - dt.timedelta(days=1)
+            values[name] = last_day(inst.registration_date, months)
             positions[name] = at(("instalments", "registration_date"))
     dates = [t.issued_on for t in inst.tranches]
     known = [d for d in dates if d is not None]
