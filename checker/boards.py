@@ -126,6 +126,13 @@ def declared_groups() -> dict[str, BoardGroup]:
     return _declared()[1]
 
 
+def board_name(code: str, lang: str) -> str:
+    """A declared board's or group's name in `lang`; any other code as it is."""
+    boards, groups = _declared()
+    found = boards.get(code) or groups.get(code)
+    return found.name[lang] if found else code
+
+
 def board_codes() -> dict[str, tuple[str, ...]]:
     """Each board and each group → its board codes."""
     return {**{code: (code,) for code in declared_boards()},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import glob
 import os
 import signal
@@ -13,111 +14,108 @@ import sys
 
 from . import __version__
 from .casetypes import CASE_TYPES
+from .cli_text import LANGS, Parser, lang_of, text
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 from .report.formats import listing
 
 COMMANDS = ("check", "rules", "explain", "docs", "compensate", "schema")
 
 
-def _date(text: str) -> dt.date:
+def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(text("not_a_date", _LANG[0], value=value)) from None
 
 
-def _positive(text: str) -> int:
+def _positive(value: str) -> int:
     try:
-        value = int(text)
+        number = int(value)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
-    return value
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(text("not_positive", _LANG[0], value=value))
+    return number
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="offering-check",
-        description="Check A-share offering cases (YAML) against rule packs with citations.",
-        epilog="Exit codes: 0 nothing fails the policy; 1 violations that fail it; 2 bad input or "
-               "usage; 3 internal error. In a batch the gravest wins.")
-    parser.add_argument("--version", action="version", version=f"offering-check {__version__}")
-    sub = parser.add_subparsers(dest="command")
+_LANG = ["zh"]   # the language of this command line, for the argument types' messages
 
-    check = sub.add_parser("check", help="check case files or folders (the default command)")
-    check.add_argument("paths", nargs="+", metavar="PATH",
-                       help="case files, folders (searched for *.yaml/*.yml) or glob patterns")
+
+def _commands_epilog(lang: str) -> str:
+    names = [c for c in COMMANDS if c != "check"]
+    width = max(map(len, names))
+    rows = [f"  {name:<{width}}  {text('cmd_' + name, lang)}" for name in names]
+    return "\n".join([text("commands", lang), *rows, "", text("exit_codes", lang)])
+
+
+def _check_arguments(check: argparse.ArgumentParser, lang: str) -> None:
+    t = functools.partial(text, lang=lang)
+    check.add_argument("paths", nargs="+", metavar="PATH", help=t("paths"))
     check.add_argument("--format", default="auto", metavar="FORMAT[=FILE][,…]",
-                       help="auto (the default: console on a terminal, lines otherwise); " + listing()
-                            + "; several at once as NAME=FILE,NAME=FILE "
-                            "(FILE - is stdout; at most one there)")
-    check.add_argument("--output", metavar="FILE", help="write the (single) report here instead of stdout")
-    check.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
-    check.add_argument("--as-of", type=_date, metavar="DATE",
-                       help="check against the rules in force on DATE instead of each case's T day")
-    check.add_argument("--today", type=_date, metavar="DATE",
-                       help="the date waiver expiry is judged against: a waiver applies through its "
-                            "`expires` day (default: the real date)")
-    check.add_argument("--no-waivers", action="store_true",
-                       help="apply no waiver: every violation stands; the reports say waivers were "
-                            "not applied (for auditors)")
+                       help=t("format", listing=listing(lang)))
+    check.add_argument("--output", metavar="FILE", help=t("output"))
+    check.add_argument("--lang", choices=LANGS, default="zh", help=t("lang"))
+    check.add_argument("--expand", action="store_true", help=t("expand"))
+    check.add_argument("--as-of", type=_date, metavar="DATE", help=t("as_of"))
+    check.add_argument("--today", type=_date, metavar="DATE", help=t("today"))
+    check.add_argument("--no-waivers", action="store_true", help=t("no_waivers"))
     from .select import board_help, board_list, severity_list
-    check.add_argument("--rule", action="append", metavar="PATTERN",
-                       help="report only these rules: an id or topic, a prefix ending in '.' or a glob "
-                            "such as 'ipo.strategic.*'; repeatable")
+    check.add_argument("--rule", action="append", metavar="PATTERN", help=t("rule"))
     check.add_argument("--severity", action="extend", type=severity_list, metavar="LEVEL[,LEVEL]",
-                       help="report only findings of these rule severities: error, warning, info; "
-                            "repeatable or a comma list")
+                       help=t("severity"))
     check.add_argument("--board", action="extend", type=board_list, metavar="BOARD[,BOARD]",
-                       help=board_help())
+                       help=board_help(lang))
     check.add_argument("--fail-on", choices=("error", "warning", "not-evaluated"), default="error",
-                       help="what makes the exit code 1: error violations (default), also warnings, "
-                            "or also findings that could not be evaluated")
-    check.add_argument("--accept-uncovered", action="store_true",
-                       help="do not fail the run for cases that were not checked (board or date not "
-                            "covered by the rule packs) or whose rules date is far before their own "
-                            "date; they are still listed, and the audit header records the option")
-    check.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
-    check.add_argument("--jobs", "-j", type=_positive, metavar="N",
-                       help="worker processes (default: all cores; one file or -j 1 runs in this process)")
-    check.add_argument("--timeout", type=_positive, default=120, metavar="SECONDS",
-                       help="per case, in worker processes or in this one: a case running longer is "
-                            "stopped and reported as an engine error (default 120)")
+                       help=t("fail_on"))
+    check.add_argument("--accept-uncovered", action="store_true", help=t("accept_uncovered"))
+    check.add_argument("--rules", metavar="DIR", help=t("rules_dir"))
+    check.add_argument("--jobs", "-j", type=_positive, metavar="N", help=t("jobs"))
+    check.add_argument("--timeout", type=_positive, default=120, metavar="SECONDS", help=t("timeout"))
+    check.add_argument("--version", action="version", version=f"offering-check {__version__}",
+                       help=t("version"))
 
-    rules = sub.add_parser("rules", help="list the rule catalogue")
-    rules.add_argument("--format", choices=("console", "json"), default="console")
-    rules.add_argument("--lang", choices=("zh", "en"), default="zh")
-    rules.add_argument("--lint", action="store_true",
-                       help="check the packs: examples exist, versions do not overlap, limits hold")
-    rules.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
 
-    explain = sub.add_parser(
-        "explain", help="a rule's documentation: what it checks, why, the text cited, examples",
-        description="Print the documentation of a rule id (every dated version) or of a topic (each of "
-                    "its rules): what it checks, why, the text cited, and a passing and a failing "
-                    "example run through the checker. docs/rules/ holds the same text as Markdown.")
-    explain.add_argument("rule_id", metavar="RULE_OR_TOPIC",
-                         help="a rule id or a topic, e.g. ipo.strategic.cap_ratio")
-    explain.add_argument("--lang", choices=("zh", "en", "both"), default="both",
-                         help="language of the text (default both: zh / en)")
-    explain.add_argument("--rules", metavar="DIR", help="rule packs folder (default: the bundled rules)")
+def build_parser(lang: str = "zh") -> Parser:
+    """The whole command line. `check` is the default command, so its parser (program name
+    `offering-check`) is also what `offering-check --help` shows, with the other commands listed."""
+    _LANG[0] = lang
+    t = functools.partial(text, lang=lang)
+    parser = Parser(prog="offering-check", lang=lang, description=t("description"),
+                    epilog=_commands_epilog(lang))
+    parser.add_argument("--version", action="version", version=f"offering-check {__version__}",
+                        help=t("version"))
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+
+    check = sub.add_parser("check", lang=lang, prog="offering-check", usage=t("usage_check"),
+                           help=t("cmd_check"), description=t("description"), epilog=_commands_epilog(lang))
+    _check_arguments(check, lang)
+    parser.default_command = check
+
+    rules = sub.add_parser("rules", lang=lang, help=t("cmd_rules"), description=t("cmd_rules"))
+    rules.add_argument("--format", choices=("console", "json"), default="console", help=t("rules_format"))
+    rules.add_argument("--lang", choices=LANGS, default="zh", help=t("lang"))
+    rules.add_argument("--lint", action="store_true", help=t("rules_lint"))
+    rules.add_argument("--rules", metavar="DIR", help=t("rules_dir"))
+
+    explain = sub.add_parser("explain", lang=lang, help=t("cmd_explain"),
+                             description=t("explain_description"))
+    explain.add_argument("rule_id", metavar="RULE_OR_TOPIC", help=t("explain_id"))
+    explain.add_argument("--lang", choices=(*LANGS, "both"), default="both", help=t("explain_lang"))
+    explain.add_argument("--rules", metavar="DIR", help=t("rules_dir"))
 
     from . import docs
-    docs.add_arguments(sub.add_parser(
-        "docs", help="write docs/rules/*.md (every rule's documentation) and docs/coverage.md from the packs",
-        description=docs.DESCRIPTION))
+    docs.add_arguments(sub.add_parser("docs", lang=lang, help=t("cmd_docs"),
+                                      description=docs.description(lang)), lang)
 
-    comp = sub.add_parser("compensate",
-                          help="year-by-year performance-compensation schedule of a restructuring case")
-    comp.add_argument("case", metavar="CASE", help="a restructuring case file")
-    comp.add_argument("--format", choices=("console", "json"), default="console")
-    comp.add_argument("--output", metavar="FILE", help="write the JSON here instead of stdout")
-    comp.add_argument("--lang", choices=("zh", "en"), default="zh")
+    comp = sub.add_parser("compensate", lang=lang, help=t("cmd_compensate"), description=t("cmd_compensate"))
+    comp.add_argument("case", metavar="CASE", help=t("compensate_case"))
+    comp.add_argument("--format", choices=("console", "json"), default="console", help=t("rules_format"))
+    comp.add_argument("--output", metavar="FILE", help=t("compensate_output"))
+    comp.add_argument("--lang", choices=LANGS, default="zh", help=t("lang"))
 
-    schema = sub.add_parser("schema", help="the JSON Schema of a case type (for editors)")
+    schema = sub.add_parser("schema", lang=lang, help=t("cmd_schema"), description=t("cmd_schema"))
     schema.add_argument("case_type", choices=tuple(CASE_TYPES))
-    schema.add_argument("--output", metavar="FILE", help="write the schema here instead of stdout")
+    schema.add_argument("--output", metavar="FILE", help=t("schema_output"))
     return parser
 
 
@@ -184,13 +182,14 @@ def main(argv: list[str] | None = None) -> int:
             with contextlib.suppress(ValueError):   # only the main thread may set a handler
                 signal.signal(getattr(signal, name), _on_signal)
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
-        argv.insert(0, "check")  # `check` is the default command
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
+    lang = lang_of(argv)
+    if not argv or argv[0] not in COMMANDS:
+        argv.insert(0, "check")  # `check` is the default command, and its help the main one
+    parser = build_parser(lang)
+    if argv == ["check"] and parser.default_command is not None:
+        parser.default_command.print_help(sys.stderr)
         return EXIT_INPUT
+    args = parser.parse_args(argv)
     if args.command == "check":
         from .report.targets import UsageError, parse
         try:
@@ -206,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"offering-check: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        by = f" by {exc}" if isinstance(exc, Terminated) else ""
-        print(f"offering-check: interrupted{by}", file=sys.stderr)
+        by = text("interrupted_by", lang, signal=exc) if isinstance(exc, Terminated) else ""
+        print(f"offering-check: {text('interrupted', lang, by=by)}", file=sys.stderr)
         return EXIT_INTERNAL
     except OSError as exc:
         if not _stdout_failed(exc):
@@ -215,12 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         # stdout closed early (`| head`) or full (`> /dev/full`): one line, no traceback; nothing is
         # written to it again, even by the interpreter's flush at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        print(f"offering-check: the report could not be written to stdout: {exc.strerror or exc}",
-              file=sys.stderr)
+        print(f"offering-check: {text('stdout_failed', lang, reason=exc.strerror or exc)}", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception as exc:  # a bug: say so plainly, never as bad input
         import traceback
         traceback.print_exc()
-        print(f"offering-check: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"offering-check: {text('internal_error', lang, kind=type(exc).__name__, message=exc)}",
+              file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -12,6 +12,7 @@ from .batch import run_batch
 from .batch.progress import progress
 from .catalogue_cache import cached_catalogue
 from .check import Checker, Options
+from .cli_text import text
 from .errors import EXIT_INPUT, EXIT_OK, RulePackError, UsageError
 from .policy import Tally
 from .report import audit
@@ -66,9 +67,9 @@ def run_check(args) -> int:
         if dest != "-" and os.path.realpath(dest) in cases:
             raise UsageError(f"{dest}: is a case file being checked; the report would overwrite it")
     for path in unmatched:
-        print(f"offering-check: {path}: no such file, folder or matching pattern", file=sys.stderr)
+        print(f"offering-check: {text('no_such_path', args.lang, path=path)}", file=sys.stderr)
     if not files and not unmatched:
-        print("offering-check: no case files (*.yaml, *.yml) found", file=sys.stderr)
+        print(f"offering-check: {text('no_case_files', args.lang)}", file=sys.stderr)
         return EXIT_INPUT
     options = Options(as_of=args.as_of, today=args.today, use_waivers=not args.no_waivers)
     make_checker = CheckerFactory(root, options, catalogue)
@@ -92,7 +93,7 @@ def run_check(args) -> int:
                               fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
                               today=options.today, filters=filters, waivers=waivers,
                               accept_uncovered=accept, inputs=inputs, run_date=run_date)
-        emit(targets, results, header, tally.summary(), args.lang)
+        emit(targets, results, header, tally.summary(), args.lang, {"expand": getattr(args, "expand", False)})
     return code
 
 
@@ -139,7 +140,6 @@ def rule_window(row: dict) -> str:
 
 
 def run_rules(args) -> int:
-    from rich.console import Console
     catalogue = cached_catalogue(args.rules)
     if args.lint:
         from .lint import coverage_gaps, lint
@@ -160,19 +160,8 @@ def run_rules(args) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
         return EXIT_OK
-    from rich.table import Table
-    table = Table(show_lines=False, expand=False)
-    for col in ("id", "title", "citation", "boards", "in force", "confidence"):
-        table.add_column(col)
-    for r in rows:
-        c = r["citation"]
-        boards = r["boards"] if isinstance(r["boards"], str) else ", ".join(r["boards"])
-        table.add_row(r["id"], r["title"][args.lang], f"{c['source']} {c.get('article') or ''}".strip(),
-                      boards, rule_window(r), f"{r['confidence']} / {r['severity']}")
-    out = Console()
-    if not out.is_terminal:
-        out = Console(width=260)  # piped: keep each rule on its own line
-    out.print(table)
+    from .rules_list import write
+    write(sys.stdout, sorted(rows, key=lambda r: r["id"]), args.lang)
     return EXIT_OK
 
 

@@ -40,11 +40,12 @@ SEVERITIES = ("error", "warning", "info")
 BOARDS = board_codes()
 
 
-def board_help() -> str:
-    groups = ", ".join(f"{code} ({g.name['en']})" for code, g in declared_groups().items())
-    boardless = " and ".join(n for n, t in CASE_TYPES.items() if not t.has_board)
-    return (f"report only cases on these boards: {', '.join(declared_boards())}, or a group: {groups}; "
-            f"{boardless} cases have no board and are left out; repeatable or a comma list")
+def board_help(lang: str = "en") -> str:
+    from .cli_text import text
+    sep = "、" if lang == "zh" else " and "
+    groups = ", ".join(f"{code} ({g.name[lang]})" for code, g in declared_groups().items())
+    boardless = sep.join(n for n, t in CASE_TYPES.items() if not t.has_board)
+    return text("board", lang, boards=", ".join(declared_boards()), groups=groups, boardless=boardless)
 
 
 def _choices(allowed):

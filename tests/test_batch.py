@@ -237,10 +237,11 @@ def test_progress_bar_on_a_terminal_only():
 
 
 def test_jobs_must_be_a_positive_number():
-    for bad in ("0", "-1", "two"):
-        proc = subprocess.run([sys.executable, "-m", "checker", "cases/", "-j", bad], cwd=ROOT,
+    for bad, lang, words in (("0", "zh", "不是正整数"), ("-1", "en", "positive whole number"),
+                             ("two", "en", "positive whole number")):
+        proc = subprocess.run([sys.executable, "-m", "checker", "cases/", "-j", bad, "--lang", lang], cwd=ROOT,
                               capture_output=True, text=True, timeout=60)
-        assert proc.returncode == 2 and "positive whole number" in proc.stderr
+        assert proc.returncode == 2 and words in proc.stderr
 
 
 

@@ -43,7 +43,7 @@ def test_a_report_to_a_device_a_fifo_or_a_link_is_refused(tmp_path):
 
 
 def test_stdout_closed_early_ends_with_one_line_and_no_traceback():
-    proc = subprocess.Popen([sys.executable, "-m", "checker", "cases/", "--format", "json"], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "checker", "cases/", "--format", "json", "--lang", "en"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.read(100)
     proc.stdout.close()   # like `| head -c 100`

@@ -82,16 +82,21 @@ def test_the_schema_command_offers_every_case_type():
 
 @pytest.mark.parametrize("name", list(formats.FORMATS))
 def test_every_format_has_the_one_writer_signature(name):
-    params = list(inspect.signature(formats.FORMATS[name].writer()).parameters)
-    assert params == ["fh", "results", "header", "summary", "lang"], name
+    params = inspect.signature(formats.FORMATS[name].writer()).parameters
+    assert list(params)[:5] == ["fh", "results", "header", "summary", "lang"], name
+    options = [p for p in list(params.values())[5:]]
+    assert [p.name for p in options] == list(formats.FORMATS[name].options), name
+    assert all(p.default is not inspect.Parameter.empty for p in options), name   # a view option is optional
 
 
-def test_every_format_is_accepted_and_in_the_help():
-    out = subprocess.run([sys.executable, "-m", "checker", "check", "--help"], cwd=ROOT,
+@pytest.mark.parametrize("lang", [0, 1])
+def test_every_format_is_accepted_and_in_the_help(lang):
+    out = subprocess.run([sys.executable, "-m", "checker", "--help", "--lang", ("zh", "en")[lang]], cwd=ROOT,
                          capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "400"}).stdout
     for name, fmt in formats.FORMATS.items():
         assert parse(f"{name}=r.{name}") == [(name, f"r.{name}")]
-        assert f"{name}: {fmt.help}" in " ".join(out.split()), name
+        sep = "：" if lang == 0 else ": "
+        assert f"{name}{sep}{fmt.help[lang]}" in " ".join(out.split()), name
 
 
 # ---- boards --------------------------------------------------------------------------------

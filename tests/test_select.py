@@ -156,12 +156,12 @@ def test_every_report_records_the_filters(tmp_path):
 
 
 def test_the_policy_and_filter_options_have_help():
-    proc = subprocess.run([sys.executable, "-m", "checker", "check", "--help"], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "checker", "check", "--help", "--lang", "en"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     text = " ".join(proc.stdout.split())
     for option, words in (("--rule PATTERN", "prefix ending in '.'"), ("--severity", "rule severities"),
                           ("--board", "no board and are left out"), ("--as-of DATE", "rules in force"),
-                          ("--lang", "report language"), ("--fail-on", "exit code 1"),
+                          ("--lang", "language of help, messages and reports"), ("--fail-on", "exit code 1"),
                           ("--today DATE", "expires"), ("--no-waivers", "apply no waiver")):
         assert option in text and words in text, option
 

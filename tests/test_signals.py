@@ -44,8 +44,8 @@ def test_an_interrupted_parent_stops_its_workers_and_keeps_the_old_report(tmp_pa
     proc, workers, report = batch(tmp_path)
     proc.send_signal(sig)
     _out, err = proc.communicate(timeout=60)
-    by = "" if sig == signal.SIGINT else f" by {signal.Signals(sig).name}"
-    assert proc.returncode == 3 and f"interrupted{by}" in err, err
+    by = "" if sig == signal.SIGINT else f"（{signal.Signals(sig).name}）"
+    assert proc.returncode == 3 and f"已中断{by}" in err, err
     assert report.read_text(encoding="utf-8") == "the previous report\n"
     assert sorted(os.listdir(tmp_path)) == ["cases", "report.json"]   # no .report.json.*.tmp left
     assert gone(workers)
@@ -87,6 +87,6 @@ def test_sigterm_while_reports_are_written_leaves_no_temp_file_and_the_old_repor
                for arg in ("--format", f"{fmt}={tmp_path / name}")]
     proc = subprocess.run([sys.executable, "-c", SIGTERM_WHILE_WRITING, os.path.join(ROOT, "cases"), *targets],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 3 and "interrupted by SIGTERM" in proc.stderr, proc.stderr
+    assert proc.returncode == 3 and "已中断（SIGTERM）" in proc.stderr, proc.stderr
     assert sorted(os.listdir(tmp_path)) == sorted(names)   # both temp files removed
     assert [(tmp_path / n).read_text(encoding="utf-8") for n in names] == [f"the previous {n}\n" for n in names]

@@ -25,19 +25,25 @@ class ReportWriteError(CheckerError):
     """A report file that cannot be written (missing folder, no permission, disk full)."""
 
 
-def write(name: str, fh: TextIO, results, header: dict, summary: dict, lang: str) -> str | None:
-    """Write one format to `fh`; returns the line for stderr that goes with it (lines), else None."""
+def write(name: str, fh: TextIO, results, header: dict, summary: dict, lang: str,
+          view: dict | None = None) -> str | None:
+    """Write one format to `fh`; returns the line for stderr that goes with it (lines), else None.
+    `view`: presentation options, each passed to the formats that take it."""
     fmt = FORMATS.get(name)
     if fmt is None:
         raise ValueError(f"unknown format {name!r}")
-    return fmt.writer()(fh, policy.marked(results, header), header, summary, lang)
+    return fmt.writer()(fh, policy.marked(results, header), header, summary, lang, **_options(fmt, view))
 
 
-def render(name: str, results, header: dict, summary: dict, lang: str) -> str:
+def _options(fmt, view: dict | None) -> dict:
+    return {k: v for k, v in (view or {}).items() if k in fmt.options}
+
+
+def render(name: str, results, header: dict, summary: dict, lang: str, view: dict | None = None) -> str:
     """One format as a string (small result sets: tests, one case)."""
     import io
     buf = io.StringIO()
-    write(name, buf, results, header, summary, lang)
+    write(name, buf, results, header, summary, lang, view)
     return buf.getvalue()
 
 
@@ -45,7 +51,8 @@ def _cannot(name: str, dest: str, exc: OSError) -> ReportWriteError:
     return ReportWriteError(f"cannot write the {name} report to {dest}: {exc.strerror or exc}")
 
 
-def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, lang: str) -> None:
+def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, lang: str,
+         view: dict | None = None) -> None:
     files: list[tuple[str, str, atomic.Pending]] = []
     stdout: tuple[str, TextIO | None, str | None] | None = None
     try:
@@ -56,7 +63,7 @@ def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, l
                     continue
                 spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
                 stdout = (name, spool, None)   # known before writing, so a failure closes it
-                stdout = (name, spool, write(name, spool, results, header, summary, lang))
+                stdout = (name, spool, write(name, spool, results, header, summary, lang, view))
                 continue
             try:
                 pending = atomic.Pending(dest)
@@ -64,7 +71,7 @@ def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, l
                 raise _cannot(name, dest, exc) from exc
             files.append((name, dest, pending))
             try:
-                write(name, pending.fh, results, header, summary, lang)
+                write(name, pending.fh, results, header, summary, lang, view)
                 pending.finish()
             except OSError as exc:
                 raise _cannot(name, dest, exc) from exc
@@ -87,7 +94,8 @@ def emit(targets: list[tuple[str, str]], results, header: dict, summary: dict, l
 
         from . import console as console_report
         console_report.render(policy.marked(results, header), summary, lang,
-                              Console(soft_wrap=True, highlight=False), header)
+                              Console(soft_wrap=True, highlight=False), header,
+                              **_options(FORMATS["console"], view))
         return
     with spooled:
         spooled.seek(0)
