@@ -19,7 +19,7 @@ from checker.validate import validate
 from .conftest import edited
 
 # dapuwei's own lines, replaced by a real figure from another announcement
-PLAN_END = "  offline_lockup:\n    ratio: 0.40\n"
+PLAN_END = "  offline_lockup:\n    pct: 40\n"
 
 
 def _case(tmp_path, old: str, new: str) -> str:
@@ -56,8 +56,8 @@ REAL = [
      "  gross_proceeds: 2010085000.00\n", "  gross_proceeds: 30270450.00\n",
      ("offering", "gross_proceeds"), Decimal("30270450.00")),
     ("a lock-up ratio (华电新能 2025: 70%)",
-     PLAN_END, "  offline_lockup:\n    ratio: 0.70\n",
-     ("allocation", "offline_lockup", "ratio"), Decimal("0.70")),
+     PLAN_END, "  offline_lockup:\n    pct: 70\n",
+     ("allocation", "offline_lockup", "pct"), Decimal("70")),
 ]
 
 

@@ -17,6 +17,8 @@ from checker.loading import load_file
 from checker.model.ipo import Board, InvestorType, IpoCase, OutcomeStatus
 from checker.validate import field_path, validate
 
+from .conftest import DAPUWEI, ROOT
+
 CASE = Path(__file__).resolve().parents[1] / "cases" / "ipo" / "dapuwei-2026.yaml"
 ORIGINAL = CASE.read_text(encoding="utf-8")
 
@@ -71,7 +73,7 @@ def test_unmodified_real_case_validates():
     assert [i.shares for i in case.strategic.investors] == [1308649, 2604166, 4811512]
     assert case.strategic.investors[0].type is InvestorType.sponsor_subsidiary
     assert case.strategic.investors[2].aggregate is True
-    assert case.allocation.offline_lockup.ratio == Decimal("0.40")
+    assert case.allocation.offline_lockup.pct == Decimal("40")
 
 
 def test_plan_without_results_is_valid():
@@ -332,3 +334,37 @@ def test_includes_employee_plan_only_on_an_aggregate_line(tmp_path):
     assert err.field == "strategic.investors[2]"
     assert err.message == ("'strategic.investors[2]': includes_employee_plan is only for a line with "
                            "aggregate: true")
+
+
+def test_a_fraction_in_the_old_unit_is_refused_with_how_to_write_it(tmp_path):
+    import subprocess
+    import sys
+    text = Path(DAPUWEI).read_text(encoding="utf-8")
+    assert "  offline_lockup:\n    pct: 40\n" in text
+    case = tmp_path / "old-unit.yaml"
+    case.write_text(text.replace("  offline_lockup:\n    pct: 40\n", "  offline_lockup:\n    ratio: 0.10\n"),
+                    encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "checker", str(case), "--format", "lines"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    line = text.splitlines().index("  offline_lockup:") + 2
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"{case}:{line}:" in proc.stdout and "write pct: 10 for ratio: 0.10" in proc.stdout, proc.stdout
+
+
+@pytest.mark.parametrize("block, old, new", [
+    ("reward", "ratio: 0.30", "write pct: 30 for ratio: 0.30"),
+    ("performance", "cash_ratio: 0.25", "write cash_pct: 25 for cash_ratio: 0.25"),
+    ("performance", "periodic_trigger: 0.8", "write periodic_trigger_pct: 80 for periodic_trigger: 0.8"),
+])
+def test_the_restructuring_fractions_of_the_old_unit_are_refused(tmp_path, block, old, new):
+    import subprocess
+    import sys
+    source = Path(ROOT, "cases", "restructuring", "jiuqi-yiqilian.yaml").read_text(encoding="utf-8")
+    text = source.replace("\nreward:", "\nreward:\n  " + old, 1) if block == "reward" else \
+        source.replace("\nperformance:\n", "\nperformance:\n  " + old + "\n", 1)
+    assert text != source
+    case = tmp_path / "old-unit.yaml"
+    case.write_text(text.replace("\n  pct: 30\n", "\n", 1) if block == "reward" else text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "checker", str(case), "--format", "lines"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and new in proc.stdout, proc.stdout + proc.stderr

@@ -59,13 +59,14 @@ def terms_of(case: RestructuringCase, p: Performance | None = None) -> Compensat
     rows = zip(p.years, p.committed_profit, actual, ocf, strict=True)
     years = [YearFigures(y, Fraction(c), _fraction(a), _fraction(f)) for y, c, a, f in rows]
     optional = {"value": p.valued_price, "issue_price": case.issue_price,
-                "base_shares": p.base_shares, "denominator": p.denominator, "cash_ratio": p.cash_ratio,
+                "base_shares": p.base_shares, "denominator": p.denominator,
+                "cash_ratio": _fraction_of(p.cash_pct),
                 "value_cap": p.value_cap, "shares_cap": p.shares_cap, "shares_held": p.obligor_shares_held,
                 "impairment": p.impairment.amount if p.impairment else None,
-                "periodic_trigger": p.periodic_trigger, "dual": _dual(p.dual_test)}
+                "periodic_trigger": _fraction_of(p.periodic_trigger_pct), "dual": _dual(p.dual_test)}
     r = case.reward
     if r is not None and r.base.value == "excess":
-        optional["reward"] = Reward(ratio=Fraction(r.ratio))
+        optional["reward"] = Reward(ratio=Fraction(r.pct) / 100)
     named = {k: v for k, v in optional.items() if v is not None}
     if p.method is not None:
         named["method"] = p.method.value
@@ -81,6 +82,10 @@ def terms_of(case: RestructuringCase, p: Performance | None = None) -> Compensat
 
 def _fraction(value) -> Fraction | None:
     return None if value is None else Fraction(value)
+
+
+def _fraction_of(percent) -> Fraction | None:
+    return None if percent is None else Fraction(percent) / 100
 
 
 def _year_figures(case: RestructuringCase, p: Performance):

@@ -105,7 +105,7 @@ def reward_figures(case: RestructuringCase):
     if r.amount is not None:
         return excess, r.amount
     if r.base.value == "excess" and excess is not None:
-        return excess, (r.ratio * max(excess, Decimal(0))).quantize(FEN, ROUND_HALF_UP)
+        return excess, (r.pct * max(excess, Decimal(0)) / 100).quantize(FEN, ROUND_HALF_UP)
     return excess, None
 
 
@@ -257,7 +257,7 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         "comp.obligor_consideration": o_value,
         "reward.has_reward": r is not None,
         "reward.base": r.base.value if r is not None else None,
-        "reward.ratio": r.ratio if r is not None else None,
+        "reward.ratio": r.pct / 100 if r is not None else None,
         "reward.price_cap_pct": r.price_cap_pct if r is not None else None,
         "reward.excess": excess,
         "reward.amount": amount,
@@ -281,13 +281,13 @@ def derive(case: RestructuringCase, doc: Document) -> list[Fact]:
         "comp.obligor_consideration": doc.key_position(("counterparties",)),
         "reward.has_reward": at(("reward",)),
         "reward.base": at(("reward", "base")),
-        "reward.ratio": at(("reward", "ratio")),
+        "reward.ratio": at(("reward", "pct")),
         "reward.price_cap_pct": at(("reward", "price_cap_pct")),
         "reward.amount_known": at(("reward",)),
         "reward.excess": at(first + ("actual_profit",)),
         # the stated amount; else the ratio it was worked out from (the profits as related lines)
         "reward.amount": at(("reward", "amount")) if r is not None and r.amount is not None
-        else at(("reward", "ratio")) if amount is not None else at(("reward",)),
+        else at(("reward", "pct")) if amount is not None else at(("reward",)),
     }
     for name in ("comp.declared_count", "comp.declared_shares", "comp.declared_cash", "comp.declared_value"):
         positions[name] = doc.key_position(first + ("declared",))

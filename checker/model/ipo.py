@@ -23,12 +23,13 @@ from .types import (
     Multiple,
     PeRatio,
     Percent,
+    PercentTerm,
     Price,
-    Ratio,
     Shares,
     Strict,
     Text,
     Yuan,
+    refuse_fractions,
 )
 from .waiver import MAX_WAIVERS, Waiver
 
@@ -258,8 +259,13 @@ class Strategic(Strict):
 
 
 class OfflineLockup(Strict):
-    ratio: Ratio = Field(description="share of each allotment locked, e.g. 0.10")
+    pct: PercentTerm = Field(description="share of each allotment locked, in percent (10 for 10%)")
     months: Months = Field(description="lock-up months from listing")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_fraction(cls, data):
+        return refuse_fractions(data, {"ratio": "pct"})
 
 
 class Allocation(Strict):

@@ -11,14 +11,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from .types import (
     MAX_YUAN,
     Date,
     IssuePrice,
     Lax,
-    Ratio,
+    PercentTerm,
     Shares,
     Strict,
     Text,
@@ -26,14 +26,15 @@ from .types import (
     _decimals,
     _number,
     _whole,
+    refuse_fractions,
 )
 
 Year = Annotated[int, BeforeValidator(_whole), Field(ge=1990, le=2100)]
 ProfitYuan = Annotated[Decimal, BeforeValidator(_number), Field(ge=-MAX_YUAN, le=MAX_YUAN),
                        AfterValidator(_decimals(2))]
-RewardRatio = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_decimals(6))]
-"""A reward's share of its base: 0.30 for 30%. Above 1 is allowed, so that a reward of more than
-the whole excess is reported by the rule rather than refused as input."""
+RewardPct = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10000), AfterValidator(_decimals(4))]
+"""A reward's share of its base in percent: 30 for 30%. Above 100 is allowed, so that a reward of
+more than the whole excess is reported by the rule rather than refused as input."""
 LongText = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
@@ -139,6 +140,11 @@ class DualTestTerms(Strict):
 
 
 class Performance(Strict):
+    @model_validator(mode="before")
+    @classmethod
+    def _old_fraction(cls, data):
+        return refuse_fractions(data, {"cash_ratio": "cash_pct", "periodic_trigger": "periodic_trigger_pct"})
+
     asset: Text | None = Field(
         None, description="the target or asset group this commitment covers (several commitments per deal)")
     years: list[Year] = Field(min_length=1, max_length=20, description="业绩承诺期 (commitment years)")
@@ -161,11 +167,13 @@ class Performance(Strict):
         None, description="how the contract rounds compensation shares: up / down / half_up / none")
     obligor_shares_held: Shares | None = Field(None, description="补偿义务人持有的股份 (for the cash top-up)")
     money_rounding: Lax[Rounding] | None = Field(None, description="cash to the fen: the rounding (half_up)")
-    cash_ratio: Ratio | None = Field(None, description="method both: the part of each amount paid in cash")
+    cash_pct: PercentTerm | None = Field(
+        None, description="method both: the part of each amount paid in cash, in percent (25 for 25%)")
     value_cap: Yuan | None = Field(None, description="补偿上限 as a figure: total value (shares × P + cash)")
     shares_cap: Shares | None = Field(None, description="补偿股份上限 as a figure")
-    periodic_trigger: Ratio | None = Field(
-        None, description="max_cumulative_annual: the per-period formula applies below this × C_t (0.80)")
+    periodic_trigger_pct: PercentTerm | None = Field(
+        None, description="max_cumulative_annual: the per-period formula applies below this percentage "
+                          "of C_t (80 for 80%)")
     operating_cash_flow: list[ProfitYuan | None] | None = Field(
         None, description="经营性净现金流 per year (dual_max's cash-flow test)")
     dual_test: DualTestTerms | None = Field(None, description="dual_max: the annual and final tests' terms")
@@ -206,7 +214,12 @@ class Performance(Strict):
 class Reward(Strict):
     """业绩奖励: what the acquirer pays if the target beats its commitment."""
 
-    ratio: RewardRatio = Field(description="share of the base paid, 0.30 for 30%")
+    @model_validator(mode="before")
+    @classmethod
+    def _old_fraction(cls, data):
+        return refuse_fractions(data, {"ratio": "pct"})
+
+    pct: RewardPct = Field(description="share of the base paid, in percent (30 for 30%)")
     base: Lax[RewardBase] = Field(description="excess / price_adjustment / other")
     recipients: Text | None = Field(None, description="who is rewarded, as written")
     cap_text: Text | None = Field(None, description="the reward's cap as written")

@@ -137,6 +137,29 @@ Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100), Afte
                     _json("number", 0, 100, decimals=4)]
 """A percentage as an announcement states it (11.03 for 11.03%); its decimals, trailing zeros
 included, are the precision it was rounded to: 3.00 is checked to ±0.005 points, 20 to ±0.5."""
+PercentTerm = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100), AfterValidator(_decimals(4)),
+                        _json("number", 0, 100, decimals=4)]
+"""A percentage a term sets (10 for a 10% lock-up, 30 for a 30% reward): an exact figure."""
+
+
+def refuse_fractions(data, renamed: dict[str, str]):
+    """A block written with a fraction key of the old unit gets an error that says how to write it."""
+    if isinstance(data, dict):
+        for old, new in renamed.items():
+            if old in data:
+                raise ValueError(f"{old} (a fraction) is no longer read: percentages are written in percent, "
+                                 f"as every other one — write {new}: {_as_percent(data[old])} for {old}: "
+                                 f"{str(data[old])[:20]}")
+    return data
+
+
+def _as_percent(value) -> str:
+    try:
+        return format((Decimal(str(value)) * 100).normalize(), "f")
+    except ArithmeticError:
+        return "10"
+
+
 Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Clock = Annotated[str, BeforeValidator(_clock),
