@@ -18,7 +18,7 @@ from .cli_text import LANGS, Parser, lang_of, text
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 from .report.formats import listing
 
-COMMANDS = ("check", "rules", "explain", "docs", "compensate", "schema")
+COMMANDS = ("check", "rules", "explain", "docs", "compensate", "schema", "new")
 
 
 def _date(value: str) -> dt.date:
@@ -116,6 +116,12 @@ def build_parser(lang: str = "zh") -> Parser:
     schema = sub.add_parser("schema", lang=lang, help=t("cmd_schema"), description=t("cmd_schema"))
     schema.add_argument("case_type", choices=tuple(CASE_TYPES))
     schema.add_argument("--output", metavar="FILE", help=t("schema_output"))
+
+    new = sub.add_parser("new", lang=lang, help=t("cmd_new"), description=t("new_description"))
+    new.add_argument("case_type", choices=tuple(CASE_TYPES))
+    new.add_argument("--board", default="sse_main", help=t("new_board"))
+    new.add_argument("--output", metavar="FILE", help=t("new_output"))
+    new.add_argument("--date", type=_date, metavar="DATE", help=t("new_date"))
     return parser
 
 

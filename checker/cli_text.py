@@ -104,6 +104,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "compensate_case": ("重组案例文件", "a restructuring case file"),
     "compensate_output": ("把 JSON 写入此文件，而非标准输出", "write the JSON here instead of stdout"),
     "cmd_schema": ("案例类型的 JSON Schema（供编辑器使用）", "the JSON Schema of a case type (for editors)"),
+    "cmd_new": ("写出一个带注释的新案例模板", "write a commented template for a new case"),
+    "new_description": ("写出新案例的模板：必填字段带占位值（标 ←，须替换），其余各块附说明并注释掉；"
+                        "按原样即可通过校验。首行的 modeline 让编辑器按 JSON Schema 检查。",
+                        "Write a template for a new case: the required fields with placeholders (marked ←, "
+                        "to replace), every other block explained and commented out; it validates as "
+                        "written. Its first line's modeline lets an editor check it against the JSON "
+                        "Schema."),
+    "new_board": ("IPO 案例的板块（默认 sse_main）", "the IPO case's board (default sse_main)"),
+    "new_date": ("写入的 T 日、公告日或记录截至日（默认今天）", "the T day, announcement date or record date "
+                 "written (default: today)"),
+    "new_output": ("写入此新文件（已存在则拒绝），而非标准输出",
+                   "write to this new file (refused if it exists) instead of stdout"),
     "schema_output": ("把 Schema 写入此文件，而非标准输出", "write the schema here instead of stdout"),
     # messages
     "not_a_date": ("不是日期（YYYY-MM-DD）：{value!r}", "not a date (YYYY-MM-DD): {value!r}"),

@@ -228,6 +228,17 @@ def run_compensate(args) -> int:
     return EXIT_OK
 
 
+def run_new(args) -> int:
+    """A commented case template (checker/scaffold.py), to stdout or a new --output file."""
+    import datetime as dt
+
+    from . import scaffold
+    scaffold.refuse_existing(args.output)
+    _write(scaffold.render(args.case_type, args.board, args.date or dt.date.today(),
+                           scaffold.schema_path(args.case_type, args.output)), args.output)
+    return EXIT_OK
+
+
 def run_schema(args) -> int:
     """The JSON Schema of one case type (checker/schema.py), to stdout or --output."""
     from .schema import render
