@@ -46,6 +46,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "expand": ("控制台报告逐条列出无法评估、待发行结果和未覆盖的发现（默认按案例折叠为计数）",
                "the console report lists the findings not evaluated, pending and not covered one by one "
                "(by default they are folded into counts per case)"),
+    "baseline": ("与上次运行的 JSON 报告比较：每条列出的发现标为新增或未变（按案例、规则和对象匹配，"
+                 "不按行号），并列出已修复的发现",
+                 "compare with a previous run's JSON report: each listed finding is marked new or "
+                 "unchanged (matched by case, rule and subject, not by line), and the fixed "
+                 "ones are listed"),
+    "fail_on_new": ("只有新增的发现使退出码为 1（需 --baseline）：接受既有状态、只拦截新问题",
+                    "only new findings make the exit code 1 (needs --baseline): start from a known state "
+                    "and stop only what is new"),
     "as_of": ("按 DATE 当日有效的规则检查，而非各案例的 T 日", "check against the rules in force on DATE "
               "instead of each case's T day"),
     "today": ("判断豁免是否到期的日期：豁免在其 expires 当日仍有效（默认：实际日期）",

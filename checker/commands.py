@@ -14,7 +14,7 @@ from .catalogue_cache import cached_catalogue
 from .check import Checker, Options
 from .cli_text import text
 from .errors import EXIT_INPUT, EXIT_OK, RulePackError, UsageError
-from .policy import Tally
+from .policy import BASELINE, Policy, Tally, listed
 from .report import audit
 from .report.emit import emit
 from .report.targets import parse as parse_targets
@@ -54,6 +54,14 @@ class CheckerFactory:
         return {**self.__dict__, "catalogue": None}
 
 
+def _baseline(args):
+    from .baseline import Baseline
+    path = getattr(args, "baseline", None)
+    if getattr(args, "fail_on_new", False) and not path:
+        raise UsageError("--fail-on-new needs --baseline PREVIOUS.json (the run it compares with)")
+    return Baseline.load(path) if path else None
+
+
 def run_check(args) -> int:
     from .cli import expand_paths
     root = args.rules or rules_dir()
@@ -74,7 +82,9 @@ def run_check(args) -> int:
     options = Options(as_of=args.as_of, today=args.today, use_waivers=not args.no_waivers)
     make_checker = CheckerFactory(root, options, catalogue)
     accept = getattr(args, "accept_uncovered", False)
-    tally, waivers = Tally(args.fail_on, accept), audit.WaiverLog()
+    baseline = _baseline(args)
+    policy = Policy(args.fail_on, accept, baseline, bool(getattr(args, "fail_on_new", False)))
+    tally, waivers = Tally(args.fail_on, accept, policy), audit.WaiverLog()
     with progress(len(files), args.lang) as advance:
         gather = _Gather(files, tally, advance, counting=not selection.active)
         spool = run_batch(files, make_checker, jobs=args.jobs, on_result=gather, timeout=args.timeout)
@@ -93,6 +103,10 @@ def run_check(args) -> int:
                               fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
                               today=options.today, filters=filters, waivers=waivers,
                               accept_uncovered=accept, inputs=inputs, run_date=run_date)
+        if baseline is not None:
+            header["baseline"] = {**baseline.compare(results, lambda f: listed(f, args.fail_on)),
+                                  "new_only": policy.new_only}
+            header[BASELINE] = baseline
         emit(targets, results, header, tally.summary(), args.lang, {"expand": getattr(args, "expand", False)})
     return code
 

@@ -38,6 +38,7 @@ class Finding:
     version: str = ""                # the rule version's window, "from–until"
     fails_run: bool | None = None    # the policy's marks (policy.Policy.mark); None: not yet judged
     listed: bool | None = None       # a line of its own in the lines and Markdown reports, else counted
+    change: str | None = None        # against --baseline: new | unchanged; None without one
 
     def to_dict(self) -> dict:
         """As `dataclasses.asdict`, with `position` as `location` last (written by hand: asdict's
@@ -51,7 +52,7 @@ class Finding:
                 "subject": self.subject, "item": self.item, "missing": list(self.missing),
                 "related": [dict(r) for r in self.related], "waiver": copy.deepcopy(self.waiver),
                 "version": self.version, "fails_run": self.fails_run, "listed": self.listed,
-                "location": {"file": pos.file, "line": pos.line, "col": pos.col}}
+                "change": self.change, "location": {"file": pos.file, "line": pos.line, "col": pos.col}}
 
 
 @dataclass

@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from .baseline import Baseline
 from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS
 from .findings import COVERAGE_RULES, STATUSES, CaseResult, Finding, Outline
 
+BASELINE = "_baseline"   # the header's in-process key for the Baseline (never written to a report)
 INTERNAL = ("engine_error", "internal_error")   # exit 3: the checker, not the input, failed
 FAIL_ON = {
     "error": ({"violation"}, {"error"}),
@@ -63,16 +65,33 @@ def case_fails(result, fail_on: str, accept_uncovered: bool = False) -> bool:
 class Policy:
     fail_on: str = "error"
     accept_uncovered: bool = False
+    baseline: Baseline | None = None   # --baseline: listed findings are marked new or unchanged
+    new_only: bool = False             # --fail-on-new: only new findings fail the run
 
     @classmethod
     def of(cls, header: dict) -> Policy:
-        return cls(*from_header(header))
+        record = header.get("baseline") or {}
+        return cls(*from_header(header), header.get(BASELINE), bool(record.get("new_only")))
+
+    def change(self, result, f) -> str | None:
+        if self.baseline is None or not listed(f, self.fail_on):
+            return None
+        return self.baseline.change(result, f)
+
+    def fails(self, result, f) -> bool:
+        return fails(f, self.fail_on, self.accept_uncovered) and (
+            not self.new_only or self.change(result, f) == "new")
+
+    def case_fails(self, result) -> bool:
+        return (bool(result.error) or any(self.fails(result, f) for f in result.findings)
+                or any(n.get("level") == "error" for n in result.notices))
 
     def mark(self, result: CaseResult) -> CaseResult:
         for f in result.findings:
-            f.fails_run = fails(f, self.fail_on, self.accept_uncovered)
+            f.fails_run = self.fails(result, f)
             f.listed = listed(f, self.fail_on)
-        result.fails_run = case_fails(result, self.fail_on, self.accept_uncovered)
+            f.change = self.change(result, f)
+        result.fails_run = self.case_fails(result)
         return result
 
     def may_list(self, outline: Outline) -> bool:
@@ -116,9 +135,10 @@ class Tally:
     """The exit code and the summary, gathered one result at a time (one pass, nothing held but
     counts)."""
 
-    def __init__(self, fail_on: str = "error", accept_uncovered: bool = False):
+    def __init__(self, fail_on: str = "error", accept_uncovered: bool = False, policy: Policy | None = None):
         self.fail_on = fail_on
         self.accept_uncovered = accept_uncovered
+        self.policy = policy or Policy(fail_on, accept_uncovered)
         self.exit_code = EXIT_OK
         self.counts = {"cases": 0, "clean": 0, "violations": 0, "not_evaluable": 0, "not_checked": 0,
                        "partly_checked": 0, "pending": 0,
@@ -130,7 +150,7 @@ class Tally:
         code = self.exit_code
         if result.error:
             code = max(code, EXIT_INTERNAL if result.error["kind"] in INTERNAL else EXIT_INPUT)
-        elif any(fails(f, self.fail_on, self.accept_uncovered) for f in result.findings):
+        elif any(self.policy.fails(result, f) for f in result.findings):
             code = max(code, EXIT_VIOLATIONS)
         if any(n.get("level") == "error" for n in result.notices):   # e.g. a waiver of an unknown rule
             code = max(code, EXIT_INPUT)

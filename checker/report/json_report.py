@@ -9,7 +9,10 @@
      "waivers_unused": [{"case_id", "file", "kind", "rule_id", "item", "reason", "approver",
      "expires", "location"}] (unused includes kind waiver_unknown_rule), "filters": null for a full
      audit, else {"rule": [patterns], "severity": [...], "board": [...], "cases_excluded",
-     "findings_excluded"}, "exit_code",
+     "findings_excluded"}, "exit_code", with --baseline "baseline": {"file", "previous": {"run_date",
+     "rules_hash"}, "new", "unchanged", "fixed_count", "now_not_evaluated", "not_compared" (counts),
+     "new_only" (--fail-on-new), "fixed": [{"case_id", "file", "rule_id", "title", "subject",
+     "status", "message", "location"} as the previous report had them]},
      "summary": {"cases", "clean", "violations", "not_evaluable", "not_checked", "input_error",
                  "engine_error", "internal_error" (counts of cases by status), "partly_checked"
                  (cases), "pending" (findings), "top_rules": [[rule_id, violations]]
@@ -35,7 +38,8 @@
                                          "location"} or null, "version" (the rule version's
                               window), "fails_run" (the policy's mark: this finding fails the
                               run), "listed" (the policy's mark: a line of its own in the lines
-                              and Markdown reports, else only counted)}]}]}
+                              and Markdown reports, else only counted), "change" (with --baseline,
+                              for a listed finding: new | unchanged; else null)}]}]}
 
     A notice: {"kind", "rule_id", "location", …}; kinds: waiver_expired, waiver_unused,
     waiver_unknown_rule (with "level" warning | error, "item", "reason", "approver", "expires",
@@ -47,9 +51,9 @@
     Within schema version 1 fields are only added, never renamed or removed ("waivers",
     "rules_checked", "item", "waivers_today", "waivers_expired", "waivers_unused", "filters",
     "internal_error", "by_board", "coverage", "uncovered", "dates", "accept_uncovered", "fails_run",
-    "listed" and the status values pending and not_checked were added so; the case-level coverage
-    finding's rule id is "coverage.not_checked", formerly "board"); a change that breaks a reader
-    bumps the version.
+    "listed", "baseline", "change" and the status values pending and not_checked were added so; the
+    case-level coverage finding's rule id is "coverage.not_checked", formerly "board"); a change that
+    breaks a reader bumps the version.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ SCHEMA_VERSION = 1
 
 def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
     """The report, one case at a time (the "cases" array is streamed: no case is held)."""
-    write_json(fh, {"schema_version": SCHEMA_VERSION, **header, "summary": summary,
+    public = {k: v for k, v in header.items() if not k.startswith("_")}   # "_…": in-process only
+    write_json(fh, {"schema_version": SCHEMA_VERSION, **public, "summary": summary,
                     "cases": Items(r.to_dict() for r in results)})
     fh.write("\n")
