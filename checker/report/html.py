@@ -50,8 +50,8 @@ TEXT = {
     "en": {"rest_rules": "the other {n} rules (together)",
            "bars_note": "Bars show violations and waived findings only (one scale); other findings "
                         "are counted.",
-           "links": "{n} address(es)", "signoff": "Review sign-off",
-           "reviewer": "Reviewer", "sign_date": "Date", "signature": "Signature", "opinion": "Review opinion"},
+           "links": "{n} address(es)", "signoff": "Review sign-off", "reviewer": "Reviewer",
+           "sign_date": "Date", "signature": "Signature", "opinion": "Review opinion"},
 }
 
 CSS = """
@@ -90,12 +90,13 @@ table{border-collapse:collapse}
 .case .file{color:#566573;font-family:@MONO@}
 .tablewrap{overflow-x:auto;max-width:100%}
 .findings{width:100%;margin:0 0 8px;table-layout:fixed}
-.findings th,.findings td{border-top:1px solid #e5e8e8;padding:6px 8px;text-align:left;vertical-align:top;
- overflow-wrap:anywhere}
+.findings{font-size:13px}
+.findings th,.findings td{border-top:1px solid #e5e8e8;padding:6px 6px;text-align:left;vertical-align:top;
+ overflow-wrap:break-word}
 .findings th{background:#fbfcfc;font-weight:600}
-.findings .c-status{width:8%}.findings .c-rule{width:15%}.findings .c-severity{width:8%}
-.findings .c-location{width:11%}.findings .c-message{width:20%}.findings .c-expected{width:11%}
-.findings .c-actual{width:11%}.findings .c-cite{width:16%}
+.findings .c-status{width:10%}.findings .c-rule{width:14%}.findings .c-severity{width:9%}
+.findings .c-location{width:11%}.findings .c-message{width:21%}.findings .c-expected{width:10%}
+.findings .c-actual{width:10%}.findings .c-cite{width:15%}
 .cite summary{cursor:pointer}.cite ul{margin:4px 0 0;padding-left:16px}
 .cite a{overflow-wrap:anywhere;word-break:break-all}
 .badge{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:12px;max-width:100%}
@@ -284,7 +285,7 @@ def _case(case, lang: str) -> str:
            f'data-key="{e(key)}"><details{is_open}><summary><span class="badge {case.status}">'
            f'{e(w[case.status])}</span> <b>{e(case.case_id)}</b> <span class="file">{e(case.file)}</span>'
            + (f" · {e(meta)}" if meta else "")
-           + f' <span class="muted">({len(case.findings)})</span></summary>']
+           + f' <span class="muted">({len(case.findings)} {e(w["findings"].lower())})</span></summary>']
     if case.error:
         err = case.error
         out.append(f'<div class="err"><b>{e(w[err["kind"]])}</b> <code>{e(where(err["location"]))}</code>: '
