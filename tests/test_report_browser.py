@@ -24,6 +24,7 @@ from collections import Counter
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.wait import WebDriverWait
 
 from checker.boards import declared_boards
 
@@ -181,7 +182,8 @@ def driver():
 def open_report(driver, html, width: int):
     driver.set_window_size(width, 900)
     driver.get(html.resolve().as_uri())
-    assert driver.execute_script("return document.documentElement.getAttribute('data-ready')") == "1"
+    ready = "return document.readyState === 'complete' && document.documentElement.getAttribute('data-ready');"
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script(ready) == "1")   # the report's script ran
 
 
 @pytest.mark.parametrize("width", WIDTHS)
