@@ -121,7 +121,8 @@ table{border-collapse:collapse}
  thead{display:table-header-group}
  tr.finding,.audit tr,.bars tr,.signoff{break-inside:avoid}
  .case summary{break-after:avoid}
- code,.mono,.audit td{font-size:9.5px}
+ code,.mono,.audit td{font-size:9px}
+ .findings{font-size:9.5px}.findings th,.findings td{padding:4px 4px}.muted,.badge{font-size:9px}
  .signoff{display:block;margin-top:24px;border:1px solid #566573;padding:12px 16px}
  .signoff h2{margin:0 0 10px}
  .signoff .line{display:flex;gap:8px;margin:18px 0 0}
