@@ -43,11 +43,11 @@ MONO = ('ui-monospace,Menlo,Consolas,"PingFang SC","Microsoft YaHei","Noto Sans 
 
 # The words only this report uses, zh and en.
 TEXT = {
-    "zh": {"rest_rules": "其余 {n} 条规则（合计）",
+    "zh": {"rest_rules": "其余 {n} 条规则（合计）", "n_findings": "{n} 项发现",
            "bars_note": "条形只画违规与已豁免（同一刻度）；其他状态的发现只计数。",
            "links": "网址 {n} 个", "signoff": "审核签字", "reviewer": "审核人",
            "sign_date": "日期", "signature": "签字", "opinion": "审核意见", },
-    "en": {"rest_rules": "the other {n} rules (together)",
+    "en": {"rest_rules": "the other {n} rules (together)", "n_findings": "{n} finding(s)",
            "bars_note": "Bars show violations and waived findings only (one scale); other findings "
                         "are counted.",
            "links": "{n} address(es)", "signoff": "Review sign-off", "reviewer": "Reviewer",
@@ -281,12 +281,13 @@ def _case(case, lang: str) -> str:
     key = f"{case.case_id} {case.file}".lower()
     board = board_name(case.board, lang) if case.board else ""
     meta = " · ".join(x for x in (board, dates_text(case, lang), coverage_text(case, lang)) if x)
+    count = TEXT[lang]["n_findings"].format(n=len(case.findings))
     is_open = " open" if case.status not in ("clean", "not_evaluable") else ""
     out = [f'<section class="case" data-status="{case.status}" data-board="{e(case.board or "")}" '
            f'data-key="{e(key)}"><details{is_open}><summary><span class="badge {case.status}">'
            f'{e(w[case.status])}</span> <b>{e(case.case_id)}</b> <span class="file">{e(case.file)}</span>'
            + (f" · {e(meta)}" if meta else "")
-           + f' <span class="muted">({len(case.findings)} {e(w["findings"].lower())})</span></summary>']
+           + f' <span class="muted">({e(count)})</span></summary>']
     if case.error:
         err = case.error
         out.append(f'<div class="err"><b>{e(w[err["kind"]])}</b> <code>{e(where(err["location"]))}</code>: '
