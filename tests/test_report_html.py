@@ -4,6 +4,7 @@ detail; all case text escaped; the only script is the report's own, pinned by th
 import base64
 import hashlib
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
@@ -73,16 +74,63 @@ def test_summary_cards_match_the_json(report_run, html):
     assert int(cards["violation"]) == statuses.count("violation") and int(cards["waived"]) == 1
 
 
-def test_charts_by_rule_and_by_board(report_run, html):
-    rules = html[html.index('id="chart-rules"'):html.index("</svg>", html.index('id="chart-rules"'))]
-    boards = html[html.index('id="chart-boards"'):html.index("</svg>", html.index('id="chart-boards"'))]
-    assert f">{WAIVED_RULE}</text>" in rules
-    assert re.search(r'<rect class="bar violation"[^>]*width="(\d+\.\d)"', rules)
+def _chart(html: str, chart_id: str) -> str:
+    start = html.index(f'id="{chart_id}"')
+    return html[start:html.index("</table>", start)]
+
+
+def _label_text(chart: str) -> str:
+    """The visible text of the chart's labels (tag attributes such as a tooltip left out)."""
+    return " ".join(re.sub(r"<[^>]*>", " ", m) for m in re.findall(r'<th class="label[^"]*"[^>]*>(.*?)</th>', chart))
+
+
+def test_chart_by_rule_shows_titles_with_the_id_beside(report_run, html):
+    from checker.report.html import TOP_RULES
+    rules = _chart(html, "chart-rules")
+    findings = [f for c in report_run["json"]["cases"] for f in c["findings"]]
+    cap = next(f for f in findings if f["rule_id"] == WAIVED_RULE)
+    assert f'>{cap["title"]["zh"]}<span class="rule-id">{WAIVED_RULE}</span></th>' in rules
+    assert re.search(r'<span class="seg violation"[^>]*style="width:\d+\.\d%', rules)
+    rest = len({f["rule_id"] for f in findings}) - TOP_RULES
+    assert f"其余 {rest} 条规则（合计）" in rules      # the last row says what it sums
+    not_evaluated = sum(f["status"] == "not_evaluated" for f in findings)
+    assert not_evaluated > 100 and 'class="seg not_evaluated"' not in rules   # counted, not drawn
+
+
+def test_chart_by_board_names_boards_in_the_report_language(report_run, html):
+    from checker.boards import board_name, declared_boards
+    boards = _chart(html, "chart-boards")
     for board in {c["board"] for c in report_run["json"]["cases"] if c["board"]}:
-        assert f">{board}</text>" in boards
-    violations = sum(1 for c in report_run["json"]["cases"] for f in c["findings"] if f["status"] == "violation")
-    titles = re.findall(r"<title>[^<:]+: (\d+) 违规</title>", boards)
+        assert f">{board_name(board, 'zh')}</th>" in boards
+    labels = _label_text(boards) + _label_text(_chart(html, "chart-rules").split('<span class="rule-id">')[0])
+    assert not [code for code in declared_boards() if re.search(rf"\b{code}\b", labels)]
+    violations = sum(f["status"] == "violation" for c in report_run["json"]["cases"] for f in c["findings"])
+    titles = re.findall(r'title="[^":]+: (\d+) 违规"', boards)
     assert sum(map(int, titles)) == violations
+    assert f"违规 {violations}" not in boards or len(titles) == 1   # each row's counts name their status
+    assert re.search(r'<td class="n">违规 \d+<div class="muted">无法评估 \d+', boards)
+
+
+def test_citation_shows_the_document_and_folds_addresses_but_not_the_note(report_run, html):
+    cites = [f["citation"] for c in report_run["json"]["cases"] for f in c["findings"]]
+    noted = [c for c in cites if c.get("note")]
+    assert noted and all(c["note"] not in html for c in noted)
+    url = next(u for c in cites for u in c.get("urls") or [])
+    assert f'<li><a href="{escape(url)}" rel="noreferrer noopener">{escape(url)}</a></li>' in html
+    assert re.search(r'<details class="cite"><summary>[^<]+<span class="muted">\(网址 \d+ 个\)</span>'
+                     r'</summary><ul class="muted"><li><a href="https?://', html)
+
+
+def test_styles_name_cjk_fonts_and_a_print_layout(html):
+    style = html[html.index("<style>"):html.index("</style>")]
+    fonts = ('"PingFang SC"', '"Hiragino Sans GB"', '"Microsoft YaHei"', '"Noto Sans CJK SC"',
+             '"Source Han Sans SC"', '"WenQuanYi Micro Hei"')
+    body = re.search(r"body\{font:[^;]*;", style).group()
+    assert all(f in body for f in fonts) and body.endswith("sans-serif;")
+    assert "table-layout:fixed" in style and "overflow-wrap:anywhere" in style
+    printed = style[style.index("@media print"):]
+    assert ".filters" in printed.split("{display:none}")[0] and "break-inside:avoid" in printed
+    assert 'id="signoff"' in html and "审核人" in html and "签字" in html
 
 
 def test_every_finding_is_a_row_with_expected_actual_and_citation(report_run, page):

@@ -127,12 +127,14 @@ class Tables:
         self.counts = dict.fromkeys(STATUSES, 0)
         self._rules: dict[str, dict[str, int]] = {}
         self._boards: dict[str | None, dict[str, int]] = {}
+        self.titles: dict[str, dict[str, str]] = {}   # rule id → its title {zh, en}
         for r in results:
             row = self._boards.setdefault(r.board, dict.fromkeys(STATUSES, 0))
             for f in r.findings:
                 self.counts[f.status] += 1
                 row[f.status] += 1
                 self._rules.setdefault(f.rule_id, dict.fromkeys(STATUSES, 0))[f.status] += 1
+                self.titles.setdefault(f.rule_id, f.title)
 
     @property
     def by_rule(self) -> list[tuple[str, dict[str, int]]]:
