@@ -66,6 +66,10 @@ def test_an_added_violation_is_new_a_removed_one_fixed_and_the_rest_unchanged(ca
     assert "_baseline" not in doc
     console = run(str(folder), "--baseline", str(previous), "--format", "console").stdout
     assert "［新增］ ipo.offline.lockup_min.months" in console and "已修复 ipo.consistency.tranches.initial" in console
+    html = run(str(folder), "--baseline", str(previous), "--format", "html", "--lang", "en").stdout
+    assert html.count('<div class="change new">[new]</div>') == 1
+    assert html.count('<div class="change unchanged">[unchanged]</div>') == len(before) - 1
+    assert '<section id="baseline">' in html and "✓ fixed ipo.consistency.tranches.initial" in html
 
 
 def test_fail_on_new_accepts_the_known_state_and_stops_what_is_new(cases):

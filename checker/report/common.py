@@ -86,6 +86,33 @@ def dates_text(result, lang: str) -> str:
     return text
 
 
+CHANGE = {   # against --baseline (checker/baseline.py)
+    "zh": {"new": "［新增］", "unchanged": "［未变］", "fixed": "已修复",
+           "baseline": "与基线 {file} 比较：新增 {new} 项 · 未变 {unchanged} 项 · 已修复 {fixed_count} 项 · "
+                       "未能比较 {not_compared} 项（其中现无法评估 {now_not_evaluated} 项）{only}",
+           "new_only": "；只有新增项使运行失败", "more_fixed": "等 {n} 项（JSON 报告全部列出）"},
+    "en": {"new": "[new]", "unchanged": "[unchanged]", "fixed": "fixed",
+           "baseline": "against the baseline {file}: {new} new · {unchanged} unchanged · "
+                       "{fixed_count} fixed · {not_compared} not compared "
+                       "({now_not_evaluated} now not evaluated){only}",
+           "new_only": "; only new ones fail the run",
+           "more_fixed": "and {n} more (the JSON report lists them all)"},
+}
+
+
+def baseline_text(record: dict, lang: str) -> str:
+    """The header's baseline record in one line: counts new, unchanged, fixed, not compared."""
+    only = CHANGE[lang]["new_only"] if record.get("new_only") else ""
+    return CHANGE[lang]["baseline"].format(**{**record, "only": only})
+
+
+def fixed_text(entry: dict, lang: str) -> str:
+    """A fixed finding as the previous report had it: rule id, title — case · subject."""
+    title = (entry.get("title") or {}).get(lang) or ""
+    subject = f" · {entry['subject']}" if entry.get("subject") else ""
+    return f"{entry['rule_id']} {title} — {entry['case_id']}{subject}"
+
+
 def coverage_text(result, lang: str) -> str:
     """"部分检查（未覆盖主题：…）" / "partly checked (topics not covered: …)"; the word alone otherwise."""
     if not result.coverage:

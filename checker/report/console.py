@@ -16,7 +16,18 @@ from rich.markup import escape
 
 from .. import policy
 from ..boards import board_name
-from .common import WORDS, cite_text, coverage_text, dates_text, location, visible, where
+from .common import (
+    CHANGE,
+    WORDS,
+    baseline_text,
+    cite_text,
+    coverage_text,
+    dates_text,
+    fixed_text,
+    location,
+    visible,
+    where,
+)
 
 FOLDED = ("not_evaluated", "pending", "not_covered")
 STYLE = {"violation": "bold red", "waived": "yellow", "not_evaluated": "cyan", "not_covered": "dim",
@@ -25,23 +36,12 @@ MORE = {   # the console's own words
     "zh": {"folded": "{counts}（--expand 逐条列出）", "n": "{word} {n} 项", "missing_top": "最常缺少的字段",
            "folded_total": "已折叠", "others": "其余案例", "more_missing": "等 {n} 个字段",
            "uncovered_n": "（{n} 个主题未覆盖）", "rules_date": "规则日期",
-           "kinds": {"investor": "投资者记录", "restructuring": "重组"},
-           "change": {"new": "［新增］", "unchanged": "［未变］"},
-           "baseline": "与基线 {file} 比较：新增 {new} 项 · 未变 {unchanged} 项 · 已修复 {fixed_count} 项 · "
-                       "未能比较 {not_compared} 项（其中现无法评估 {now_not_evaluated} 项）{only}",
-           "new_only": "；只有新增项使运行失败", "fixed": "已修复",
-           "more_fixed": "等 {n} 项（JSON 报告全部列出）"},
+           "kinds": {"investor": "投资者记录", "restructuring": "重组"}},
     "en": {"folded": "{counts} (--expand lists them)", "n": "{word} {n}",
            "missing_top": "fields most often missing",
            "folded_total": "folded", "others": "other cases", "more_missing": "and {n} more",
            "uncovered_n": " ({n} topic(s) not covered)", "rules_date": "rules date",
-           "kinds": {"investor": "investor records", "restructuring": "restructurings"},
-           "change": {"new": "[new]", "unchanged": "[unchanged]"},
-           "baseline": "against the baseline {file}: {new} new · {unchanged} unchanged · "
-                       "{fixed_count} fixed · {not_compared} not compared "
-                       "({now_not_evaluated} now not evaluated){only}",
-           "new_only": "; only new ones fail the run", "fixed": "fixed",
-           "more_fixed": "and {n} more (the JSON report lists them all)"},
+           "kinds": {"investor": "investor records", "restructuring": "restructurings"}},
 }
 
 
@@ -97,14 +97,11 @@ def render(results, summary: dict, lang: str, console: Console, header: dict | N
 
 
 def _baseline(console: Console, record: dict, lang: str, t: dict, shown: int = 20) -> None:
-    only = t["new_only"] if record.get("new_only") else ""
-    console.print(f"[bold]{_text(t['baseline'].format(**{**record, 'only': only}))}[/]")
+    console.print(f"[bold]{_text(baseline_text(record, lang))}[/]")
     for e in record["fixed"][:shown]:
-        title = (e.get("title") or {}).get(lang) or ""
-        console.print(f"  [green]✓ {t['fixed']}[/] [bold]{_text(e['rule_id'])}[/] {_text(title)} — "
-                      f"{_text(e['case_id'])}" + (f" · {_text(e['subject'])}" if e.get("subject") else ""))
+        console.print(f"  [green]✓ {CHANGE[lang]['fixed']}[/] {_text(fixed_text(e, lang))}")
     if len(record["fixed"]) > shown:
-        console.print("  " + t["more_fixed"].format(n=len(record["fixed"]) - shown))
+        console.print("  " + CHANGE[lang]["more_fixed"].format(n=len(record["fixed"]) - shown))
 
 
 def _head(result, lang: str, short: bool = False) -> str:
@@ -195,8 +192,8 @@ def _case(console: Console, result, lang: str, t: dict, seen: _Seen, expand: boo
 
 def _finding(console: Console, f, lang: str, t: dict) -> None:
     mark = "✗" if f.fails_run else "•"   # as the policy marked it: ✗ fails the run
-    change = f" [bold]{t['change'][f.change]}[/]" if f.change == "new" else \
-        f" [dim]{t['change'][f.change]}[/]" if f.change else ""
+    change = f" [bold]{CHANGE[lang][f.change]}[/]" if f.change == "new" else \
+        f" [dim]{CHANGE[lang][f.change]}[/]" if f.change else ""
     console.print(f"  [{STYLE[f.status]}]{mark} {t[f.status]}[/]{change} [bold]{f.rule_id}[/] "
                   f"{_text('[' + f.severity + ']')} {_text(where(location(f)))}")
     console.print(f"      {_text(f.title[lang])}" + (f" — {_text(f.subject)}" if f.subject else ""))

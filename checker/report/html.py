@@ -20,12 +20,15 @@ from ..boards import board_name
 from .audit import all_waiver_lines, rows
 from .common import (
     CASE_STATUSES,
+    CHANGE,
     STATUSES,
     WORDS,
     Tables,
+    baseline_text,
     cite_text,
     coverage_text,
     dates_text,
+    fixed_text,
     location,
     notice_text,
     web_urls,
@@ -99,6 +102,8 @@ table{border-collapse:collapse}
 .findings .c-actual{width:10%}.findings .c-cite{width:15%}
 .cite summary{cursor:pointer}.cite ul{margin:4px 0 0;padding-left:16px}
 .cite a{overflow-wrap:anywhere;word-break:break-all}
+.change{font-size:12px;font-weight:bold}.change.unchanged{font-weight:normal;color:#777}
+#baseline{margin:8px 0;overflow-wrap:anywhere}
 .badge{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:12px;max-width:100%}
 .badge.violation,.badge.violations{background:#c0392b}.badge.waived{background:#d68910}
 .badge.not_evaluated,.badge.not_evaluable{background:#2e86c1}.badge.not_covered{background:#95a5a6}
@@ -267,8 +272,9 @@ def _finding_row(f, lang: str) -> str:
         wv = f.waiver
         message += (f'<div class="muted">{e(w["waiver"])}: {e(wv["reason"])} · {e(w["approver"])} '
                     f'{e(wv["approver"])} · {e(w["expires"])} {e(wv["expires"] or "—")}</div>')
+    change = f'<div class="change {f.change}">{e(CHANGE[lang][f.change])}</div>' if f.change else ""
     return (f'<tr class="finding" data-status="{f.status}"><td><span class="badge {f.status}">'
-            f'{e(w[f.status])}</span></td><td><code>{e(f.rule_id)}</code>'
+            f'{e(w[f.status])}</span>{change}</td><td><code>{e(f.rule_id)}</code>'
             f'<div class="muted">{e(f.title[lang])}</div></td>'
             f'<td>{e(f.severity)}<div class="muted">{e(w["confidence"])} {e(f.confidence)}</div></td>'
             f'<td><code>{e(where(location(f)))}</code></td><td>{message}</td>'
@@ -308,6 +314,16 @@ def _case(case, lang: str) -> str:
     return "".join(out)
 
 
+def _baseline(record: dict | None, lang: str) -> str:
+    """Against --baseline: the counts, and the findings of the previous run that are fixed."""
+    if not record:
+        return ""
+    word = e(CHANGE[lang]["fixed"])
+    fixed = "".join(f"<li>✓ {word} {e(fixed_text(x, lang))}</li>" for x in record["fixed"])
+    return (f'<section id="baseline"><p><b>{e(baseline_text(record, lang))}</b></p>'
+            + (f"<ul>{fixed}</ul>" if fixed else "") + "</section>")
+
+
 def _signoff(header: dict, lang: str) -> str:
     """Printed only: the run it signs for, and lines for the reviewer, the date and a signature."""
     t = TEXT[lang]
@@ -343,7 +359,8 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
         f'<meta http-equiv="Content-Security-Policy" content="{e(csp())}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(w['title'])} · {e(header['run_date'])}</title><style>{CSS}</style></head><body>",
-        f'<header><h1>{e(w["title"])}</h1><table class="audit" id="audit">{audit}</table></header>',
+        f'<header><h1>{e(w["title"])}</h1><table class="audit" id="audit">{audit}</table>'
+        f'{_baseline(header.get("baseline"), lang)}</header>',
         f'<h2>{e(w["summary"])}</h2><div class="cards" id="summary">' + "".join(
             f'<div class="card {cls}"><div class="n">{n}</div><div class="l">{e(label)}</div></div>'
             for cls, label, n in cards) + "</div>",
