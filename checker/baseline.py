@@ -20,9 +20,10 @@ COMPARED = ("violation", "waived")
 Key = tuple[str, str, str]
 
 
-def _compared(f: dict | object, get) -> bool:
-    listed = get(f, "listed")
-    return bool(listed) if listed is not None else get(f, "status") in COMPARED
+def _compared(f: dict) -> bool:
+    """Listed in the previous report (a report older than the `listed` mark: by its status)."""
+    listed = f.get("listed")
+    return bool(listed) if listed is not None else f.get("status") in COMPARED
 
 
 def case_key(case) -> str:
@@ -54,7 +55,7 @@ class Baseline:
                 continue
             ident = case.get("case_id") or case.get("file") or ""
             for f in case.get("findings") or []:
-                if isinstance(f, dict) and _compared(f, dict.get):
+                if isinstance(f, dict) and _compared(f):
                     key = (str(ident), str(f.get("rule_id")), str(f.get("subject") or ""))
                     entries[key] = {"case_id": ident, "file": case.get("file"), "rule_id": f.get("rule_id"),
                                     "title": f.get("title"), "subject": f.get("subject") or "",

@@ -146,13 +146,6 @@ def rule_row(rule) -> dict:
             "file": rule.file, "line": rule.position.line}
 
 
-def rule_window(row: dict) -> str:
-    start = row["from"]
-    if isinstance(start, dict):
-        start = ", ".join(f"{b} {d}" for b, d in start.items())
-    return f"{start} – {row['until'] or '(now)'}"
-
-
 def run_rules(args) -> int:
     catalogue = cached_catalogue(args.rules)
     if args.lint:

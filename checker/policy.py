@@ -55,12 +55,6 @@ def from_header(header: dict) -> tuple[str, bool]:
     return header.get("fail_on", "error"), bool(header.get("accept_uncovered", False))
 
 
-def case_fails(result, fail_on: str, accept_uncovered: bool = False) -> bool:
-    """A case fails the run: it could not be checked, a finding fails, or a notice is an error."""
-    return (bool(result.error) or any(fails(f, fail_on, accept_uncovered) for f in result.findings)
-            or any(n.get("level") == "error" for n in result.notices))
-
-
 @dataclass(frozen=True)
 class Policy:
     fail_on: str = "error"
@@ -83,6 +77,7 @@ class Policy:
             not self.new_only or self.change(result, f) == "new")
 
     def case_fails(self, result) -> bool:
+        """A case fails the run: it could not be checked, a finding fails, or a notice is an error."""
         return (bool(result.error) or any(self.fails(result, f) for f in result.findings)
                 or any(n.get("level") == "error" for n in result.notices))
 
