@@ -1,10 +1,21 @@
-"""Markdown for reviews and PR comments: audit header, summary tables, violations per case, escaping."""
+"""Markdown for reviews and PR comments: audit header, summary tables, every violation, then the
+waived ones, then the rest folded; never over GitHub's comment limit, cut at a whole item; escaping."""
 
+import json
 import re
+import subprocess
+import sys
 
 import pytest
 
+from bench.generate import generate
+from checker.report.markdown import BUDGET, esc
+
+from .conftest import ROOT
 from .reports import SCRIPT, WAIVED_RULE
+
+CUT = re.compile(r"另有 (\d+) 项发现（其中 (\d+) 项违规）、(\d+) 个案例未在此列出。完整报告："
+                 r"`--format html=report.html` 或 `--format json=report.json`")
 
 CELL = re.compile(r"(?<!\\)\|")
 
@@ -45,7 +56,7 @@ def test_opens_with_the_audit_header(report_run, md):
 
 def test_every_table_is_well_formed(md):
     found = tables(md)
-    assert len(found) > 20
+    assert len(found) > 8
     for table in found:
         assert set(table[1]) <= {"---", "---:"}
         assert {len(row) for row in table} == {len(table[0])}, table[0]
@@ -67,6 +78,8 @@ def test_each_violation_is_a_row_with_location_expected_and_actual(report_run, m
     rows = [[plain(c) for c in row] for table in tables(md) for row in table[2:] if len(row) == 8]
     for case in report_run["json"]["cases"]:
         for f in case["findings"]:
+            if f["status"] not in ("violation", "waived"):
+                continue
             loc = f["location"]
             where = f"{loc['file']}:{loc['line']}:{loc['col']}"
             match = [r for r in rows if r[1] == f["rule_id"] and r[3] == where]
@@ -77,8 +90,79 @@ def test_each_violation_is_a_row_with_location_expected_and_actual(report_run, m
 
 
 def test_not_evaluated_findings_are_folded(md):
-    assert md.count("<details>") == md.count("</details>") > 10
-    assert re.search(r"<summary>\d+ 无法评估", md)
+    assert md.count("<details>") == md.count("</details>") >= 5
+    assert re.search(r"<summary>.*: \d+ 无法评估", md)
+
+
+def test_violations_then_errors_then_waived_then_the_rest(report_run, md):
+    heads = [line for line in md.splitlines() if line.startswith("## ")]
+    assert heads[-4:] == ["## 违规及其他导致失败的发现", "## 输入与引擎错误", "## 已豁免的发现", "## 其他发现（按案例折叠）"]
+    errors = md.split("## 输入与引擎错误")[1].split("## ")[0]
+    assert "broken" in errors and "输入错误" in errors
+
+
+def finding_rows(md: str) -> list[list[str]]:
+    """Rows of the finding tables: violations and waived (8 cells), the folded rest (4 cells)."""
+    return [row for t in tables(md) if len(t[0]) in (4, 8) and t[0][1] == "规则" for row in t[2:]]
+
+
+def first(f: dict) -> bool:
+    """In the first section: a violation, or another listed finding that fails the run."""
+    return f["listed"] and (f["status"] == "violation" or (f["fails_run"] and f["status"] != "waived"))
+
+
+def rest(case: dict) -> bool:
+    """Whether the case has a folded block: findings not in the first section nor waived."""
+    return bool(case["notices"]) or any(not first(f) and not (f["status"] == "waived" and f["listed"])
+                                        for f in case["findings"])
+
+
+def test_the_bundled_cases_fit_a_pull_request_comment(report_run, md):
+    doc = report_run["json"]
+    assert len(md) <= BUDGET < len(md) * 3     # cut, but not far below the limit
+    match = CUT.search(md)
+    assert match and md.rstrip("\n").endswith(match.group(0) + "。")
+    total = sum(len(c["findings"]) for c in doc["cases"])
+    assert int(match.group(1)) == total - len(finding_rows(md)) > 0
+    assert int(match.group(2)) == 0           # every violation shown
+    folded = {line.split(" — ")[0].split(" ", 1)[1] for line in md.splitlines()
+              if line.startswith("<summary>")}
+    hidden = [c for c in doc["cases"] if rest(c) and esc(c["case_id"]) not in folded]
+    assert int(match.group(3)) == len(hidden) > 0
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("markdown-large")
+    generate(2000, str(folder / "cases"), seed=11)
+    out = folder / "report.md"
+    proc = subprocess.run([sys.executable, "-m", "checker", str(folder / "cases"), "-j", "2", "--format",
+                           f"markdown={out},json={folder / 'report.json'}", "--today", "2026-05-01"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert proc.returncode in (0, 1, 2), proc.stderr
+    return out.read_text(encoding="utf-8"), json.loads((folder / "report.json").read_text(encoding="utf-8"))
+
+
+def test_a_large_batch_is_cut_at_a_whole_row_with_a_true_count(large):
+    md, doc = large
+    assert len(doc["cases"]) == 2000 and len(md) <= BUDGET
+    match = CUT.search(md)
+    assert match
+    listed = [f for c in doc["cases"] for f in c["findings"] if first(f)]
+    rows = finding_rows(md)
+    assert 0 < len(rows) < len(listed) and [plain(r[1]) for r in rows] == [f["rule_id"] for f in listed[:len(rows)]]
+    assert int(match.group(2)) == sum(f["status"] == "violation" for f in listed[len(rows):])
+    total = sum(len(c["findings"]) for c in doc["cases"])
+    assert int(match.group(1)) == total - len(rows)       # cut among the violations: nothing after shown
+    seen, hidden = 0, 0
+    for case in doc["cases"]:
+        mine = [f for f in case["findings"] if first(f)]
+        waived = any(f["status"] == "waived" and f["listed"] for f in case["findings"])
+        hidden += seen + len(mine) > len(rows) or bool(case["error"]) or waived or rest(case)
+        seen += len(mine)
+    assert int(match.group(3)) == hidden
+    lines = md.rstrip("\n").splitlines()
+    assert lines[-2] == "" and lines[-3].startswith("| ") and lines[-3].endswith(" |")   # a whole row
 
 
 def test_case_text_cannot_become_html(md):

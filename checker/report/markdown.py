@@ -1,5 +1,8 @@
-"""Markdown for a review or a pull-request comment: audit header, summary tables, violations
-per case; findings not evaluated or not covered folded in <details>. Case text is escaped
+"""Markdown for a review or a pull-request comment, at most `BUDGET` characters whatever the batch
+(GitHub refuses a longer comment): the audit header and summary tables; then every violation; the
+input and engine errors; the waived findings; then the rest per case, folded in <details>. When the
+budget would be exceeded the report is cut at a whole item (a row, a case) and ends with a line
+saying how many findings and cases were left out and where the full report is. Case text is escaped
 (Markdown specials, and <, >, & so that nothing renders as HTML)."""
 
 from __future__ import annotations
@@ -22,9 +25,24 @@ from .common import (
     where,
 )
 
+BUDGET = 65_536   # characters, as GitHub counts a comment body (Python's len of the text)
 _SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 MARK = {"violations": "✗", "not_checked": "✗", "not_evaluable": "…", "clean": "✓", "input_error": "⚠",
         "engine_error": "⚠", "internal_error": "⚠"}
+TEXT = {
+    "zh": {"violations_head": "违规及其他导致失败的发现", "errors_head": "输入与引擎错误",
+           "waived_head": "已豁免的发现", "rest_head": "其他发现（按案例折叠）",
+           "cut": "**本报告已截断**（GitHub 评论上限 {budget} 字符）：另有 {findings} 项发现"
+                  "（其中 {violations} 项违规）、{cases} 个案例未在此列出。完整报告："
+                  "`--format html=report.html` 或 `--format json=report.json`。"},
+    "en": {"violations_head": "Violations and other findings that fail the run",
+           "errors_head": "Input and engine errors", "waived_head": "Waived findings",
+           "rest_head": "Other findings (folded per case)",
+           "cut": "**This report is cut** (GitHub's comment limit is {budget} characters): {findings} more "
+                  "finding(s) ({violations} violation(s)) in {cases} case(s) are not shown here. "
+                  "The full report: `--format html=report.html` or `--format json=report.json`."},
+}
+SECTIONS = ("violations", "errors", "waived", "rest")
 
 
 def esc(text) -> str:
@@ -33,10 +51,13 @@ def esc(text) -> str:
     return visible(re.sub(r"\r\n|\r|\n", "<br>", text))
 
 
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
 def _table(head: list[str], body: list[list[str]], align: str = "---") -> list[str]:
-    out = ["| " + " | ".join(head) + " |", "|" + "|".join(align for _ in head) + "|"]
-    out += ["| " + " | ".join(row) + " |" for row in body]
-    return out + [""]
+    out = [_row(head), "|" + "|".join(align for _ in head) + "|"]
+    return out + [_row(row) for row in body] + [""]
 
 
 def _finding_row(f, lang: str) -> list[str]:
@@ -49,75 +70,167 @@ def _finding_row(f, lang: str) -> list[str]:
             esc(f.expected[lang]), esc(f.actual[lang]), esc(cite_text(f.citation))]
 
 
-class _Lines:
-    """Lines written as they come; blank lines are held back, so the file ends with one newline."""
+def _head(lang: str) -> list[str]:
+    w = WORDS[lang]
+    return [w["status"], w["rule"], w["severity"], w["location"], w["message"], w["expected"], w["actual"],
+            w["cite"]]
 
-    def __init__(self, fh: TextIO):
-        self.fh, self.blank = fh, 0
 
-    def __iadd__(self, lines: list[str]):
-        for line in lines:
-            self.append(line)
-        return self
+def _parts(case) -> tuple[list, list, bool, list]:
+    """A case's share of each section, as the policy marked its findings: the violations and the other
+    listed findings that fail the run (a case not checked), the waived ones, whether it has an error,
+    the rest (folded)."""
+    shown = [f for f in case.findings if f.listed]
+    first = [f for f in shown if f.status == "violation" or (f.fails_run and f.status != "waived")]
+    waived = [f for f in shown if f.status == "waived"]
+    rest = [f for f in case.findings if f not in first and f not in waived]
+    return first, waived, bool(case.error), rest
 
-    def append(self, line: str) -> None:
-        if not line:
-            self.blank += 1
-            return
-        self.fh.write("\n" * self.blank + line + "\n")
-        self.blank = 0
+
+def _case_title(case, lang: str) -> str:
+    w = WORDS[lang]
+    meta = " · ".join(x for x in (case.board or "", dates_text(case, lang), coverage_text(case, lang)) if x)
+    return (f"{MARK[case.status]} {esc(case.case_id)} — {esc(w[case.status])} · {esc(case.file)}"
+            + (f" · {esc(meta)}" if meta else ""))
+
+
+def _error_lines(case, lang: str) -> list[str]:
+    w, err = WORDS[lang], case.error
+    out = [f"- {_case_title(case, lang)}",
+           f"  - **{esc(w[err['kind']])}** {esc(where(err['location']))}: {esc(err['message'])}"]
+    return out + [f"  - {esc(where(m['location']))}: {esc(m['message'])}" for m in err.get("more", [])]
+
+
+def _rest_block(case, rest: list, lang: str) -> list[str]:
+    w = WORDS[lang]
+    label = ", ".join(f"{sum(f.status == s for f in rest)} {w[s]}" for s in STATUSES
+                      if any(f.status == s for f in rest))
+    out = ["<details>", f"<summary>{_case_title(case, lang)}" + (f": {esc(label)}" if label else "")
+           + "</summary>", ""]
+    if rest:   # folded: status, rule, location and message (expected, actual and source in the full report)
+        out += _table([w["status"], w["rule"], w["location"], w["message"]],
+                      [[r[0], r[1], r[3], r[4]] for r in (_finding_row(f, lang) for f in rest)])
+    if case.notices:
+        out += [f"- {esc(w['notices'])}: {esc(notice_text(n, lang))} ({esc(where(n['location']))})"
+                for n in case.notices] + [""]
+    return out + ["</details>", ""]
+
+
+class _Section:
+    """The items of one section, kept while they could still fit the budget, counted after."""
+
+    def __init__(self):
+        self.items: list[str] = []
+        self.size = 0
+        self.total = 0                           # items, kept or not
+
+    def add(self, make) -> None:
+        self.total += 1
+        if self.size <= BUDGET:
+            text = make()
+            self.items.append(text)
+            self.size += len(text)
+
+
+def _join(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
 
 
 def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
-    """Two passes over the results: the tables, then the cases (streamed, none held)."""
-    w = WORDS[lang]
+    """The tables in one pass, the sections in a second (each kept only up to the budget), and when
+    the budget is exceeded a third pass that counts what was left out (counting only)."""
+    w, t = WORDS[lang], TEXT[lang]
     tables = Tables(results)
-    out = _Lines(fh)
-    out += [f"# {esc(w['title'])}", ""]
-    out += _table([esc(w["audit"]), esc(w["value"])], [[esc(k), esc(v)] for k, v in rows(header, lang)])
-    lines = all_waiver_lines(header, lang)
-    if lines:
-        out += [f"- {esc(x)}" for x in lines] + [""]
-
-    out += [f"## {esc(w['summary'])}", ""]
-    out += _table([w["cases"], *(w[s] for s in CASE_STATUSES), w["partly_checked"]],
+    top = [f"# {esc(w['title'])}", ""]
+    top += _table([esc(w["audit"]), esc(w["value"])], [[esc(k), esc(v)] for k, v in rows(header, lang)])
+    waiver_lines = all_waiver_lines(header, lang)
+    if waiver_lines:
+        top += [f"- {esc(x)}" for x in waiver_lines] + [""]
+    top += [f"## {esc(w['summary'])}", ""]
+    top += _table([w["cases"], *(w[s] for s in CASE_STATUSES), w["partly_checked"]],
                   [[str(summary["cases"]), *(str(summary.get(s, 0)) for s in CASE_STATUSES),
                     str(summary.get("partly_checked", 0))]], "---:")
     counts = tables.counts
-    out += _table([w["findings"], *(w[s] for s in STATUSES)],
+    top += _table([w["findings"], *(w[s] for s in STATUSES)],
                   [[str(sum(counts.values())), *(str(counts[s]) for s in STATUSES)]], "---:")
     ranked = [(rule, c) for rule, c in tables.by_rule if c["violation"] or c["waived"]]
     if ranked:
-        out += [f"## {esc(w['by_rule'])}", ""]
-        out += _table([w["rule"], w["violation"], w["waived"]],
+        top += [f"## {esc(w['by_rule'])}", ""]
+        top += _table([w["rule"], w["violation"], w["waived"]],
                       [[esc(rule), str(c["violation"]), str(c["waived"])] for rule, c in ranked])
 
-    out += [f"## {esc(w['details'])}", ""]
-    head = [w["status"], w["rule"], w["severity"], w["location"], w["message"], w["expected"], w["actual"],
-            w["cite"]]
+    sections = {name: _Section() for name in SECTIONS}
     for case in results:
-        meta = " · ".join(x for x in (case.board or "", dates_text(case, lang), coverage_text(case, lang))
-                          if x)
-        out += [f"### {MARK[case.status]} {esc(case.case_id)} — {esc(w[case.status])}", "",
-                f"{esc(case.file)}" + (f" · {esc(meta)}" if meta else ""), ""]
-        if case.error:
-            err = case.error
-            out += [f"- **{esc(w[err['kind']])}** {esc(where(err['location']))}: {esc(err['message'])}"]
-            out += [f"- {esc(where(m['location']))}: {esc(m['message'])}" for m in err.get("more", [])]
-            out.append("")
-            continue
-        shown = [f for f in case.findings if f.listed]   # as the policy marked them; the rest folded
-        folded = [f for f in case.findings if f not in shown]
-        if shown:
-            out += _table(head, [_finding_row(f, lang) for f in shown])
+        violations, waived, error, rest = _parts(case)
+        for f in violations:
+            sections["violations"].add(lambda f=f: _row(_finding_row(f, lang)) + "\n")
+        if error:
+            sections["errors"].add(lambda case=case: _join(_error_lines(case, lang)))
+        for f in waived:
+            sections["waived"].add(lambda f=f: _row(_finding_row(f, lang)) + "\n")
+        if rest or case.notices:
+            sections["rest"].add(lambda case=case, rest=rest: _join(_rest_block(case, rest, lang)))
+
+    head = _join(top)
+    table_head = _join(_table(_head(lang), [])[:2])
+    # the notice at its longest (no count can exceed the totals), reserved whenever anything is cut
+    longest = "\n" + t["cut"].format(budget=f"{BUDGET:,}", findings=sum(counts.values()),
+                                     violations=counts["violation"], cases=summary["cases"]) + "\n"
+    parts = {n: (_opening(n, t, table_head), "" if n == "rest" else "\n")
+             for n, s in sections.items() if s.total}
+    whole = all(len(s.items) == s.total for s in sections.values())
+    full = len(head) + sum(len(a) + len(b) + sections[n].size for n, (a, b) in parts.items())
+    limit = BUDGET if whole and full <= BUDGET else BUDGET - len(longest)
+    out, used, cut = [head], len(head), None
+    for name, (opening, closing) in parts.items():
+        s = sections[name]
+        if used + len(opening) + len(closing) > limit:
+            cut = (name, 0)
+            break
+        out.append(opening)
+        used += len(opening) + len(closing)
+        for k, text in enumerate(s.items):
+            if used + len(text) > limit:
+                cut = (name, k)
+                break
+            out.append(text)
+            used += len(text)
         else:
-            out += [esc(w["no_findings"]), ""]
-        if folded:
-            label = ", ".join(f"{sum(f.status == s for f in folded)} {w[s]}" for s in STATUSES
-                              if any(f.status == s for f in folded))
-            out += ["<details>", f"<summary>{esc(label)}</summary>", ""]
-            out += _table(head, [_finding_row(f, lang) for f in folded])
-            out += ["</details>", ""]
-        if case.notices:
-            out += [f"- {esc(w['notices'])}: {esc(notice_text(n, lang))} ({esc(where(n['location']))})"
-                    for n in case.notices] + [""]
+            if len(s.items) < s.total:
+                cut = (name, len(s.items))
+        out.append(closing)
+        if cut:
+            break
+    body = "".join(out)
+    if cut:
+        findings, left, cases = _left_out(results, cut)
+        body = body.rstrip("\n") + "\n\n" + t["cut"].format(budget=f"{BUDGET:,}", findings=findings,
+                                                            violations=left, cases=cases) + "\n"
+    fh.write(body.rstrip("\n") + "\n")
+
+
+def _opening(name: str, t: dict, table_head: str) -> str:
+    text = f"## {esc(t[name + '_head'])}\n\n"
+    return text + (table_head if name in ("violations", "waived") else "")
+
+
+def _left_out(results, cut: tuple[str, int]) -> tuple[int, int, int]:
+    """Findings, violations and cases not shown, from the cut on (section `cut[0]`, its items from
+    `cut[1]`); counting only."""
+    after = SECTIONS[SECTIONS.index(cut[0]) + 1:]
+    seen = dict.fromkeys(SECTIONS, 0)
+    findings = violations_left = cases = 0
+    for case in results:
+        violations, waived, error, rest = _parts(case)
+        items = {"violations": [[f] for f in violations], "errors": [[]] * error,
+                 "waived": [[f] for f in waived], "rest": [rest] if rest or case.notices else []}
+        hidden = False
+        for name in SECTIONS:
+            for shows in items[name]:
+                if name in after or (name == cut[0] and seen[name] >= cut[1]):
+                    findings += len(shows)
+                    violations_left += sum(f.status == "violation" for f in shows)
+                    hidden = True
+                seen[name] += 1
+        cases += hidden
+    return findings, violations_left, cases
