@@ -70,6 +70,13 @@ def test_an_added_violation_is_new_a_removed_one_fixed_and_the_rest_unchanged(ca
     assert html.count('<div class="change new">[new]</div>') == 1
     assert html.count('<div class="change unchanged">[unchanged]</div>') == len(before) - 1
     assert '<section id="baseline">' in html and "✓ fixed ipo.consistency.tranches.initial" in html
+    md = run(str(folder), "--baseline", str(previous), "--format", "markdown").stdout
+    assert md.count("| 违规 ［新增］ | ipo.offline.lockup\\_min.months |") == 1
+    assert md.count("［未变］") == len(before) - 1 and "**与基线 " in md
+    fixed = md.split("## 与基线相比已修复\n\n")[1].split("\n\n")[0]
+    entry = record["fixed"][0]
+    assert fixed == f"- ✓ 已修复 ipo.consistency.tranches.initial {entry['title']['zh']} — strategic-over-20pct" \
+        f" · {entry['subject']}"
 
 
 def test_fail_on_new_accepts_the_known_state_and_stops_what_is_new(cases):

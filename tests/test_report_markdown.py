@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -50,8 +51,8 @@ def test_opens_with_the_audit_header(report_run, md):
     assert audit["运行日期"] == doc["run_date"]
     assert audit["豁免"] == "1 项已适用 · 0 项已到期 · 0 项未使用（按 2026-05-01 判断）"
     assert audit["筛选"] == "无（完整审计）"
-    head = md.split("## ")[0]
-    assert "waived-cap" in head and "合规部 张三" in head
+    waivers = md.split("## 豁免记录\n\n")[1].split("\n\n")[0]
+    assert "waived-cap" in waivers and "合规部 张三" in waivers
 
 
 def test_every_table_is_well_formed(md):
@@ -96,7 +97,8 @@ def test_not_evaluated_findings_are_folded(md):
 
 def test_violations_then_errors_then_waived_then_the_rest(report_run, md):
     heads = [line for line in md.splitlines() if line.startswith("## ")]
-    assert heads[-4:] == ["## 违规及其他导致失败的发现", "## 输入与引擎错误", "## 已豁免的发现", "## 其他发现（按案例折叠）"]
+    assert heads[-5:] == ["## 违规及其他导致失败的发现", "## 输入与引擎错误", "## 已豁免的发现", "## 豁免记录",
+                          "## 其他发现（按案例折叠）"]
     errors = md.split("## 输入与引擎错误")[1].split("## ")[0]
     assert "broken" in errors and "输入错误" in errors
 
@@ -168,3 +170,26 @@ def test_a_large_batch_is_cut_at_a_whole_row_with_a_true_count(large):
 def test_case_text_cannot_become_html(md):
     assert SCRIPT not in md and "<b>例外</b>" not in md
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
+
+
+def test_a_long_waiver_list_is_cut_after_the_violations_not_the_header(tmp_path):
+    text = Path(ROOT, "cases/waived/ma-controller-lockup-waived.yaml").read_text(encoding="utf-8")
+    extra = "".join(f"  - rule: ma.lockup.36m_cases\n    item: 不存在的交易对方{i:04d}\n"
+                    f"    reason: 演示：未使用的豁免，理由写得足够长以便撑大报告头部的豁免列表 {i}\n"
+                    f"    approver: 示例合规部 王五\n    expires: 2027-06-30\n" for i in range(400))
+    text = text.replace("waivers:\n", "waivers:\n" + extra, 1)   # at most 500 a case: two cases
+    for k in (1, 2):
+        (tmp_path / f"many-waivers-{k}.yaml").write_text(
+            text.replace("case_id: ma-controller-lockup-waived", f"case_id: many-waivers-{k}"), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "checker", str(tmp_path), f"{ROOT}/cases/violations", "--format",
+                           "markdown", "--today", "2026-05-01"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    md = proc.stdout
+    assert proc.returncode == 1 and len(md) <= BUDGET, proc.stderr
+    heads = [line for line in md.splitlines() if line.startswith("## ")]
+    assert heads[heads.index("## 违规及其他导致失败的发现") + 1:] == ["## 已豁免的发现", "## 豁免记录"]
+    section = md.split("## 豁免记录\n\n")[1].split("\n\n")[0].splitlines()
+    shown = len(section)
+    assert sum("不存在的交易对方" in line for line in section) == shown - 2   # the two applied ones first
+    match = re.search(r"个案例、(\d+) 条豁免记录未在此列出", md)
+    assert match and 0 < shown < 800 and int(match.group(1)) == 802 - shown   # 800 unused + the applied two

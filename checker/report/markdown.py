@@ -1,6 +1,7 @@
 """Markdown for a review or a pull-request comment, at most `BUDGET` characters whatever the batch
-(GitHub refuses a longer comment): the audit header and summary tables; then every violation; the
-input and engine errors; the waived findings; then the rest per case, folded in <details>. When the
+(GitHub refuses a longer comment): the audit header (with the baseline's counts) and summary tables;
+then every violation; the input and engine errors; the waived findings; the waiver list; the findings
+fixed since the baseline; then the rest per case, folded in <details>. When the
 budget would be exceeded the report is cut at a whole item (a row, a case) and ends with a line
 saying how many findings and cases were left out and where the full report is. Case text is escaped
 (Markdown specials, and <, >, & so that nothing renders as HTML)."""
@@ -13,12 +14,15 @@ from typing import TextIO
 from .audit import all_waiver_lines, rows
 from .common import (
     CASE_STATUSES,
+    CHANGE,
     STATUSES,
     WORDS,
     Tables,
+    baseline_text,
     cite_text,
     coverage_text,
     dates_text,
+    fixed_text,
     location,
     notice_text,
     visible,
@@ -31,18 +35,22 @@ MARK = {"violations": "✗", "not_checked": "✗", "not_evaluable": "…", "clea
         "engine_error": "⚠", "internal_error": "⚠"}
 TEXT = {
     "zh": {"violations_head": "违规及其他导致失败的发现", "errors_head": "输入与引擎错误",
-           "waived_head": "已豁免的发现", "rest_head": "其他发现（按案例折叠）",
+           "waived_head": "已豁免的发现", "waivers_head": "豁免记录", "fixed_head": "与基线相比已修复",
+           "rest_head": "其他发现（按案例折叠）",
            "cut": "**本报告已截断**（GitHub 评论上限 {budget} 字符）：另有 {findings} 项发现"
-                  "（其中 {violations} 项违规）、{cases} 个案例未在此列出。完整报告："
-                  "`--format html=report.html` 或 `--format json=report.json`。"},
+                  "（其中 {violations} 项违规）、{cases} 个案例{more}未在此列出。完整报告："
+                  "`--format html=report.html` 或 `--format json=report.json`。",
+           "cut_waivers": "、{n} 条豁免记录", "cut_fixed": "、{n} 项已修复的发现"},
     "en": {"violations_head": "Violations and other findings that fail the run",
            "errors_head": "Input and engine errors", "waived_head": "Waived findings",
+           "waivers_head": "Waivers", "fixed_head": "Fixed since the baseline",
            "rest_head": "Other findings (folded per case)",
            "cut": "**This report is cut** (GitHub's comment limit is {budget} characters): {findings} more "
-                  "finding(s) ({violations} violation(s)) in {cases} case(s) are not shown here. "
-                  "The full report: `--format html=report.html` or `--format json=report.json`."},
+                  "finding(s) ({violations} violation(s)) in {cases} case(s){more} are not shown here. "
+                  "The full report: `--format html=report.html` or `--format json=report.json`.",
+           "cut_waivers": ", {n} waiver line(s)", "cut_fixed": ", {n} fixed finding(s)"},
 }
-SECTIONS = ("violations", "errors", "waived", "rest")
+SECTIONS = ("violations", "errors", "waived", "waivers", "fixed", "rest")
 
 
 def esc(text) -> str:
@@ -66,7 +74,8 @@ def _finding_row(f, lang: str) -> list[str]:
     if f.waiver:
         message += (f" ({w['waiver']}: {f.waiver['reason']} · {w['approver']} {f.waiver['approver']} · "
                     f"{w['expires']} {f.waiver['expires']})")
-    return [esc(w[f.status]), esc(f.rule_id), esc(f.severity), esc(where(location(f))), esc(message),
+    status = w[f.status] + (f" {CHANGE[lang][f.change]}" if f.change else "")
+    return [esc(status), esc(f.rule_id), esc(f.severity), esc(where(location(f))), esc(message),
             esc(f.expected[lang]), esc(f.actual[lang]), esc(cite_text(f.citation))]
 
 
@@ -83,7 +92,8 @@ def _parts(case) -> tuple[list, list, bool, list]:
     shown = [f for f in case.findings if f.listed]
     first = [f for f in shown if f.status == "violation" or (f.fails_run and f.status != "waived")]
     waived = [f for f in shown if f.status == "waived"]
-    rest = [f for f in case.findings if f not in first and f not in waived]
+    taken = {id(f) for f in first} | {id(f) for f in waived}
+    rest = [f for f in case.findings if id(f) not in taken]
     return first, waived, bool(case.error), rest
 
 
@@ -136,16 +146,14 @@ def _join(lines: list[str]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
-    """The tables in one pass, the sections in a second (each kept only up to the budget), and when
-    the budget is exceeded a third pass that counts what was left out (counting only)."""
-    w, t = WORDS[lang], TEXT[lang]
-    tables = Tables(results)
+def _top(header: dict, summary: dict, tables: Tables, lang: str) -> list[str]:
+    """The audit header, the baseline's counts, the summary tables: bounded by the catalogue, not by
+    the batch (the waiver list and the fixed findings, which grow with it, are sections)."""
+    w = WORDS[lang]
     top = [f"# {esc(w['title'])}", ""]
     top += _table([esc(w["audit"]), esc(w["value"])], [[esc(k), esc(v)] for k, v in rows(header, lang)])
-    waiver_lines = all_waiver_lines(header, lang)
-    if waiver_lines:
-        top += [f"- {esc(x)}" for x in waiver_lines] + [""]
+    if header.get("baseline"):
+        top += [f"**{esc(baseline_text(header['baseline'], lang))}**", ""]
     top += [f"## {esc(w['summary'])}", ""]
     top += _table([w["cases"], *(w[s] for s in CASE_STATUSES), w["partly_checked"]],
                   [[str(summary["cases"]), *(str(summary.get(s, 0)) for s in CASE_STATUSES),
@@ -158,7 +166,18 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
         top += [f"## {esc(w['by_rule'])}", ""]
         top += _table([w["rule"], w["violation"], w["waived"]],
                       [[esc(rule), str(c["violation"]), str(c["waived"])] for rule, c in ranked])
+    return top
 
+
+def _fixed(header: dict) -> list:
+    return (header.get("baseline") or {}).get("fixed", [])
+
+
+def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
+    """The tables in one pass, the sections in a second (each kept only up to the budget), and when
+    the budget is exceeded a third pass that counts what was left out (counting only)."""
+    t = TEXT[lang]
+    tables = Tables(results)
     sections = {name: _Section() for name in SECTIONS}
     for case in results:
         violations, waived, error, rest = _parts(case)
@@ -170,12 +189,17 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
             sections["waived"].add(lambda f=f: _row(_finding_row(f, lang)) + "\n")
         if rest or case.notices:
             sections["rest"].add(lambda case=case, rest=rest: _join(_rest_block(case, rest, lang)))
+    for line in all_waiver_lines(header, lang):
+        sections["waivers"].add(lambda line=line: f"- {esc(line)}\n")
+    fixed_word = CHANGE[lang]["fixed"]
+    for entry in _fixed(header):
+        sections["fixed"].add(lambda entry=entry: f"- ✓ {esc(fixed_word)} {esc(fixed_text(entry, lang))}\n")
 
-    head = _join(top)
+    head = _join(_top(header, summary, tables, lang))
     table_head = _join(_table(_head(lang), [])[:2])
     # the notice at its longest (no count can exceed the totals), reserved whenever anything is cut
-    longest = "\n" + t["cut"].format(budget=f"{BUDGET:,}", findings=sum(counts.values()),
-                                     violations=counts["violation"], cases=summary["cases"]) + "\n"
+    longest = "\n" + _cut_text(t, sum(tables.counts.values()), tables.counts["violation"], summary["cases"],
+                               sections["waivers"].total, sections["fixed"].total) + "\n"
     parts = {n: (_opening(n, t, table_head), "" if n == "rest" else "\n")
              for n, s in sections.items() if s.total}
     whole = all(len(s.items) == s.total for s in sections.values())
@@ -204,9 +228,16 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
     body = "".join(out)
     if cut:
         findings, left, cases = _left_out(results, cut)
-        body = body.rstrip("\n") + "\n\n" + t["cut"].format(budget=f"{BUDGET:,}", findings=findings,
-                                                            violations=left, cases=cases) + "\n"
+        waivers, fixed = (_hidden(name, cut, sections[name].total) for name in ("waivers", "fixed"))
+        body = body.rstrip("\n") + "\n\n" + _cut_text(t, findings, left, cases, waivers, fixed) + "\n"
     fh.write(body.rstrip("\n") + "\n")
+
+
+def _cut_text(t: dict, findings: int, violations: int, cases: int, waivers: int, fixed: int) -> str:
+    more = (t["cut_waivers"].format(n=waivers) if waivers else "") + (
+        t["cut_fixed"].format(n=fixed) if fixed else "")
+    return t["cut"].format(budget=f"{BUDGET:,}", findings=findings, violations=violations, cases=cases,
+                           more=more)
 
 
 def _opening(name: str, t: dict, table_head: str) -> str:
@@ -214,10 +245,21 @@ def _opening(name: str, t: dict, table_head: str) -> str:
     return text + (table_head if name in ("violations", "waived") else "")
 
 
+def _is_hidden(name: str, index: int, cut: tuple[str, int]) -> bool:
+    """Whether item `index` of section `name` is left out when the report is cut at `cut`."""
+    here, at = SECTIONS.index(name), SECTIONS.index(cut[0])
+    return here > at or (here == at and index >= cut[1])
+
+
+def _hidden(name: str, cut: tuple[str, int], total: int) -> int:
+    """How many of the `total` items of section `name` are left out."""
+    here, at = SECTIONS.index(name), SECTIONS.index(cut[0])
+    return total if here > at else max(total - cut[1], 0) if here == at else 0
+
+
 def _left_out(results, cut: tuple[str, int]) -> tuple[int, int, int]:
     """Findings, violations and cases not shown, from the cut on (section `cut[0]`, its items from
     `cut[1]`); counting only."""
-    after = SECTIONS[SECTIONS.index(cut[0]) + 1:]
     seen = dict.fromkeys(SECTIONS, 0)
     findings = violations_left = cases = 0
     for case in results:
@@ -225,9 +267,9 @@ def _left_out(results, cut: tuple[str, int]) -> tuple[int, int, int]:
         items = {"violations": [[f] for f in violations], "errors": [[]] * error,
                  "waived": [[f] for f in waived], "rest": [rest] if rest or case.notices else []}
         hidden = False
-        for name in SECTIONS:
-            for shows in items[name]:
-                if name in after or (name == cut[0] and seen[name] >= cut[1]):
+        for name, shown in items.items():
+            for shows in shown:
+                if _is_hidden(name, seen[name], cut):
                     findings += len(shows)
                     violations_left += sum(f.status == "violation" for f in shows)
                     hidden = True
