@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from . import __version__, select
+from . import __version__, select, suggest
 from .batch import run_batch
 from .batch.progress import progress
 from .catalogue_cache import cached_catalogue
@@ -191,11 +191,9 @@ def run_explain(args) -> int:
 
 
 def did_you_mean(catalogue, name: str) -> str:
-    import difflib
     topics = {r.spec.topic for r in catalogue.rules} | set(catalogue.topics.planned)
-    names = sorted(set(catalogue.ids) | topics)
-    near = [n for n in names if name in n] or difflib.get_close_matches(name, names, n=5, cutoff=0.6)
-    return f"; did you mean: {', '.join(near[:5])}" if near else ""
+    found = suggest.near(name, set(catalogue.ids) | topics, n=5)
+    return f"; did you mean: {', '.join(found)}" if found else ""
 
 
 def run_docs(args) -> int:

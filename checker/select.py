@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import fnmatch
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from . import suggest
 from .boards import board_codes, declared_boards, declared_groups
 from .casetypes import CASE_TYPES
 from .errors import UsageError
@@ -75,7 +75,7 @@ def _did_you_mean(pattern: str, names: list[str]) -> list[str]:
     stem = pattern.rstrip(".*")
     if stem and any(n.startswith(stem + ".") for n in names):
         return [stem + ".", stem + ".*"]
-    return difflib.get_close_matches(pattern, names, n=3, cutoff=0.6)
+    return suggest.near(pattern, names)
 
 
 @dataclass

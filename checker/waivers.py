@@ -21,10 +21,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import functools
 import unicodedata
 
+from . import suggest
 from .casetypes import ITEM_FIELD
 from .errors import InputError, Position
 from .facts import Fact
@@ -179,15 +178,9 @@ def _unused(w, i: int, doc, fired: list[Finding], in_force_on_case: bool) -> dic
                 "en": f"the waiver of {en} matched no violation: {why_en}"}}
 
 
-@functools.lru_cache(maxsize=1024)
-def _near(rule: str, known: tuple[str, ...]) -> list[str]:
-    return difflib.get_close_matches(rule, known, n=3, cutoff=0.6)
-
-
 def _unknown(w, i: int, doc, known: tuple[str, ...]) -> dict:
-    near = list(_near(w.rule, known))
-    hint_zh = f"（是否为 {'、'.join(near)}？）" if near else ""
-    hint_en = f" (did you mean {', '.join(near)}?)" if near else ""
+    near = suggest.near(w.rule, known)
+    hint_zh, hint_en = (suggest.hint(near, lang) for lang in ("zh", "en"))
     return {"kind": "waiver_unknown_rule", "level": "error", **_info(w, i, doc),
             "location": _loc(doc, ("waivers", i, "rule")), "did_you_mean": near, "message": {
                 "zh": f"豁免所列规则 {w.rule} 不在规则库中{hint_zh}；"

@@ -29,7 +29,7 @@ def test_a_violator_in_a_linked_sub_folder_is_checked(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "ipo.strategic.cap_ratio.lt100m" in proc.stdout
     assert proc.stdout.count("ipo.strategic.cap_ratio.lt100m") == 1   # the loop read it once
-    assert f"1 file(s) read ({top}: 1)" in proc.stderr
+    assert f"读取 1 个文件（{top}: 1）" in proc.stderr
 
 
 def test_upper_case_extensions_are_case_files_and_each_argument_is_counted(tmp_path):

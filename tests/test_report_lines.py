@@ -41,15 +41,31 @@ def test_piped_default_is_one_line_per_violation_with_the_path_as_given():
     # not_evaluated / not_covered are counted on stderr, not listed
     assert "[error not-evaluated]" not in proc.stdout
     summary = proc.stderr.strip().splitlines()[-1]
-    assert summary.startswith("offering-check: 1 file(s) read, 2 violation(s)") and "not evaluated" in summary
-    assert "pending" in summary
+    assert summary.startswith("offering-check：读取 1 个文件，2 项违规") and "无法评估" in summary
+    assert "待发行结果" in summary and summary.endswith("；退出码 1（2 项发现按 --fail-on error 计为失败）")
+    english = run(VIOLATOR, "--lang", "en").stderr.strip().splitlines()[-1]
+    assert english.startswith("offering-check: 1 file(s) read, 2 violation(s)") and "not evaluated" in english
+    assert english.endswith("; exit code 1 (2 finding(s) fail the run under --fail-on error)")
 
 
 def test_a_clean_case_prints_no_line_and_exits_0():
     proc = run(DAPUWEI)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
-    assert "0 violation(s)" in proc.stderr
+    assert "，0 项违规，" in proc.stderr and proc.stderr.rstrip().endswith("；退出码 0")
+
+
+def test_the_summary_says_when_waivers_or_filters_were_off_and_why_the_exit_code_is_2(tmp_path):
+    proc = run(VIOLATOR, "--no-waivers", "--severity", "error", "--lang", "en")
+    summary = proc.stderr.strip().splitlines()[-1]
+    assert ", waivers not applied (--no-waivers), filters: severity error · 0 case(s) and " in summary
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("case_type: ipo\ncase_id: [\n", encoding="utf-8")
+    proc = run(str(broken), str(tmp_path / "absent-*.yaml"), "--lang", "en")
+    assert proc.returncode == 2
+    assert proc.stderr.rstrip().endswith(
+        f"; exit code 2 (1 file(s) with input errors; no such file, folder or matching pattern: "
+        f"{tmp_path / 'absent-*.yaml'})"), proc.stderr
 
 
 def test_fail_on_not_evaluated_lists_them():

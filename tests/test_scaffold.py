@@ -65,7 +65,7 @@ def test_an_ipo_template_for_each_board_checks_clean_on_a_day_the_board_is_cover
     day = [] if coverage.covered_until is None else ["--date", str(coverage.covered_from)]
     out = tmp_path / "x.yaml"
     assert run("new", "ipo", "--board", board, "--output", str(out), *day).returncode == 0
-    check = run(str(out), "--format", "lines")
+    check = run(str(out), "--format", "lines", "--lang", "en")
     assert check.returncode == 0 and "0 violation(s)" in check.stderr, check.stdout + check.stderr
 
 

@@ -190,6 +190,17 @@ def test_an_unknown_rule_is_reported_with_a_suggestion_and_fails_the_run(catalog
     assert proc.returncode == 2, proc.stderr
     doc = json.loads(proc.stdout)
     assert [w["kind"] for w in doc["waivers_unused"]] == ["waiver_unknown_rule"]
+    near = "、".join(notice["did_you_mean"])
+    line = f":{notice['location']['line']}:{notice['location']['col']}: waiver-unknown-rule " \
+           f"ipo.consistency.percent.strategic_lines（是否为 {near}？）"
+    lines = run(path, "--today", "2026-05-01", "--format", "lines")
+    assert line in lines.stdout
+    assert lines.stderr.rstrip().endswith("；退出码 2（1 项豁免所列规则不存在）"), lines.stderr
+    english = run(path, "--today", "2026-05-01", "--format", "lines", "--lang", "en").stderr
+    assert english.rstrip().endswith("; exit code 2 (1 waiver(s) naming an unknown rule)"), english
+    hint = f"ipo.consistency.percent.strategic_lines（是否为 {near}？）"    # in the header's waiver list
+    assert hint in run(path, "--today", "2026-05-01", "--format", "html").stdout
+    assert hint.replace("_", "\\_") in run(path, "--today", "2026-05-01", "--format", "markdown").stdout
 
 
 def test_an_unknown_rule_fails_even_when_nothing_else_does(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from .. import suggest
 from ..errors import UsageError
 from .common import visible
 
@@ -41,7 +42,8 @@ def _notices(r, kinds: tuple[str, ...]) -> list[dict]:
     """The waivers of one case that did not waive (expired, unused, unknown rule)."""
     return [{"case_id": r.case_id, "file": r.file, "kind": n["kind"], "rule_id": n["rule_id"],
              "item": n.get("item"), "reason": n.get("reason"), "approver": n.get("approver"),
-             "expires": n.get("expires"), "location": n["location"]}
+             "expires": n.get("expires"), "location": n["location"],
+             **({"did_you_mean": n["did_you_mean"]} if n.get("did_you_mean") else {})}
             for n in r.notices if n["kind"] in kinds]
 
 
@@ -178,6 +180,7 @@ def waiver_line(w: dict, lang: str) -> str:
     state = {"waiver_expired": t["expired"], "waiver_unused": t["unused"],
              "waiver_unknown_rule": t["waiver_unknown_rule"]}.get(w.get("kind", ""))
     rule = w["rule_id"] + (f" [{w['item']}]" if w.get("item") else "")
+    rule += suggest.hint(w.get("did_you_mean"), lang)
     lead = f"{state}: " if state else ""
     if lang == "zh":
         return (f"{lead}{w['case_id']} · {rule} · {w['reason']} · 批准人 {w['approver']} · 到期 {expires} "
