@@ -56,6 +56,7 @@ def _check_arguments(check: argparse.ArgumentParser, lang: str) -> None:
     check.add_argument("--output", metavar="FILE", help=t("output"))
     check.add_argument("--lang", choices=LANGS, default="zh", help=t("lang"))
     check.add_argument("--expand", action="store_true", help=t("expand"))
+    check.add_argument("--sarif-results", choices=("all", "open"), default="all", help=t("sarif_results"))
     check.add_argument("--baseline", metavar="PREVIOUS.json", help=t("baseline"))
     check.add_argument("--fail-on-new", action="store_true", help=t("fail_on_new"))
     check.add_argument("--as-of", type=_date, metavar="DATE", help=t("as_of"))

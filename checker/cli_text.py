@@ -46,6 +46,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "expand": ("控制台报告逐条列出无法评估、待发行结果和未覆盖的发现（默认按案例折叠为计数）",
                "the console report lists the findings not evaluated, pending and not covered one by one "
                "(by default they are folded into counts per case)"),
+    "sarif_results": ("SARIF 报告中的结果：all（默认）为每条发现，豁免的附已接受的 suppression，无法评估的为 "
+                      "note；open 只保留应作为未关闭告警显示的结果（未豁免的失败），其余计入 "
+                      "run.properties.omitted（GitHub 代码扫描不理会 suppression）",
+                      "results in the SARIF report: all (the default) every finding, waived ones with an "
+                      "accepted suppression, those not evaluated as notes; open only those a code-scanning "
+                      "UI should show as open alerts (failures not waived), the others counted in "
+                      "run.properties.omitted (GitHub code scanning ignores suppressions)"),
     "baseline": ("与上次运行的 JSON 报告比较：每条列出的发现标为新增或未变（按案例、规则和对象匹配，"
                  "不按行号），并列出已修复的发现",
                  "compare with a previous run's JSON report: each listed finding is marked new or "

@@ -65,7 +65,7 @@ def _baseline(args):
 def run_check(args) -> int:
     from .cli import expand_paths
     root = args.rules or rules_dir()
-    run_date = audit.report_date()   # a malformed SOURCE_DATE_EPOCH fails before any case is checked
+    started = audit.report_time()   # a malformed SOURCE_DATE_EPOCH fails before any case is checked
     catalogue = cached_catalogue(root)
     selection = select.from_args(args, catalogue)   # filters: a bad --rule pattern fails before checking
     files, unmatched, inputs = expand_paths(args.paths)
@@ -102,12 +102,14 @@ def run_check(args) -> int:
         header = audit.header(version=__version__, rules_hash=rules_hash(root), as_of=args.as_of,
                               fail_on=args.fail_on, use_waivers=not args.no_waivers, exit_code=code,
                               today=options.today, filters=filters, waivers=waivers,
-                              accept_uncovered=accept, inputs=inputs, run_date=run_date)
+                              accept_uncovered=accept, inputs=inputs, started=started)
         if baseline is not None:
             header["baseline"] = {**baseline.compare(results, lambda f: listed(f, args.fail_on)),
                                   "new_only": policy.new_only}
             header[BASELINE] = baseline
-        emit(targets, results, header, tally.summary(), args.lang, {"expand": getattr(args, "expand", False)})
+        view = {"expand": getattr(args, "expand", False),
+                "sarif_results": getattr(args, "sarif_results", "all")}
+        emit(targets, results, header, tally.summary(), args.lang, view)
     return code
 
 

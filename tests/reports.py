@@ -41,5 +41,5 @@ def run_all(folder: Path, lang: str = "zh") -> dict:
                            "--lang", lang, "--today", "2026-05-01"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     doc = json.loads(out["json"].read_text(encoding="utf-8"))
-    return {"proc": proc, "paths": out, "json": doc, "hostile": paths[0], "waived": paths[1],
+    return {"proc": proc, "paths": out, "json": doc, "extra": paths, "hostile": paths[0], "waived": paths[1],
             "broken": paths[2], "text": {k: p.read_text(encoding="utf-8") for k, p in out.items()}}

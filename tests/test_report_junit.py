@@ -1,5 +1,6 @@
 """JUnit XML: parses with the standard library, one testcase per case × rule, counts equal the JSON's."""
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -104,6 +105,18 @@ def test_broken_file_is_an_error_and_audit_header_is_there(report_run, tree):
     props = {p.get("name"): p.get("value") for p in tree.find("testsuite/properties")}
     assert props["rules_hash"] == report_run["json"]["rules_hash"]
     assert props["tool"].endswith(report_run["json"]["tool"]["version"]) and props["waivers"] == "1"
+
+
+def test_one_as_of_per_suite_and_the_time_the_run_began(report_run, tree):
+    began = dt.datetime.fromisoformat(report_run["json"]["run_started"])
+    by_file = {c["file"]: c for c in report_run["json"]["cases"]}
+    for suite in tree.findall("testsuite"):
+        names = [p.get("name") for p in suite.find("properties")]
+        assert names.count("as_of") == 1 and len(names) == len(set(names)), names
+        as_of = suite.find("properties/property[@name='as_of']").get("value")
+        assert as_of == (by_file[suite.get("name")]["as_of"] or "")
+        assert suite.get("timestamp") == began.replace(tzinfo=None).isoformat(timespec="seconds")
+    assert not tree.find("testsuite").get("timestamp").endswith("T00:00:00") or began.time() == dt.time()
 
 
 def test_case_text_survives_as_text(report_run, tree):

@@ -2,15 +2,18 @@
 file/line/column, waivers as suppressions, input errors as notifications."""
 
 import copy
+import datetime as dt
 import json
 import os
+import subprocess
+import sys
 from urllib.parse import unquote
 
 import jsonschema
 import pytest
 
 from .conftest import ROOT
-from .reports import SCRIPT, WAIVED_RULE
+from .reports import FOLDERS, SCRIPT, WAIVED_RULE
 
 SCHEMA = os.path.join(ROOT, "tests", "data", "sarif-schema-2.1.0.json")
 
@@ -84,7 +87,7 @@ def test_kinds_and_levels_follow_the_status(sarif):
         elif r["ruleId"].startswith("coverage."):   # fails the run unless --accept-uncovered
             assert r["kind"] == "fail" and r["level"] == "error"
         else:
-            assert r["kind"] == ("open" if status == "pending" else "review") and r["level"] == "none"
+            assert r["kind"] == ("open" if status == "pending" else "review") and r["level"] == "note"
         assert ("suppressions" in r) == (status == "waived")
     assert seen == {"violation", "waived", "not_evaluated", "pending", "not_covered"}
 
@@ -114,10 +117,54 @@ def test_a_waived_violation_is_an_accepted_suppression(report_run, sarif):
     waived = [r for r in sarif["runs"][0]["results"] if r["properties"]["status"] == "waived"]
     assert [r["ruleId"] for r in waived] == [WAIVED_RULE]
     s = waived[0]["suppressions"][0]
-    assert s["kind"] == "external" and s["status"] == "accepted"
+    assert s["kind"] == "inSource" and s["status"] == "accepted"   # the waiver is in the case file
     assert "监管已书面同意" in s["justification"] and "合规部 张三" in s["justification"]
     audit = sarif["properties"]["audit"]["waivers"]
     assert [(w["case_id"], w["rule_id"]) for w in audit] == [("waived-cap", WAIVED_RULE)]
+
+
+def test_the_run_says_when_it_began_and_the_tool_where_it_lives(report_run, sarif):
+    from email.message import Message
+    from importlib import metadata
+
+    from checker.report.sarif import information_uri
+    began = dt.datetime.fromisoformat(report_run["json"]["run_started"])
+    assert began.tzinfo is not None and began.date().isoformat() == report_run["json"]["run_date"]
+    stamp = sarif["runs"][0]["invocations"][0]["startTimeUtc"]
+    assert stamp == began.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert abs(dt.datetime.now(dt.UTC) - began) < dt.timedelta(hours=2)   # a real time, not a date at midnight
+    meta = Message()
+    meta["Project-URL"] = "Source, https://example.org/src"
+    meta["Project-URL"] = "Homepage, https://example.org/offering-checker"
+    assert information_uri(meta) == "https://example.org/offering-checker"
+    assert information_uri(Message()) is None
+    driver = sarif["runs"][0]["tool"]["driver"]
+    assert driver.get("informationUri") == information_uri(metadata.metadata("offering-checker"))
+
+
+@pytest.fixture(scope="module")
+def open_only(report_run, tmp_path_factory):
+    out = tmp_path_factory.mktemp("sarif-open") / "open.sarif"
+    proc = subprocess.run([sys.executable, "-m", "checker", *FOLDERS, *report_run["extra"], "--format",
+                           f"sarif={out}", "--today", "2026-05-01", "--sarif-results", "open"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == report_run["proc"].returncode, proc.stderr
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_open_keeps_only_the_failures_not_waived_and_counts_the_rest(validator, report_run, open_only):
+    validator.validate(open_only)
+    run = open_only["runs"][0]
+    statuses = [(r["properties"]["status"], r["kind"]) for r in run["results"]]
+    failing = [(case, f) for case, f in findings(report_run["json"]) if f["fails_run"] or f["status"] == "violation"]
+    assert len(statuses) == len(failing) > 10 and all(kind == "fail" for _, kind in statuses)
+    assert "waived" not in {s for s, _ in statuses}
+    left = {}
+    for _, f in findings(report_run["json"]):
+        if not (f["fails_run"] or f["status"] == "violation"):
+            left[f["status"]] = left.get(f["status"], 0) + 1
+    assert run["properties"]["omitted"] == left and left["waived"] == 1 and left["not_evaluated"] > 100
+    assert run["properties"]["sarif_results"] == "open"
 
 
 def test_an_unreadable_case_is_an_error_notification(report_run, sarif):

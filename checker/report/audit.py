@@ -14,17 +14,18 @@ TOOL = "offering-check"
 EPOCH = "SOURCE_DATE_EPOCH"
 
 
-def report_date() -> dt.date:
-    """The run date the reports carry: today, or the UTC day of $SOURCE_DATE_EPOCH (seconds since
-    1970, https://reproducible-builds.org/specs/source-date-epoch/) when set, so that one batch gives
-    the same reports byte for byte on any day. It never moves the date waivers are judged on."""
+def report_time() -> dt.datetime:
+    """When the run began, in local time with its offset (its day is the run date the reports carry);
+    or the UTC time of $SOURCE_DATE_EPOCH (seconds since 1970,
+    https://reproducible-builds.org/specs/source-date-epoch/) when set, so that one batch gives the
+    same reports byte for byte on any day. It never moves the date waivers are judged on."""
     value = os.environ.get(EPOCH, "")
     if not value:
-        return dt.date.today()
+        return dt.datetime.now().astimezone().replace(microsecond=0)
     try:
         if not value.isascii() or not value.isdigit():
             raise ValueError
-        return dt.datetime.fromtimestamp(int(value), dt.UTC).date()
+        return dt.datetime.fromtimestamp(int(value), dt.UTC)
     except (ValueError, OverflowError, OSError):
         raise UsageError(f"{EPOCH}={value!r}: give whole seconds since 1970-01-01 UTC, e.g. "
                          f"{EPOCH}=1777593600") from None
@@ -69,13 +70,16 @@ class WaiverLog:
 def header(*, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str, use_waivers: bool,
            exit_code: int, waivers: WaiverLog, today: dt.date | None = None,
            filters: dict | None = None, accept_uncovered: bool = False,
-           inputs: list[dict] | None = None, run_date: dt.date | None = None) -> dict:
-    """The audit header; the waiver lists as the caller gathered them (`waivers`). `run_date`:
-    report_date() when not given; `today`: the day waivers were judged on, else the run date."""
-    run_date = run_date or report_date()
+           inputs: list[dict] | None = None, started: dt.datetime | None = None) -> dict:
+    """The audit header; the waiver lists as the caller gathered them (`waivers`). `started`: when
+    the run began, report_time() when not given; `today`: the day waivers were judged on, else the
+    run date."""
+    started = started or report_time()
+    run_date = started.date()
     return {"tool": {"name": TOOL, "version": version}, "rules_hash": rules_hash,
             "as_of": as_of.isoformat() if as_of else "case T day",
-            "run_date": run_date.isoformat(), "fail_on": fail_on, "accept_uncovered": accept_uncovered,
+            "run_date": run_date.isoformat(), "run_started": started.isoformat(),
+            "fail_on": fail_on, "accept_uncovered": accept_uncovered,
             "waivers_applied": use_waivers, "waivers": waivers.applied,
             "waivers_today": (today or run_date).isoformat(),
             "waivers_expired": waivers.expired, "waivers_unused": waivers.unused,
@@ -162,9 +166,12 @@ def inputs_text(head: dict, lang: str) -> str:
 
 
 def fields(head: dict) -> list[tuple[str, str]]:
-    """The header as stable (key, value) pairs for machine-read places (JUnit properties)."""
+    """The header as stable (key, value) pairs for machine-read places (JUnit properties; each suite
+    has the case's own `as_of`, so the header says only where it came from)."""
     return [("tool", f"{head['tool']['name']} {head['tool']['version']}"), ("rules_hash", head["rules_hash"]),
-            ("as_of", head["as_of"]), ("run_date", head["run_date"]), ("fail_on", head["fail_on"]),
+            ("as_of_from", "case T day" if head["as_of"] == "case T day" else "--as-of"),
+            ("run_date", head["run_date"]), ("run_started", head["run_started"]),
+            ("fail_on", head["fail_on"]),
             ("accept_uncovered", str(bool(head.get("accept_uncovered"))).lower()),
             ("waivers_applied", str(head["waivers_applied"]).lower()), ("waivers", str(len(head["waivers"]))),
             ("waivers_today", head.get("waivers_today", "")),

@@ -1,13 +1,15 @@
 """The JSON report (schema version 1): audit header, summary, and every case with its findings.
 
     {"schema_version": 1, "tool": {"name", "version"}, "rules_hash" (SHA-256 of the rule packs),
-     "as_of" (a date, or "case T day"), "run_date", "fail_on", "accept_uncovered" (true with
+     "as_of" (a date, or "case T day"), "run_date", "run_started" (ISO 8601 with its offset, when
+     the run began), "fail_on", "accept_uncovered" (true with
      --accept-uncovered: cases not checked do not fail the run), "waivers_applied" (false with
      --no-waivers), "waivers": [{"case_id", "file", "rule_id", "subject", "item", "reason",
      "approver", "expires", "location"}] (the waivers that turned a violation into `waived`),
      "waivers_today" (the date expiry was judged on, --today), "waivers_expired" and
      "waivers_unused": [{"case_id", "file", "kind", "rule_id", "item", "reason", "approver",
-     "expires", "location"}] (unused includes kind waiver_unknown_rule), "filters": null for a full
+     "expires", "location", "did_you_mean" (for an unknown rule, when some are close)}] (unused
+     includes kind waiver_unknown_rule), "filters": null for a full
      audit, else {"rule": [patterns], "severity": [...], "board": [...], "cases_excluded",
      "findings_excluded"}, "exit_code", with --baseline "baseline": {"file", "previous": {"run_date",
      "rules_hash"}, "new", "unchanged", "fixed_count", "now_not_evaluated", "not_compared" (counts),

@@ -9,11 +9,14 @@ covered, pending the offering's results, or a coverage finding accepted; it pass
 findings in <system-out> when they do not fail the run (a waived violation, a warning under
 --fail-on error). A case that could not be loaded or checked is one testcase with an <error>, and
 so is each notice that fails the run (a waiver naming an unknown rule). The audit header opens
-the file as a comment and is repeated as each suite's <properties>.
+the file as a comment and is repeated as each suite's <properties> (with the case's own `as_of`,
+once). Each suite's `timestamp` is when the run began, in local time without an offset as Ant and
+Maven write it; `time` is 0, as the checker does not time each case.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
@@ -122,6 +125,11 @@ def _notice_case(suite: ET.Element, case, n: dict, lang: str) -> None:
     el.text = _clean(f"{where(n['location'])}: {text}")
 
 
+def _timestamp(started: str) -> str:
+    """When the run began, as JUnit's schema has it: local time, no offset (Ant's, Maven's form)."""
+    return dt.datetime.fromisoformat(started).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
 def _suite(case, header: dict, lang: str) -> ET.Element:
     suite = ET.Element("testsuite", {"name": _clean(case.file)})   # by path: two files may share an id
     props = ET.SubElement(suite, "properties")
@@ -144,7 +152,7 @@ def _suite(case, header: dict, lang: str) -> ET.Element:
     for key, value in counts.items():
         suite.set(key, str(value))
     suite.set("time", "0")
-    suite.set("timestamp", f"{header['run_date']}T00:00:00")
+    suite.set("timestamp", _timestamp(header["run_started"]))
     return suite
 
 

@@ -1,12 +1,18 @@
 """SARIF 2.1.0 (the OASIS errata-01 schema; tests validate against the official JSON Schema).
 
-One run. tool.driver.rules: one reportingDescriptor per rule id found (title, citation as help,
-helpUri when the citation has a web address, default level from the severity). Results: one per
-finding, at file/line/column: violation → kind "fail" with the rule's level; waived → "fail" with
-an accepted external suppression; not_evaluated / not_covered → kind "review", level "none";
-pending (a results-stage rule on a plan) → kind "open", level "none". A coverage finding (a case
-not checked, a rules date far off) is kind "fail" at level error while the policy fails it, and
-"review" once --accept-uncovered accepts it.
+One run. tool.driver: name, version, informationUri (the project's Homepage as its package
+metadata declares it, when it does), rules: one reportingDescriptor per rule id found (title,
+citation as help, helpUri when the citation has a web address, default level from the severity).
+invocation.startTimeUtc: when the run began. Results: one per finding, at file/line/column:
+violation → kind "fail" with the rule's level; waived → "fail" with an accepted inSource
+suppression (the waiver is written in the case file; its reason, approver and expiry are the
+justification); not_evaluated / not_covered → kind "review", level "note"; pending (a results-stage
+rule on a plan) → kind "open", level "note". A finding the policy fails (a coverage finding, a
+finding not evaluated under --fail-on not-evaluated) is kind "fail" at level error; an accepted
+coverage finding is "review". `--sarif-results open` keeps only the results a code-scanning UI
+should show as open alerts — kind "fail" and not waived — and counts the others it left out in
+run.properties.omitted (GitHub code scanning does not honour `suppressions`: a waived result
+uploaded there is an open alert).
 Input and engine errors, and notices (waivers expired or unused, online ban windows), are
 tool-execution notifications of the invocation. The log's own `properties.audit` (first in the
 file) is the audit header; run.properties.summary the summary.
@@ -14,6 +20,7 @@ file) is the audit header; run.properties.summary the summary.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from typing import TextIO
@@ -85,13 +92,31 @@ def _fingerprint(result, f) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _result(case, f, index: int, lang: str) -> dict:
-    kind = KIND[f.status]
+def _kind(f) -> str:
+    """The result's kind, as the policy marked the finding."""
+    if f.fails_run and f.status != "violation":
+        return "fail"              # coverage, or not evaluated under --fail-on not-evaluated
     if policy.is_coverage(f):
-        kind = "fail" if f.fails_run else "review"   # as the policy marked it
-    out = {"ruleId": f.rule_id, "ruleIndex": index, "kind": kind,
-           "level": ("error" if policy.is_coverage(f) else LEVEL.get(f.severity, "warning"))
-           if kind == "fail" else "none",
+        return "review"            # accepted by --accept-uncovered
+    return KIND[f.status]
+
+
+def _level(f, kind: str) -> str:
+    if kind != "fail":
+        return "note"
+    if f.fails_run and f.status != "violation":
+        return "error"
+    return LEVEL.get(f.severity, "warning")
+
+
+def is_open(f) -> bool:
+    """Whether a code-scanning UI should show the finding as an open alert: it is a failure, not waived."""
+    return _kind(f) == "fail" and f.status != "waived"
+
+
+def _result(case, f, index: int, lang: str) -> dict:
+    kind = _kind(f)
+    out = {"ruleId": f.rule_id, "ruleIndex": index, "kind": kind, "level": _level(f, kind),
            "message": {"text": _message(f, lang)},
            "locations": [{"physicalLocation": _physical(**location(f)),
                           "logicalLocations": [{"name": case.case_id, "fullyQualifiedName": case.case_id}]}],
@@ -107,7 +132,7 @@ def _result(case, f, index: int, lang: str) -> dict:
                                     "message": {"text": r["label"]}} for i, r in enumerate(f.related, 1)]
     if f.status == "waived" and f.waiver:
         w = f.waiver
-        out["suppressions"] = [{"kind": "external", "status": "accepted",
+        out["suppressions"] = [{"kind": "inSource", "status": "accepted",
                                 "justification": f"{w['reason']} (approver {w['approver']}, expires "
                                                  f"{w['expires'] or '—'})",
                                 "properties": {"reason": w["reason"], "approver": w["approver"],
@@ -135,9 +160,10 @@ def _notifications(case, lang: str) -> list[dict]:
     return out
 
 
-def _rules(results) -> tuple[list[dict], dict[str, int], bool]:
+def _rules(results, omitted: dict[str, int] | None) -> tuple[list[dict], dict[str, int], bool]:
     """One pass: the rule descriptors (in order of first finding), their index, and whether the
-    engine or the checker failed on any case."""
+    engine or the checker failed on any case; counts in `omitted` (by status) the findings
+    `--sarif-results open` leaves out."""
     rules: list[dict] = []
     index: dict[str, int] = {}
     engine_failed = False
@@ -145,6 +171,8 @@ def _rules(results) -> tuple[list[dict], dict[str, int], bool]:
         if case.error and case.error["kind"] in INTERNAL:
             engine_failed = True
         for f in case.findings:
+            if omitted is not None and not is_open(f):
+                omitted[f.status] = omitted.get(f.status, 0) + 1
             if f.rule_id not in index:
                 index[f.rule_id] = len(rules)
                 rules.append(_rule(f))
@@ -153,25 +181,55 @@ def _rules(results) -> tuple[list[dict], dict[str, int], bool]:
     return rules, index, engine_failed
 
 
-def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") -> None:
+def information_uri(meta) -> str | None:
+    """The project's Homepage from its package metadata (`Project-URL: Homepage, <url>`), if declared."""
+    for entry in meta.get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "home", "documentation") and url.strip().startswith("https://"):
+            return url.strip()
+    return None
+
+
+def _driver(header: dict, rules: list[dict]) -> dict:
+    from importlib import metadata
+    tool = header["tool"]
+    driver = {"name": tool["name"], "version": tool["version"], "semanticVersion": tool["version"]}
+    try:
+        home = information_uri(metadata.metadata("offering-checker"))
+    except metadata.PackageNotFoundError:
+        home = None
+    if home:
+        driver["informationUri"] = home
+    return {**driver, "rules": rules, "properties": {"rules_hash": header["rules_hash"]}}
+
+
+def _utc(stamp: str) -> str:
+    """An ISO time with its offset as SARIF's UTC form, 2026-12-03T04:05:06Z."""
+    return dt.datetime.fromisoformat(stamp).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh",
+          sarif_results: str = "all") -> None:
     """The log in three passes over the results: rules first, then the notifications and the
     results, each streamed (no case is held)."""
-    rules, index, engine_failed = _rules(results)
-    tool = header["tool"]
-    driver = {"name": tool["name"], "version": tool["version"], "semanticVersion": tool["version"],
-              "rules": rules, "properties": {"rules_hash": header["rules_hash"]}}
+    results = policy.marked(results, header)
+    omitted: dict[str, int] | None = {} if sarif_results == "open" else None
+    rules, index, engine_failed = _rules(results, omitted)
+    driver = _driver(header, rules)
     notes = Items(n for case in results for n in _notifications(case, lang))
-    invocation = {"executionSuccessful": not engine_failed,
+    invocation = {"executionSuccessful": not engine_failed, "startTimeUtc": _utc(header["run_started"]),
                   "exitCode": header["exit_code"], "toolExecutionNotifications": notes,
                   "properties": {"as_of": header["as_of"], "run_date": header["run_date"],
                                  "fail_on": header["fail_on"], "waivers_applied": header["waivers_applied"],
                                  "accept_uncovered": header.get("accept_uncovered", False),
                                  "filters": header.get("filters")}}
-    results = policy.marked(results, header)
-    found = Items(_result(case, f, index[f.rule_id], lang) for case in results for f in case.findings)
+    found = Items(_result(case, f, index[f.rule_id], lang) for case in results for f in case.findings
+                  if omitted is None or is_open(f))
+    properties: dict = {"summary": summary, "sarif_results": sarif_results}
+    if omitted is not None:
+        properties["omitted"] = omitted
     run = {"tool": {"driver": driver}, "invocations": [invocation], "language": LANGUAGE[lang],
-           "columnKind": "unicodeCodePoints", "results": found,
-           "properties": {"summary": summary}}
+           "columnKind": "unicodeCodePoints", "results": found, "properties": properties}
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "properties": {"audit": header}, "runs": [run]}
     write_json(fh, log)
     fh.write("\n")
