@@ -3,6 +3,7 @@ waived ones, then the rest folded; never over GitHub's comment limit, cut at a w
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -193,3 +194,17 @@ def test_a_long_waiver_list_is_cut_after_the_violations_not_the_header(tmp_path)
     assert sum("不存在的交易对方" in line for line in section) == shown - 2   # the two applied ones first
     match = re.search(r"个案例、(\d+) 条豁免记录未在此列出", md)
     assert match and 0 < shown < 800 and int(match.group(1)) == 802 - shown   # 800 unused + the applied two
+
+
+def test_many_long_folder_arguments_keep_the_audit_table_bounded(tmp_path):
+    folders = [tmp_path / (f"{i:02d}-" + "很长的文件夹名" * 10) for i in range(30)]
+    for folder in folders:
+        folder.mkdir()
+    shutil.copy(Path(ROOT, "cases/ipo/dapuwei-2026.yaml"), folders[0])
+    proc = subprocess.run([sys.executable, "-m", "checker", *map(str, folders), "--format", "markdown"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    [row] = [line for line in proc.stdout.splitlines() if line.startswith("| 输入 |")]   # 2,000 before escaping
+    assert proc.returncode == 0 and len(row) <= 2 * 2_000 + 20 and row.endswith("… |")
+    json_run = subprocess.run([sys.executable, "-m", "checker", *map(str, folders), "--format", "json"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert len(json.loads(json_run.stdout)["inputs"]) == 30     # the JSON header keeps them all

@@ -37,7 +37,7 @@ def test_a_case_on_a_board_not_covered_is_not_checked_and_fails_the_run(tmp_path
     assert proc.returncode == 1, proc.stderr
     line = line_of(path, "board: szse_sme")
     assert proc.stdout.startswith(f"{path}:{line}:") and "coverage.not_checked [not-checked]" in proc.stdout
-    assert "1 not checked" in proc.stderr
+    assert "，1 个未检查（板块或日期未覆盖；计为失败" in proc.stderr
     accepted = run(path, "--format", "lines", "--accept-uncovered")
     assert accepted.returncode == 0
     assert "[not-checked accepted]" in accepted.stdout
@@ -165,7 +165,7 @@ def test_a_complete_plan_passes_fail_on_not_evaluated_with_results_stage_rules_p
     path.write_text(text.replace("allocation:\n", "allocation:\n  online_cap_shares: 6500\n", 1), encoding="utf-8")
     proc = run(path, "--format", "lines", "--fail-on", "not-evaluated")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout == "" and f"{len(pending)} pending" in proc.stderr
+    assert proc.stdout == "" and f"{len(pending)} 项待发行结果" in proc.stderr
 
 
 def test_the_same_rule_past_the_plan_stage_is_not_evaluated(checker):

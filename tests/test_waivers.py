@@ -256,7 +256,7 @@ def test_waived_findings_show_reason_approver_and_expiry_in_every_format(tmp_pat
     sarif = json.loads((out / "sarif").read_text(encoding="utf-8"))
     [waived] = [r for r in sarif["runs"][0]["results"] if r["properties"]["status"] == "waived"]
     [suppression] = waived["suppressions"]
-    assert suppression["kind"] == "external" and "合规总监 李四" in suppression["justification"]
+    assert suppression["kind"] == "inSource" and "合规总监 李四" in suppression["justification"]
     assert suppression["properties"]["expires"] == "2026-09-30"
 
 

@@ -48,6 +48,7 @@ def _notices(r, kinds: tuple[str, ...]) -> list[dict]:
             for n in r.notices if n["kind"] in kinds]
 
 
+SHOWN_INPUTS = 20   # folder and pattern arguments named in the text headers
 EXPIRED = ("waiver_expired",)
 UNUSED = ("waiver_unused", "waiver_unknown_rule")
 
@@ -97,6 +98,7 @@ LABELS = {
            "board": "板块", "excluded": "排除 {cases} 个案例、{findings} 项发现",
            "expired": "已到期", "unused": "未使用", "waiver_unknown_rule": "规则不存在",
            "inputs": "输入", "files": "{n} 个文件", "file_args": "{n} 个文件参数",
+           "more_inputs": "另有 {n} 个文件夹或模式参数",
            "uncovered": "未覆盖案例",
            "uncovered_fail": "不通过（未检查的案例及远早于案例日期的规则日期计为失败）",
            "uncovered_accepted": "已接受（--accept-uncovered：未检查的案例不计为失败）"},
@@ -109,6 +111,7 @@ LABELS = {
            "board": "board", "excluded": "{cases} case(s) and {findings} finding(s) left out",
            "expired": "expired", "unused": "unused", "waiver_unknown_rule": "unknown rule",
            "inputs": "Inputs", "files": "{n} file(s)", "file_args": "{n} file argument(s)",
+           "more_inputs": "{n} more folder or pattern argument(s)",
            "uncovered": "Uncovered cases", "uncovered_fail": "fail the run (cases not checked, and rules "
            "dates far before a case's own date)",
            "uncovered_accepted": "accepted (--accept-uncovered: cases not checked do not fail the run)"},
@@ -153,13 +156,15 @@ def rows(head: dict, lang: str) -> list[tuple[str, str]]:
 
 
 def inputs_text(head: dict, lang: str) -> str:
-    """Each folder or pattern argument with the case files it gave; plain file arguments as a count
-    (a pre-commit run names every staged file)."""
+    """Each folder or pattern argument with the case files it gave (the first SHOWN_INPUTS, then a
+    count); plain file arguments as a count (a pre-commit run names every staged file)."""
     t = LABELS[lang]
     inputs = head.get("inputs", [])
     files = [i for i in inputs if i.get("kind") == "file"]
-    parts = [f"{visible(i['path'])} {t['files'].format(n=i['files'])}"
-             for i in inputs if i.get("kind") != "file"]
+    given = [i for i in inputs if i.get("kind") != "file"]
+    parts = [f"{visible(i['path'])} {t['files'].format(n=i['files'])}" for i in given[:SHOWN_INPUTS]]
+    if len(given) > SHOWN_INPUTS:   # the JSON header lists them all
+        parts.append(t["more_inputs"].format(n=len(given) - SHOWN_INPUTS))
     if files:
         parts.append(t["file_args"].format(n=len(files)))
     return " · ".join(parts) or "—"

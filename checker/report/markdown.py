@@ -151,7 +151,7 @@ def _top(header: dict, summary: dict, tables: Tables, lang: str) -> list[str]:
     the batch (the waiver list and the fixed findings, which grow with it, are sections)."""
     w = WORDS[lang]
     top = [f"# {esc(w['title'])}", ""]
-    top += _table([esc(w["audit"]), esc(w["value"])], [[esc(k), esc(v)] for k, v in rows(header, lang)])
+    top += _table([esc(w["audit"]), esc(w["value"])], [[esc(k), esc(_cut(v))] for k, v in rows(header, lang)])
     if header.get("baseline"):
         top += [f"**{esc(baseline_text(header['baseline'], lang))}**", ""]
     top += [f"## {esc(w['summary'])}", ""]
@@ -167,6 +167,11 @@ def _top(header: dict, summary: dict, tables: Tables, lang: str) -> list[str]:
         top += _table([w["rule"], w["violation"], w["waived"]],
                       [[esc(rule), str(c["violation"]), str(c["waived"])] for rule, c in ranked])
     return top
+
+
+def _cut(value: str, limit: int = 2_000) -> str:
+    """An audit value bounded (a run may name many long paths; the JSON header keeps them all)."""
+    return value if len(value) <= limit else value[:limit - 1] + "…"
 
 
 def _fixed(header: dict) -> list:
