@@ -28,7 +28,7 @@ from .errors import CheckerError, InputError, Position
 from .expr import And, BinOp, Call, Field, Neg, fields
 from .facts import Fact
 from .findings import CaseResult, Finding
-from .loading import Document, load_file
+from .loading import Document, decode, load_file, load_text
 from .rulepack import Catalogue, Rule, load_catalogue, rules_dir
 from .validate import validate
 from .wire import encode_fact
@@ -123,10 +123,20 @@ class Checker:
 
     def check_document(self, path: str, doc: Document | None) -> CaseResult:
         """Check a file, or an already loaded (possibly edited) document of it."""
+        return self._checked(path, lambda: doc if doc is not None else load_file(path))[0]
+
+    def check_bytes(self, path: str, raw: bytes) -> tuple[CaseResult, bool]:
+        """Check the bytes read from `path`; also whether the case declares waivers (its result then
+        depends on the day they are judged on: checker/result_cache.py)."""
+        return self._checked(path, lambda: load_text(decode(raw, path), path))
+
+    def _checked(self, path: str, load) -> tuple[CaseResult, bool]:
         result = CaseResult.for_file(path)
+        declares = False
         try:
-            doc = doc if doc is not None else load_file(path)
+            doc = load()
             case = validate(doc)
+            declares = bool(getattr(case, "waivers", None))
             result.case_id = case.id or result.case_id
             result.case_type = case.case_type
             self._check(case, doc, result)
@@ -135,7 +145,7 @@ class Checker:
             result.error = error_dict(exc)
         except EngineError as exc:
             result.fail("engine_error", str(exc))
-        return result
+        return result, declares
 
     def _check(self, case, doc, result: CaseResult) -> None:
         board = case.board   # None for a case type without a board: only board-free rules apply

@@ -18,7 +18,7 @@ from .cli_text import LANGS, Parser, lang_of, text
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 from .report.formats import listing
 
-COMMANDS = ("check", "rules", "explain", "docs", "compensate", "schema", "new")
+COMMANDS = ("check", "rules", "explain", "docs", "compensate", "schema", "new", "cache")
 
 
 def _date(value: str) -> dt.date:
@@ -74,6 +74,7 @@ def _check_arguments(check: argparse.ArgumentParser, lang: str) -> None:
     check.add_argument("--rules", metavar="DIR", help=t("rules_dir"))
     check.add_argument("--jobs", "-j", type=_positive, metavar="N", help=t("jobs"))
     check.add_argument("--timeout", type=_positive, default=120, metavar="SECONDS", help=t("timeout"))
+    check.add_argument("--no-cache", action="store_true", help=t("no_cache"))
     check.add_argument("--version", action="version", version=f"offering-check {__version__}",
                        help=t("version"))
 
@@ -125,6 +126,10 @@ def build_parser(lang: str = "zh") -> Parser:
     new.add_argument("--board", default="sse_main", help=t("new_board"))
     new.add_argument("--output", metavar="FILE", help=t("new_output"))
     new.add_argument("--date", type=_date, metavar="DATE", help=t("new_date"))
+
+    cache = sub.add_parser("cache", lang=lang, help=t("cmd_cache"), description=t("cache_description"))
+    cache.add_argument("--clear", action="store_true", help=t("cache_clear"))
+    cache.add_argument("--lang", choices=LANGS, default="zh", help=t("lang"))
     return parser
 
 

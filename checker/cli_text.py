@@ -130,6 +130,28 @@ TEXT: dict[str, tuple[str, str]] = {
     "compensate_output": ("把 JSON 写入此文件，而非标准输出", "write the JSON here instead of stdout"),
     "cmd_schema": ("案例类型的 JSON Schema（供编辑器使用）", "the JSON Schema of a case type (for editors)"),
     "cmd_new": ("写出一个带注释的新案例模板", "write a commented template for a new case"),
+    "cmd_cache": ("结果缓存与规则库缓存：位置、大小；--clear 清除",
+                  "the result and catalogue caches: where, how big; --clear removes them"),
+    "cache_description": ("未改动的案例文件（同一字节、同一规则库与检查器代码、同一版本与选项）"
+                          "不再重复检查，结果取自缓存，报告与不用缓存时逐字节相同。缓存位于 "
+                          "$XDG_CACHE_HOME/offering-checker（默认 ~/.cache/offering-checker）；"
+                          "OFFERING_CHECK_CACHE=off 关闭，OFFERING_CHECK_CACHE=DIR 改变位置；"
+                          "check --no-cache 本次不用结果缓存",
+                          "an unchanged case file (same bytes, same rule packs and checker code, same "
+                          "version and options) is not checked again: its result comes from the cache, "
+                          "and every report is byte for byte what it would be without it. The cache is "
+                          "under $XDG_CACHE_HOME/offering-checker (default ~/.cache/offering-checker); "
+                          "OFFERING_CHECK_CACHE=off turns it off, OFFERING_CHECK_CACHE=DIR moves it; "
+                          "check --no-cache does without the result cache for one run"),
+    "cache_clear": ("清除全部缓存的结果与规则库", "remove every cached result and catalogue"),
+    "cache_cleared": ("已删除 {n} 个缓存文件", "{n} cache file(s) removed"),
+    "cache_off": ("缓存已关闭（OFFERING_CHECK_CACHE=off）", "the cache is off (OFFERING_CHECK_CACHE=off)"),
+    "cache_usage": ("缓存位置 {folder}：结果包 {packs} 个，共 {mb:.1f} MB；规则库 {catalogues} 个",
+                    "cache at {folder}: {packs} result pack(s), {mb:.1f} MB; {catalogues} catalogue(s)"),
+    "cache_hits": ("{hits} 个文件的结果取自缓存（共 {files} 个文件）",
+                   "{hits} of {files} file(s) from the result cache"),
+    "no_cache": ("本次不读也不写结果缓存（规则库缓存照常）",
+                 "neither read nor write the result cache in this run (the catalogue cache still applies)"),
     "new_description": ("写出新案例的模板：必填字段带占位值（标 ←，须替换），其余各块附说明并注释掉；"
                         "按原样即可通过校验。首行的 modeline 让编辑器按 JSON Schema 检查。",
                         "Write a template for a new case: the required fields with placeholders (marked ←, "

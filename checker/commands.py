@@ -18,6 +18,7 @@ from .policy import BASELINE, Policy, Tally, listed
 from .report import audit
 from .report.emit import emit
 from .report.targets import parse as parse_targets
+from .result_cache import ResultCache
 from .rulepack import pack_files, rules_dir
 
 
@@ -85,9 +86,19 @@ def run_check(args) -> int:
     baseline = _baseline(args)
     policy = Policy(args.fail_on, accept, baseline, bool(getattr(args, "fail_on_new", False)))
     tally, waivers = Tally(args.fail_on, accept, policy), audit.WaiverLog()
-    with progress(len(files), args.lang) as advance:
-        gather = _Gather(files, tally, advance, counting=not selection.active)
-        spool = run_batch(files, make_checker, jobs=args.jobs, on_result=gather, timeout=args.timeout)
+    cache = None if getattr(args, "no_cache", False) else \
+        ResultCache.open(root, args.as_of, options.today, options.use_waivers)
+    try:
+        with progress(len(files), args.lang) as advance:
+            gather = _Gather(files, tally, advance, counting=not selection.active)
+            spool = run_batch(files, make_checker, jobs=args.jobs, on_result=gather, timeout=args.timeout,
+                              cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    if cache is not None and cache.hits:
+        print(f"offering-check: {text('cache_hits', args.lang, hits=cache.hits, files=len(files))}",
+              file=sys.stderr)
     with spool:   # results on disk, read as often as needed; the file goes when the run ends
         results, filters = selection.apply(spool)    # after checking: the engine sees every rule
         if selection.active:                         # counted after filtering: one pass
@@ -243,6 +254,21 @@ def run_new(args) -> int:
     scaffold.refuse_existing(args.output)
     _write(scaffold.render(args.case_type, args.board, args.date or dt.date.today(),
                            scaffold.schema_path(args.case_type, args.output)), args.output)
+    return EXIT_OK
+
+
+def run_cache(args) -> int:
+    """Where the caches are and what they hold; --clear removes them."""
+    from . import result_cache
+    if args.clear:
+        print(text("cache_cleared", args.lang, n=result_cache.clear()))
+        return EXIT_OK
+    use = result_cache.usage()
+    if use["folder"] is None:
+        print(text("cache_off", args.lang))
+        return EXIT_OK
+    print(text("cache_usage", args.lang, folder=use["folder"], packs=use["packs"],
+               mb=use["bytes"] / 2**20, catalogues=use["catalogues"]))
     return EXIT_OK
 
 

@@ -162,6 +162,11 @@ def _pos(file: str, mark) -> Position:
 
 def read_text(path: str, max_bytes: int = MAX_BYTES) -> str:
     """Read a file as UTF-8 (a BOM is allowed), refusing oversize files and invalid bytes."""
+    return decode(read_bytes(path, max_bytes), path)
+
+
+def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """A file's bytes, refusing a file that cannot be read or is over the limit."""
     try:
         size = os.path.getsize(path)
     except OSError as exc:
@@ -178,7 +183,7 @@ def read_text(path: str, max_bytes: int = MAX_BYTES) -> str:
         raise InputError(
             f"file is over the limit of {max_bytes:,} bytes", Position(path, 1, 1)
         )
-    return decode(raw, path)
+    return raw
 
 
 def decode(raw: bytes, file: str) -> str:

@@ -30,6 +30,7 @@ import tempfile
 import time
 import zlib
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from . import __version__
 from .catalogue_cache import cache_dir
@@ -45,7 +46,7 @@ def _ours(st: os.stat_result) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _open_ours(path: str):
+def _open_ours(path: str) -> BinaryIO | None:
     """The file opened for reading if it is a regular file of ours nobody else can write (no link
     followed; the opened descriptor is the one checked), else None."""
     try:
@@ -105,9 +106,9 @@ class ResultCache:
         self.salt, self.today, self.use_waivers = run_salt, today, use_waivers
         self.index: dict[bytes, tuple[str, int, int, int, int] | None] = {}
         self.hits = self.misses = 0
-        self._packs: dict[str, object] = {}
+        self._packs: dict[str, BinaryIO | None] = {}
         self._new: dict[bytes, tuple[str, int, int, int, int] | None] = {}
-        self._out = None
+        self._out: BinaryIO | None = None
         self._name = ""
         self._end = 0
         self._read_indexes()

@@ -10,10 +10,14 @@ worker process that dies (the engine is C code) costs only the case it was on (`
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable
 
 from ..check import Checker
-from ..findings import CaseBrief
+from ..errors import InputError
+from ..findings import CaseBrief, Outline
+from ..loading import read_bytes
+from ..result_cache import ResultCache
 from .safe import check_in_time
 from .spool import ResultSpool
 
@@ -27,26 +31,54 @@ def default_jobs() -> int:
 
 def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int | None = None,
               on_result: Callable[[CaseBrief], None] | None = None,
-              timeout: float | None = None, max_tasks: int | None = None) -> ResultSpool:
+              timeout: float | None = None, max_tasks: int | None = None,
+              cache: ResultCache | None = None) -> ResultSpool:
     """One result per file, in the order given, as a spool (a read-only sequence; close it, or use
     it as a context manager). `make_checker` builds the checker (in a worker too when processes
     cannot be forked); `on_result` sees each case's brief (file, id, status, findings, error) as it
-    arrives."""
-    jobs = min(jobs or default_jobs(), len(files))
-    if jobs <= 1:
-        checker = make_checker()
-        spool = ResultSpool(len(files))
+    arrives. With a `cache`, an unchanged file's result comes from it, and each result checked here
+    is stored in it (the caller closes the cache)."""
+    spool = ResultSpool(len(files))
+    try:
+        todo = _from_cache(files, cache, spool, on_result) if cache else list(enumerate(files))
+        jobs = min(jobs or default_jobs(), len(todo))
+        run_salt = cache.salt if cache else None
+
+        def finish(index: int, brief: CaseBrief, data: bytes, key: bytes | None, declares: bool) -> None:
+            spool.put_pickled(index, data, Outline.of(brief))
+            if cache is not None and key is not None:
+                cache.store(key, declares, brief, data)
+            if on_result:
+                on_result(brief)
+
+        if jobs <= 1 and todo:
+            checker = make_checker()
+            for index, path in todo:
+                result, key, declares = check_in_time(checker, path, timeout, run_salt)
+                finish(index, result.brief(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), key,
+                       declares)
+        elif todo:
+            from .pool import WorkerPool
+            WorkerPool(make_checker, jobs, timeout=timeout, max_tasks=max_tasks, run_salt=run_salt).feed(
+                files, todo, finish)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def _from_cache(files: list[str], cache: ResultCache, spool: ResultSpool, on_result) -> list[tuple[int, str]]:
+    """Spool every result the cache has; the cases still to check."""
+    todo = []
+    for index, path in enumerate(files):
         try:
-            for index, path in enumerate(files):
-                result = check_in_time(checker, path, timeout)
-                spool.put(index, result)
-                if on_result:
-                    on_result(result.brief())
-        except BaseException:
-            spool.close()
-            raise
-        return spool
-    from .pool import WorkerPool
-    kept = WorkerPool(make_checker, jobs, timeout=timeout, max_tasks=max_tasks).run(files, on_result)
-    assert kept is not None   # run() keeps the results unless told not to
-    return kept
+            hit = cache.lookup(path, read_bytes(path))
+        except InputError:   # unreadable or oversize: checked, and reported as always
+            hit = None
+        if hit is None:
+            todo.append((index, path))
+            continue
+        spool.put_pickled(index, hit.data, hit.outline)
+        if on_result:
+            on_result(hit.brief)
+    return todo

@@ -26,7 +26,7 @@ from multiprocessing.connection import wait
 
 from ..check import Checker
 from ..findings import CaseBrief, CaseResult, Outline
-from .safe import check_safely, failed
+from .safe import check_keyed, failed
 from .spool import ResultSpool
 
 _inherited: Checker | None = None   # the parent's checker, seen by forked workers
@@ -46,7 +46,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(conn, make_checker, parent: int | None = None) -> None:
+def _worker(conn, make_checker, parent: int | None = None, run_salt: bytes | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     for name in ("SIGTERM", "SIGHUP"):   # the parent's handlers (cli) are not the worker's
         if hasattr(signal, name):
@@ -62,8 +62,9 @@ def _worker(conn, make_checker, parent: int | None = None) -> None:
         if task is None:
             return
         index, path = task
-        result = check_safely(checker, path)
-        conn.send((index, result.brief(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+        result, key, declares = check_keyed(checker, path, run_salt)
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        conn.send((index, result.brief(), data, key, declares))
 
 
 def death_message(exitcode: int | None) -> str:
@@ -81,9 +82,10 @@ def death_message(exitcode: int | None) -> str:
 
 
 class _Worker:
-    def __init__(self, context, make_checker):
+    def __init__(self, context, make_checker, run_salt: bytes | None = None):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, make_checker, os.getpid()), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, make_checker, os.getpid(), run_salt),
+                                       daemon=True)
         self.process.start()
         child.close()
         self.task: tuple[int, str] | None = None
@@ -110,8 +112,9 @@ class _Worker:
 
 class WorkerPool:
     def __init__(self, make_checker: Callable[[], Checker], jobs: int, timeout: float | None = None,
-                 max_tasks: int | None = None):
+                 max_tasks: int | None = None, run_salt: bytes | None = None):
         self.make_checker = make_checker
+        self.run_salt = run_salt   # with a result cache: workers send each result's key
         self.jobs = jobs
         self.timeout = timeout
         self.max_tasks = max_tasks
@@ -124,41 +127,44 @@ class WorkerPool:
         """Results in input order, spooled to disk (the caller closes the spool); with keep=False
         only `on_result` sees them and nothing is kept (a soak)."""
         spool = ResultSpool(len(files)) if keep else None
+
+        def sink(index: int, brief: CaseBrief, data: bytes, _key, _declares) -> None:
+            if spool is not None:
+                spool.put_pickled(index, data, Outline.of(brief))
+            if on_result:
+                on_result(brief)
+
         try:
-            self._run(files, on_result, spool)
+            self.feed(files, list(enumerate(files)), sink)
         except BaseException:
             if spool is not None:
                 spool.close()
             raise
         return spool
 
-    def _run(self, files: list[str], on_result, spool: ResultSpool | None) -> None:
+    def feed(self, files: list[str], tasks: list[tuple[int, str]], sink) -> None:
+        """Check `tasks` (index, path) in the workers; each result goes to `sink(index, brief, pickled,
+        key, declares)` as it arrives (key None: not to be cached)."""
         global _inherited
-        seen = bytearray(len(files))
-        todo = deque(enumerate(files))
+        seen = {index: False for index, _ in tasks}
+        todo = deque(tasks)
         if self.fork:
             _inherited = self.make_checker()
         workers: list[_Worker] = []
 
         def finish(index: int, result: CaseResult | None, brief: CaseBrief | None = None,
-                   pickled: bytes | None = None) -> None:
+                   pickled: bytes | None = None, key: bytes | None = None, declares: bool = False) -> None:
             """A result made here, or one a worker sent as its brief and its pickle."""
-            seen[index] = 1
+            seen[index] = True
             if pickled is None:
                 assert result is not None   # made here, or the worker sent its pickle and brief
                 brief = brief or result.brief()
+                pickled = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             assert brief is not None
-            if spool is not None:
-                if pickled is None:
-                    assert result is not None
-                    spool.put(index, result)
-                else:
-                    spool.put_pickled(index, pickled, Outline.of(brief))
-            if on_result:
-                on_result(brief)
+            sink(index, brief, pickled, key, declares)
 
         def start() -> _Worker:
-            worker = _Worker(self.context, self.make_checker)
+            worker = _Worker(self.context, self.make_checker, self.run_salt)
             workers.append(worker)
             return worker
 
@@ -173,7 +179,7 @@ class WorkerPool:
                 feed(start())
 
         try:
-            for _ in range(min(self.jobs, len(files))):
+            for _ in range(min(self.jobs, len(tasks))):
                 feed(start())
             while any(w.task for w in workers):
                 busy = [w for w in workers if w.task]
@@ -194,7 +200,7 @@ class WorkerPool:
             for worker in list(workers):
                 worker.stop(kill=any(w.task for w in workers))
             _inherited = None
-        lost = [files[i] for i, done in enumerate(seen) if not done]
+        lost = [files[i] for i, done in seen.items() if not done]
         if lost:
             raise RuntimeError(f"the worker pool lost {len(lost)} case(s), first {lost[0]}")
 
@@ -216,7 +222,7 @@ class WorkerPool:
         if received is not None and received[0] == index:
             worker.task = None
             worker.done += 1
-            finish(index, None, received[1], received[2])
+            finish(index, None, *received[1:])
             if not worker.process.is_alive() or (self.max_tasks and worker.done >= self.max_tasks):
                 replace(worker, kill=False)
             else:

@@ -10,16 +10,32 @@ import threading
 import traceback
 
 from ..check import Checker
+from ..errors import InputError
 from ..findings import CaseResult
+from ..loading import read_bytes
+from ..result_cache import file_key
 
 
 def check_safely(checker: Checker, path: str) -> CaseResult:
+    return check_keyed(checker, path, None)[0]
+
+
+def check_keyed(checker: Checker, path: str, run_salt: bytes | None) -> tuple[CaseResult, bytes | None, bool]:
+    """check_safely, and with a result cache's `run_salt` the key of the bytes that were checked
+    and whether the case declares waivers (None and False when there is no key to store under)."""
     try:
-        return checker.check_file(path)
+        if run_salt is None:
+            return checker.check_file(path), None, False
+        try:
+            raw = read_bytes(path)
+        except InputError:   # unreadable or oversize: reported as always, not cached
+            return checker.check_file(path), None, False
+        result, declares = checker.check_bytes(path, raw)
+        return result, file_key(run_salt, path, raw), declares
     except Exception as exc:   # a bug in the checker: report it, never as bad input
         text = traceback.format_exc()
         print(f"offering-check: internal error on {path}:\n{text}", file=sys.stderr, flush=True)
-        return failed(path, "internal_error", f"internal error: {type(exc).__name__}: {exc}")
+        return failed(path, "internal_error", f"internal error: {type(exc).__name__}: {exc}"), None, False
 
 
 def failed(path: str, kind: str, message: str) -> CaseResult:
@@ -34,24 +50,25 @@ def _alarm(_signum, _frame):
     raise _TimedOut
 
 
-def check_in_time(checker: Checker, path: str, timeout: float | None) -> CaseResult:
-    """check_safely with the batch's --timeout in this process too (one file, -j 1): a case still
+def check_in_time(checker: Checker, path: str, timeout: float | None,
+                  run_salt: bytes | None = None) -> tuple[CaseResult, bytes | None, bool]:
+    """check_keyed with the batch's --timeout in this process too (one file, -j 1): a case still
     running after `timeout` seconds is stopped and reported as an engine error. An alarm interrupts
     Python code; the engine's C code cannot loop forever (the compiler keeps every rule inside its
     limits), so Python is where a case can be slow."""
     main = threading.current_thread() is threading.main_thread()
     if not (timeout and hasattr(signal, "setitimer") and main):
-        return check_safely(checker, path)
+        return check_keyed(checker, path, run_salt)
     previous = signal.signal(signal.SIGALRM, _alarm)
     try:
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            return check_safely(checker, path)
+            return check_keyed(checker, path, run_salt)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _TimedOut:
         return failed(path, "engine_error", f"the case took longer than {timeout:g} s and was stopped; "
-                                            "it was not checked")
+                                            "it was not checked"), None, False
     finally:
         with contextlib.suppress(ValueError):
             signal.signal(signal.SIGALRM, previous)
