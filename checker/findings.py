@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -14,6 +15,22 @@ STATUSES = ("violation", "waived", "not_evaluated", "pending", "not_covered")
 # board and date (named in `uncovered`); or nothing was checked (board or date not covered).
 COVERAGE = ("checked", "partly_checked", "not_checked")
 COVERAGE_RULES = "coverage."   # rule ids of the case-level coverage findings start with it
+
+
+# A rule's title and citation, shared by every finding of the rule, cross the pipe, the spool and
+# the result cache as a token (the rule version's key and a digest of the content): nearly half of
+# a pickled result otherwise. The catalogue registers them wherever it is loaded (checker/rulepack.py);
+# equal tokens mean equal content, so a token never resolves to another catalogue's text.
+_SHARED: dict[str, dict] = {}
+_TOKENS: dict[int, tuple[str, dict]] = {}   # id → (token, the object: held, so the id stays its own)
+_BY_REFERENCE = ("title", "citation")
+
+
+def share(key: str, obj: dict) -> None:
+    """Register a rule's read-only title or citation dict under a token made of `key` and its content."""
+    token = f"{key}#{hashlib.blake2b(repr(sorted(obj.items())).encode(), digest_size=12).hexdigest()}"
+    _SHARED.setdefault(token, obj)
+    _TOKENS[id(obj)] = (token, obj)
 
 
 @dataclass
@@ -39,6 +56,20 @@ class Finding:
     fails_run: bool | None = None    # the policy's marks (policy.Policy.mark); None: not yet judged
     listed: bool | None = None       # a line of its own in the lines and Markdown reports, else counted
     change: str | None = None        # against --baseline: new | unchanged; None without one
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        for name in _BY_REFERENCE:
+            shared = _TOKENS.get(id(state[name]))
+            if shared is not None and shared[1] is state[name]:
+                state[name] = shared[0]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in _BY_REFERENCE:
+            if isinstance(state[name], str):
+                state[name] = _SHARED[state[name]]   # registered by the catalogue the result was made with
+        self.__dict__.update(state)
 
     def to_dict(self) -> dict:
         """As `dataclasses.asdict`, with `position` as `location` last (written by hand: asdict's

@@ -33,6 +33,7 @@ from .boards import BoardCoverage, board_codes, declared_boards, expand, load_bo
 from .casetypes import CASE_TYPES
 from .compile import check_condition, check_divisors, lower_rule
 from .errors import InputError, Position, RulePackError
+from .findings import share
 from .loading import Document, load_file
 from .topics import Topics, load_topics
 from .validate import field_path
@@ -411,7 +412,18 @@ class Catalogue:
             return os.path.dirname(os.path.normpath(self.root))
         return os.getcwd()
 
+    def _share(self) -> None:
+        """Let findings pickle each rule's title and citation by reference (checker/findings.py)."""
+        for r in self.rules:
+            share(f"{r.key}:title", r.title)
+            share(f"{r.key}:citation", r.citation)
+
+    def __setstate__(self, state: dict) -> None:   # unpickled from the catalogue cache
+        self.__dict__.update(state)
+        self._share()
+
     def __post_init__(self):
+        self._share()
         self._by_key = {r.key: r for r in self.rules}
         self._versions: dict[str, list[Rule]] = {}
         for r in self.rules:
