@@ -275,7 +275,10 @@ def usage() -> dict:
         return {"folder": None, "packs": 0, "bytes": 0, "catalogues": 0}
     results = os.path.join(folder, "results")
     packs = glob.glob(os.path.join(results, "pack-*.idx"))
-    size = sum(os.path.getsize(p) for p in glob.glob(os.path.join(results, "pack-*")) if os.path.isfile(p))
+    size = 0
+    for path in glob.glob(os.path.join(results, "pack-*")):
+        with contextlib.suppress(OSError):   # pruned meanwhile by another run
+            size += os.path.getsize(path)
     return {"folder": folder, "packs": len(packs), "bytes": size,
             "catalogues": len(glob.glob(os.path.join(folder, "catalogue-*.pickle")))}
 

@@ -146,7 +146,7 @@ class WorkerPool:
         """Check `tasks` (index, path) in the workers; each result goes to `sink(index, brief, pickled,
         key, declares)` as it arrives (key None: not to be cached)."""
         global _inherited
-        seen = {index: False for index, _ in tasks}
+        seen = bytearray(len(files))
         todo = deque(tasks)
         if self.fork:
             _inherited = self.make_checker()
@@ -155,7 +155,7 @@ class WorkerPool:
         def finish(index: int, result: CaseResult | None, brief: CaseBrief | None = None,
                    pickled: bytes | None = None, key: bytes | None = None, declares: bool = False) -> None:
             """A result made here, or one a worker sent as its brief and its pickle."""
-            seen[index] = True
+            seen[index] = 1
             if pickled is None:
                 assert result is not None   # made here, or the worker sent its pickle and brief
                 brief = brief or result.brief()
@@ -200,7 +200,7 @@ class WorkerPool:
             for worker in list(workers):
                 worker.stop(kill=any(w.task for w in workers))
             _inherited = None
-        lost = [files[i] for i, done in seen.items() if not done]
+        lost = [path for i, path in tasks if not seen[i]]
         if lost:
             raise RuntimeError(f"the worker pool lost {len(lost)} case(s), first {lost[0]}")
 
