@@ -71,10 +71,11 @@ def run_check(args) -> int:
     selection = select.from_args(args, catalogue)   # filters: a bad --rule pattern fails before checking
     files, unmatched, inputs = expand_paths(args.paths)
     targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
-    cases = {os.path.realpath(f) for f in files}
-    for _, dest in targets:
-        if dest != "-" and os.path.realpath(dest) in cases:
-            raise UsageError(f"{dest}: is a case file being checked; the report would overwrite it")
+    outputs = {os.path.realpath(dest): dest for _, dest in targets if dest != "-"}
+    for f in files:   # not a set of every case's path: a batch's memory stays flat
+        if os.path.realpath(f) in outputs:
+            raise UsageError(f"{outputs[os.path.realpath(f)]}: is a case file being checked; "
+                             "the report would overwrite it")
     for path in unmatched:
         print(f"offering-check: {text('no_such_path', args.lang, path=path)}", file=sys.stderr)
     if not files and not unmatched:

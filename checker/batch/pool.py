@@ -14,6 +14,7 @@ runs no threads, so forking is safe) and spawned elsewhere (each then builds its
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing as mp
 import os
 import pickle
@@ -150,6 +151,7 @@ class WorkerPool:
         todo = deque(tasks)
         if self.fork:
             _inherited = self.make_checker()
+            gc.freeze()   # what the workers inherit stays shared: the collector no longer touches it
         workers: list[_Worker] = []
 
         def finish(index: int, result: CaseResult | None, brief: CaseBrief | None = None,
@@ -200,6 +202,8 @@ class WorkerPool:
             for worker in list(workers):
                 worker.stop(kill=any(w.task for w in workers))
             _inherited = None
+            if self.fork:
+                gc.unfreeze()
         lost = [path for i, path in tasks if not seen[i]]
         if lost:
             raise RuntimeError(f"the worker pool lost {len(lost)} case(s), first {lost[0]}")
