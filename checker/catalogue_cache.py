@@ -113,4 +113,5 @@ def cached_catalogue(root: str | None = None) -> Catalogue:
     if catalogue is None:
         catalogue = load_catalogue(root)
         _write(folder, path, catalogue)
+    catalogue.source_key = os.path.basename(path)[len("catalogue-"):-len(".pickle")]   # for the result cache
     return catalogue

@@ -88,7 +88,8 @@ def run_check(args) -> int:
     policy = Policy(args.fail_on, accept, baseline, bool(getattr(args, "fail_on_new", False)))
     tally, waivers = Tally(args.fail_on, accept, policy), audit.WaiverLog()
     cache = None if getattr(args, "no_cache", False) else \
-        ResultCache.open(root, args.as_of, options.today, options.use_waivers)
+        ResultCache.open(root, args.as_of, options.today, options.use_waivers,
+                         catalogue.source_key)
     try:
         with progress(len(files), args.lang) as advance:
             gather = _Gather(files, tally, advance, counting=not selection.active)

@@ -68,11 +68,13 @@ class Hit:
     outline: Outline
 
 
-def salt(rules_root: str, as_of) -> bytes:
-    """What every key of this run shares: the tool, the catalogue, the libraries, --as-of."""
+def salt(rules_root: str, as_of, source_key: str | None = None) -> bytes:
+    """What every key of this run shares: the tool, the catalogue (`source_key`: its cache key, when
+    the catalogue cache already worked it out), the libraries, --as-of."""
     import durable
     import yaml
-    parts = (_FORMAT, __version__, catalogue_key(rules_root), yaml.__version__, str(yaml.__with_libyaml__),
+    parts = (_FORMAT, __version__, source_key or catalogue_key(rules_root), yaml.__version__,
+             str(yaml.__with_libyaml__),
              getattr(durable, "__version__", ""), _durable_version(), str(as_of or ""))
     return hashlib.sha256("\0".join(map(str, parts)).encode()).digest()
 
@@ -114,13 +116,14 @@ class ResultCache:
         self._read_indexes()
 
     @classmethod
-    def open(cls, rules_root: str, as_of, today, use_waivers: bool) -> ResultCache | None:
+    def open(cls, rules_root: str, as_of, today, use_waivers: bool,
+             source_key: str | None = None) -> ResultCache | None:
         """The cache, or None when it is off or cannot be used on this platform."""
         folder = cache_dir()
         if folder is None or not hasattr(os, "getuid"):
             return None
         try:
-            return cls(folder, salt(rules_root, as_of), today, use_waivers)
+            return cls(folder, salt(rules_root, as_of, source_key), today, use_waivers)
         except OSError:
             return None
 

@@ -403,6 +403,7 @@ class Catalogue:
     root: str = ""
     boards: dict[str, BoardCoverage] = field(default_factory=dict)
     topics: Topics = field(default_factory=Topics)   # planned topics and notes (rules/_topics.yaml)
+    source_key: str | None = None   # the catalogue cache's key of what it was built from, when cached
 
     @property
     def examples_root(self) -> str:
