@@ -71,11 +71,9 @@ class Hit:
 def salt(rules_root: str, as_of, source_key: str | None = None) -> bytes:
     """What every key of this run shares: the tool, the catalogue (`source_key`: its cache key, when
     the catalogue cache already worked it out), the libraries, --as-of."""
-    import durable
     import yaml
     parts = (_FORMAT, __version__, source_key or catalogue_key(rules_root), yaml.__version__,
-             str(yaml.__with_libyaml__),
-             getattr(durable, "__version__", ""), _durable_version(), str(as_of or ""))
+             str(yaml.__with_libyaml__), _durable_version(), str(as_of or ""))
     return hashlib.sha256("\0".join(map(str, parts)).encode()).digest()
 
 

@@ -16,13 +16,9 @@ from ..loading import read_bytes
 from ..result_cache import file_key
 
 
-def check_safely(checker: Checker, path: str) -> CaseResult:
-    return check_keyed(checker, path, None)[0]
-
-
 def check_keyed(checker: Checker, path: str, run_salt: bytes | None) -> tuple[CaseResult, bytes | None, bool]:
-    """check_safely, and with a result cache's `run_salt` the key of the bytes that were checked
-    and whether the case declares waivers (None and False when there is no key to store under)."""
+    """The case's result, never raising; with a result cache's `run_salt` also the key of the bytes
+    that were checked and whether the case declares waivers (None and False: nothing to store)."""
     try:
         if run_salt is None:
             return checker.check_file(path), None, False
