@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import glob
 import os
 from dataclasses import dataclass
 
@@ -46,6 +47,12 @@ def rules_dir() -> str:
     if os.path.isdir(packaged):
         return packaged
     return os.path.join(os.path.dirname(here), "rules")
+
+
+def pack_files(root: str) -> list[str]:
+    """Rule packs: every *.yaml under root but data files whose name starts with "_"."""
+    return sorted(f for f in glob.glob(os.path.join(root, "**", "*.yaml"), recursive=True)
+                  if not os.path.basename(f).startswith("_"))
 
 
 def _read(root: str) -> Document | None:

@@ -23,10 +23,13 @@ import pickle
 import stat
 import sys
 import tempfile
+from typing import TYPE_CHECKING
 
-from pydantic import VERSION as PYDANTIC
+from .boards import rules_dir
+from .versions import installed
 
-from .rulepack import Catalogue, load_catalogue, rules_dir
+if TYPE_CHECKING:   # the rule-pack models load only when a catalogue is read or built
+    from .rulepack import Catalogue
 
 ENV = "OFFERING_CHECK_CACHE"
 KEEP = 8
@@ -44,7 +47,8 @@ def cache_dir() -> str | None:
 
 
 def key(root: str) -> str:
-    digest = hashlib.sha256(f"{sys.version}\0{PYDANTIC}\0{os.path.abspath(root)}\0".encode())
+    pydantic = installed("pydantic", "pydantic")
+    digest = hashlib.sha256(f"{sys.version}\0{pydantic}\0{os.path.abspath(root)}\0".encode())
     sources = sorted(glob.glob(os.path.join(_PACKAGE, "**", "*.py"), recursive=True))
     packs = sorted(glob.glob(os.path.join(root, "**", "*"), recursive=True))
     for path in sources + packs:
@@ -63,6 +67,7 @@ def _read(path: str) -> Catalogue | None:
     """The cached catalogue, if the file is a regular file of ours that nobody else can write, in a
     folder nobody else can write. The file is opened without following a symbolic link and the
     opened descriptor is checked, so it cannot be swapped between the check and the read."""
+    from .rulepack import Catalogue
     try:
         if not _ours(os.stat(os.path.dirname(path))):
             return None
@@ -101,6 +106,7 @@ def _prune(folder: str) -> None:
 
 def cached_catalogue(root: str | None = None) -> Catalogue:
     """The catalogue of `root`, from the cache when its packs and the checker are unchanged."""
+    from .rulepack import load_catalogue
     root = root or rules_dir()
     folder = cache_dir()
     if folder is None or not hasattr(os, "getuid"):

@@ -29,22 +29,12 @@ from .expr import And, BinOp, Call, Field, Neg, fields
 from .facts import Fact
 from .findings import CaseResult, Finding
 from .loading import Document, decode, load_file, load_text
+from .options import Options
 from .rulepack import Catalogue, Rule, load_catalogue, rules_dir
 from .validate import validate
 from .wire import encode_fact
 
 _OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
-
-
-@dataclass
-class Options:
-    as_of: dt.date | None = None
-    today: dt.date | None = None   # waiver expiry is judged on it; None: the real date, fixed here
-    use_waivers: bool = True
-
-    def __post_init__(self):
-        if self.today is None:
-            self.today = dt.date.today()
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,28 @@ import hashlib
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from . import __version__, select, suggest
+from . import __version__, suggest
 from .batch import run_batch
 from .batch.progress import progress
+from .boards import pack_files, rules_dir
 from .catalogue_cache import cached_catalogue
-from .check import Checker, Options
+from .catalogue_cache import key as catalogue_key
 from .cli_text import text
+from .digest import LISTED_UNDER, Digest
 from .errors import EXIT_INPUT, EXIT_OK, RulePackError, UsageError
+from .findings import CaseBrief
+from .options import Options
 from .policy import BASELINE, Policy, Tally, listed
 from .report import audit
 from .report.emit import emit
 from .report.targets import parse as parse_targets
 from .result_cache import ResultCache
-from .rulepack import pack_files, rules_dir
+
+if TYPE_CHECKING:
+    from .check import Checker
+    from .rulepack import Catalogue
 
 
 def rules_hash(root: str) -> str:
@@ -47,9 +55,15 @@ class CheckerFactory:
         self.root, self.options, self.catalogue = root, options, catalogue
 
     def __call__(self) -> Checker:
+        from .check import Checker
+        return Checker(self.loaded(), self.options)
+
+    def loaded(self) -> Catalogue:
+        """The catalogue, loaded when first needed (a re-run whose results all come from the cache
+        needs none)."""
         if self.catalogue is None:
             self.catalogue = cached_catalogue(self.root)
-        return Checker(self.catalogue, self.options)
+        return self.catalogue
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "catalogue": None}
@@ -67,12 +81,16 @@ def run_check(args) -> int:
     from .cli import expand_paths
     root = args.rules or rules_dir()
     started = audit.report_time()   # a malformed SOURCE_DATE_EPOCH fails before any case is checked
-    catalogue = cached_catalogue(root)
-    selection = select.from_args(args, catalogue)   # filters: a bad --rule pattern fails before checking
+    make_checker = CheckerFactory(root, Options(as_of=args.as_of, today=args.today,
+                                                use_waivers=not args.no_waivers))
+    selection = None
+    if any(getattr(args, name, None) for name in ("rule", "severity", "board")):
+        from . import select  # filters: a bad --rule pattern fails before checking
+        selection = select.from_args(args, make_checker.loaded())
     files, unmatched, inputs = expand_paths(args.paths)
     targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
     outputs = {os.path.realpath(dest): dest for _, dest in targets if dest != "-"}
-    for f in files:   # not a set of every case's path: a batch's memory stays flat
+    for f in files if outputs else ():   # not a set of every case's path: a batch's memory stays flat
         if os.path.realpath(f) in outputs:
             raise UsageError(f"{outputs[os.path.realpath(f)]}: is a case file being checked; "
                              "the report would overwrite it")
@@ -81,20 +99,22 @@ def run_check(args) -> int:
     if not files and not unmatched:
         print(f"offering-check: {text('no_case_files', args.lang)}", file=sys.stderr)
         return EXIT_INPUT
-    options = Options(as_of=args.as_of, today=args.today, use_waivers=not args.no_waivers)
-    make_checker = CheckerFactory(root, options, catalogue)
+    options = make_checker.options
     accept = getattr(args, "accept_uncovered", False)
     baseline = _baseline(args)
     policy = Policy(args.fail_on, accept, baseline, bool(getattr(args, "fail_on_new", False)))
     tally, waivers = Tally(args.fail_on, accept, policy), audit.WaiverLog()
     cache = None if getattr(args, "no_cache", False) else \
         ResultCache.open(root, args.as_of, options.today, options.use_waivers,
-                         catalogue.source_key)
+                         make_checker.catalogue.source_key if make_checker.catalogue else catalogue_key(root))
+    filtering = selection is not None and selection.active
+    lines_only = (cache is not None and baseline is None and not filtering
+                  and args.fail_on in LISTED_UNDER and all(name == "lines" for name, _ in targets))
     try:
         with progress(len(files), args.lang) as advance:
-            gather = _Gather(files, tally, advance, counting=not selection.active)
+            gather = _Gather(files, tally, advance, counting=not filtering)
             spool = run_batch(files, make_checker, jobs=args.jobs, on_result=gather, timeout=args.timeout,
-                              cache=cache)
+                              cache=cache, listing=(args.lang, args.fail_on, accept) if lines_only else None)
     finally:
         if cache is not None:
             cache.close()
@@ -102,8 +122,11 @@ def run_check(args) -> int:
         print(f"offering-check: {text('cache_hits', args.lang, hits=cache.hits, files=len(files))}",
               file=sys.stderr)
     with spool:   # results on disk, read as often as needed; the file goes when the run ends
-        results, filters = selection.apply(spool)    # after checking: the engine sees every rule
-        if selection.active:                         # counted after filtering: one pass
+        if not lines_only:   # a result unpickles its rules' texts from the catalogue
+            make_checker.loaded()
+        # filtered after checking: the engine saw every rule
+        results, filters = selection.apply(spool) if selection else (spool, None)
+        if filtering:                                # counted after filtering: one pass
             for result in results:
                 tally.add(result)
                 waivers.add(result)
@@ -136,12 +159,20 @@ class _Gather:
         self.tally, self.advance, self.counting = tally, advance, counting
         self.with_waivers: dict[int, object] = {}
 
-    def __call__(self, brief) -> None:
-        self.advance(brief)
-        if self.counting:
-            self.tally.add(brief)
-            if brief.notices or any(f.waiver for f in brief.findings):
-                self.with_waivers[self.order[brief.file]] = brief
+    def __call__(self, arrived: CaseBrief | Digest) -> None:
+        """A case's brief, or its cached digest (a lines-only re-run)."""
+        self.advance(arrived)
+        if not self.counting:
+            return
+        if isinstance(arrived, Digest):
+            self.tally.add_digest(arrived)
+            if arrived.logged:
+                assert arrived.brief is not None   # read with the digest of a logged case
+                self.with_waivers[self.order[arrived.brief.file]] = arrived.brief
+            return
+        self.tally.add(arrived)
+        if arrived.notices or any(f.waiver for f in arrived.findings):
+            self.with_waivers[self.order[arrived.file]] = arrived
 
     def log_waivers(self, log: audit.WaiverLog) -> None:
         for index in sorted(self.with_waivers):

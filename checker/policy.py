@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .baseline import Baseline
+from .digest import POLICIES, Digest, Listing
 from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS
-from .findings import COVERAGE_RULES, STATUSES, CaseResult, Finding, Outline
+from .findings import COVERAGE_RULES, STATUSES, CaseBrief, CaseResult, Finding, Outline
 
 BASELINE = "_baseline"   # the header's in-process key for the Baseline (never written to a report)
 INTERNAL = ("engine_error", "internal_error")   # exit 3: the checker, not the input, failed
@@ -117,13 +118,15 @@ class Marked:
     def __len__(self) -> int:
         return len(self.results)
 
-    def read_if(self, wanted: Callable[[Outline], bool]) -> Iterator[tuple[Outline, CaseResult | None]]:
-        """(outline, case) with only the wanted cases read, as the spool gives them."""
+    def read_if(self, wanted: Callable[[Outline], bool]
+                ) -> Iterator[tuple[Outline, CaseResult | Listing | None]]:
+        """(outline, case) with only the wanted cases read, as the spool gives them (a Listing: only
+        the lines a lines-only re-run kept of a cached case)."""
         if hasattr(self.results, "read_if"):
             pairs = self.results.read_if(wanted)
         else:
             pairs = ((o, r if wanted(o) else None) for o, r in ((Outline.of(r), r) for r in self.results))
-        return ((o, None if r is None else self.policy.mark(r)) for o, r in pairs)
+        return ((o, r if r is None or isinstance(r, Listing) else self.policy.mark(r)) for o, r in pairs)
 
 
 class Tally:
@@ -141,7 +144,7 @@ class Tally:
         self.by_rule: dict[str, int] = {}
         self.by_board: dict[str, dict[str, int]] = {}
 
-    def add(self, result: CaseResult) -> None:
+    def add(self, result: CaseResult | CaseBrief) -> None:
         code = self.exit_code
         if result.error:
             code = max(code, EXIT_INTERNAL if result.error["kind"] in INTERNAL else EXIT_INPUT)
@@ -163,6 +166,29 @@ class Tally:
                 self.by_rule[f.rule_id] = self.by_rule.get(f.rule_id, 0) + 1
             elif f.status == "pending":
                 counts["pending"] += 1
+
+    def add_digest(self, d: Digest) -> None:
+        """As `add`, from a cached digest (a run without a baseline): the same counts."""
+        if self.policy.baseline is not None:
+            raise ValueError("a digest has no baseline marks: add the case's brief instead")
+        code = self.exit_code
+        if d.error:
+            code = max(code, EXIT_INTERNAL if d.error in INTERNAL else EXIT_INPUT)
+        elif d.failing[POLICIES.index((self.policy.fail_on, self.policy.accept_uncovered))]:
+            code = max(code, EXIT_VIOLATIONS)
+        if d.error_notices:
+            code = max(code, EXIT_INPUT)
+        self.exit_code = code
+        counts = self.counts
+        counts["cases"] += 1
+        counts[d.status] = counts.get(d.status, 0) + 1
+        counts["partly_checked"] += d.partly_checked
+        board = self.by_board.setdefault(d.board_key, {"cases": 0, "violations": 0})
+        board["cases"] += 1
+        board["violations"] += d.status == "violations"
+        for rule_id in d.violations:
+            self.by_rule[rule_id] = self.by_rule.get(rule_id, 0) + 1
+        counts["pending"] += d.pending
 
     def summary(self) -> dict:
         """Cases per status, the ten rules violated most often, and cases per board (a case without

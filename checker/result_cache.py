@@ -9,8 +9,11 @@ pydantic versions: checker/catalogue_cache.py), the tool, PyYAML and durable_rul
 internal errors are never cached (a crash or a timeout says nothing about the file).
 
 Storage: each run that checked anything appends its results to one new pack file (`pack-*.bin`:
-each record a pickled brief then the pickled result) and, when it ends, writes the pack's index
-(`pack-*.idx`: key → offset, sizes, CRC-32) atomically; a pack without its index is never read.
+each record the case's pickled digest (checker/digest.py), its brief, then the result) and, when it
+ends, writes the pack's index (`pack-*.idx`: key → offset, sizes, a CRC-32 of each part)
+atomically; a pack without its index is never read. A re-run whose only report is the lines
+report, without a baseline or filters, reads only the digests (and the briefs of the cases whose
+waivers the header lists); any other run reads whole records.
 The newest packs are kept up to MAX_PACKS and MAX_BYTES; `offering-check cache --clear` removes
 them. Files are read only when they belong to this user, nobody else may write to them or their
 folder, and they are not symbolic links (as the catalogue cache); a record whose CRC does not
@@ -35,11 +38,14 @@ from typing import BinaryIO
 from . import __version__
 from .catalogue_cache import cache_dir
 from .catalogue_cache import key as catalogue_key
+from .digest import Digest
 from .findings import CaseBrief, Outline
+from .versions import installed
 
 MAX_PACKS = 16
 MAX_BYTES = 512 * 2**20
-_FORMAT = b"offering-check result cache 1"
+_FORMAT = b"offering-check result cache 2"
+_Entry = tuple[str, int, int, int, int, int, int, int]   # pack, offset, 3 sizes, 3 CRCs
 
 
 def _ours(st: os.stat_result) -> bool:
@@ -63,9 +69,13 @@ def _open_ours(path: str) -> BinaryIO | None:
 
 @dataclass(frozen=True)
 class Hit:
-    brief: CaseBrief
-    data: bytes          # the pickled CaseResult, as a worker would have sent it
-    outline: Outline
+    digest: Digest       # with its brief when the whole record or a logged case was read
+    brief: CaseBrief | None
+    data: bytes | None   # the pickled CaseResult, as a worker would have sent it (whole records)
+
+    @property
+    def outline(self) -> Outline:
+        return self.digest.outline
 
 
 def salt(rules_root: str, as_of, source_key: str | None = None) -> bytes:
@@ -73,16 +83,8 @@ def salt(rules_root: str, as_of, source_key: str | None = None) -> bytes:
     the catalogue cache already worked it out), the libraries, --as-of."""
     import yaml
     parts = (_FORMAT, __version__, source_key or catalogue_key(rules_root), yaml.__version__,
-             str(yaml.__with_libyaml__), _durable_version(), str(as_of or ""))
+             str(yaml.__with_libyaml__), installed("durable", "durable-rules"), str(as_of or ""))
     return hashlib.sha256("\0".join(map(str, parts)).encode()).digest()
-
-
-def _durable_version() -> str:
-    from importlib import metadata
-    try:
-        return metadata.version("durable-rules")
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 def file_key(run_salt: bytes, path: str, data: bytes) -> bytes:
@@ -104,10 +106,10 @@ class ResultCache:
     def __init__(self, folder: str, run_salt: bytes, today, use_waivers: bool):
         self.folder = os.path.join(folder, "results")
         self.salt, self.today, self.use_waivers = run_salt, today, use_waivers
-        self.index: dict[bytes, tuple[str, int, int, int, int] | None] = {}
+        self.index: dict[bytes, _Entry | None] = {}
         self.hits = self.misses = 0
         self._packs: dict[str, BinaryIO | None] = {}
-        self._new: dict[bytes, tuple[str, int, int, int, int] | None] = {}
+        self._new: dict[bytes, _Entry | None] = {}
         self._out: BinaryIO | None = None
         self._name = ""
         self._end = 0
@@ -145,34 +147,49 @@ class ResultCache:
             except Exception:   # truncated or from another build: its cases are checked again
                 continue
 
-    def lookup(self, path: str, data: bytes) -> Hit | None:
+    def lookup(self, path: str, data: bytes, whole: bool = True) -> Hit | None:
+        """The cached result of this file's bytes; `whole=False`: only its digest (and its brief if
+        the header lists its waivers), for a lines-only re-run."""
         key = file_key(self.salt, path, data)
         if key in self.index and self.index[key] is None:   # declares waivers: keyed by the day too
             key = day_key(key, self.today, self.use_waivers)
         entry = self.index.get(key)
-        hit = self._record(entry) if entry else None
+        hit = self._record(entry, whole) if entry else None
         if hit is None:
             self.misses += 1
         else:
             self.hits += 1
         return hit
 
-    def _record(self, entry: tuple[str, int, int, int, int]) -> Hit | None:
-        name, offset, brief_len, data_len, crc = entry
+    def _record(self, entry: _Entry, whole: bool) -> Hit | None:
+        name, offset, *sizes = entry[:5]
+        crcs = entry[5:]
         fh = self._pack(name)
         if fh is None:
             return None
         try:
-            fh.seek(offset)
-            record = fh.read(brief_len + data_len)
-            if len(record) != brief_len + data_len or zlib.crc32(record) != crc:
+            fd = fh.fileno()
+            digest_bytes = os.pread(fd, sizes[0], offset)
+            if len(digest_bytes) != sizes[0] or zlib.crc32(digest_bytes) != crcs[0]:
                 return None
-            brief = pickle.loads(record[:brief_len])
+            digest = pickle.loads(digest_bytes)
+            if not isinstance(digest, Digest):
+                return None
+            brief, data = None, None
+            if whole or digest.logged:   # the header lists a logged case's waivers: its brief too
+                rest = os.pread(fd, sizes[1] + (sizes[2] if whole else 0), offset + sizes[0])
+                brief_bytes, data_bytes = rest[:sizes[1]], rest[sizes[1]:]
+                if len(brief_bytes) != sizes[1] or zlib.crc32(brief_bytes) != crcs[1]:
+                    return None
+                if whole and (len(data_bytes) != sizes[2] or zlib.crc32(data_bytes) != crcs[2]):
+                    return None
+                brief = pickle.loads(brief_bytes)
+                data = data_bytes if whole else None
+                if not isinstance(brief, CaseBrief):
+                    return None
         except Exception:
             return None
-        if not isinstance(brief, CaseBrief):
-            return None
-        return Hit(brief, record[brief_len:], Outline.of(brief))
+        return Hit(digest._replace(brief=brief) if brief is not None else digest, brief, data)
 
     def _pack(self, name: str):
         if name not in self._packs:
@@ -181,23 +198,26 @@ class ResultCache:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def store(self, key: bytes, declares_waivers: bool, brief: CaseBrief, data: bytes) -> None:
+    def store(self, key: bytes, declares_waivers: bool, brief: CaseBrief, data: bytes,
+              digest: Digest) -> None:
         """Keep one result checked in this run (`key`: its file key)."""
         if brief.error and brief.error.get("kind") != "input_error":
             return
         if declares_waivers:
             self._new[key] = None
             key = day_key(key, self.today, self.use_waivers)
-        head = pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)
-        record = head + data
+        parts = [pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for part in (digest, brief)] + [data]
         try:
             out = self._output()
-            out.write(record)
+            out.writelines(parts)
         except OSError:
             self._abandon()
             return
-        self._new[key] = (self._name, self._end, len(head), len(data), zlib.crc32(record))
-        self._end += len(record)
+        digest_len, brief_len, data_len = (len(p) for p in parts)
+        digest_crc, brief_crc, data_crc = (zlib.crc32(p) for p in parts)
+        self._new[key] = (self._name, self._end, digest_len, brief_len, data_len,
+                          digest_crc, brief_crc, data_crc)
+        self._end += sum(len(p) for p in parts)
 
     def _output(self):
         if self._out is None:

@@ -11,7 +11,6 @@ RulePackError with file:line:col, before any case is checked.
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,7 +28,7 @@ from pydantic import (
 
 from . import expr as ex
 from . import wire
-from .boards import BoardCoverage, board_codes, declared_boards, expand, load_boards, rules_dir
+from .boards import BoardCoverage, board_codes, declared_boards, expand, load_boards, pack_files, rules_dir
 from .casetypes import CASE_TYPES
 from .compile import check_condition, check_divisors, lower_rule
 from .errors import InputError, Position, RulePackError
@@ -270,12 +269,6 @@ class Rule:
         c = self.spec.cite
         return {"source": c.source, "number": c.number, "article": c.article, "version": c.version,
                 "urls": list(c.urls), "note": c.note}
-
-
-def pack_files(root: str) -> list[str]:
-    """Rule packs: every *.yaml under root but data files whose name starts with "_"."""
-    return sorted(f for f in glob.glob(os.path.join(root, "**", "*.yaml"), recursive=True)
-                  if not os.path.basename(f).startswith("_"))
 
 
 def _error(doc: Document, path: tuple, message: str, col_offset: int = 0) -> RulePackError:

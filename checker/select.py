@@ -27,13 +27,16 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from . import suggest
 from .boards import board_codes, declared_boards, declared_groups
 from .casetypes import CASE_TYPES
 from .errors import UsageError
 from .findings import CaseResult, Finding
-from .rulepack import Catalogue
+
+if TYPE_CHECKING:
+    from .rulepack import Catalogue
 
 SEVERITIES = ("error", "warning", "info")
 # each board and each group of rules/_boards.yaml → its board codes

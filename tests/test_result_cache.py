@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from checker import result_cache
+from checker import digest, result_cache
 
 from .conftest import ROOT
 
 FORMATS = {"json": "r.json", "sarif": "r.sarif", "junit": "r.xml", "markdown": "r.md", "html": "r.html",
            "console": "r.txt"}
-HITS = re.compile(r"offering-check: (\d+) 个文件的结果取自缓存（共 (\d+) 个文件）")
+HITS = re.compile(r"offering-check: (\d+) (?:个文件的结果取自缓存（共 \d+ 个文件）|of \d+ file\(s\) from the result cache)")
 
 
 def run(cache: Path, *args, epoch: str = "1777593600"):
@@ -63,6 +63,34 @@ def test_a_rerun_takes_every_result_from_the_cache_and_writes_the_same_reports(t
     for fmt in FORMATS:
         assert plain[fmt] == first[fmt] == second[fmt], fmt
     assert len(list((cache / "results").glob("pack-*.idx"))) == 1         # the warm run added no pack
+
+
+LINES_OPTIONS = [(), ("--lang", "en"), ("--accept-uncovered",), ("--fail-on", "warning"),
+                 ("--fail-on", "warning", "--accept-uncovered", "--lang", "en"), ("--fail-on", "not-evaluated"),
+                 ("--no-waivers",), ("--today", "2030-01-01")]
+
+
+def without_hits(stderr: str) -> str:
+    return "".join(line for line in stderr.splitlines(keepends=True) if not HITS.match(line))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_lines_only_rerun_shows_and_counts_what_a_run_without_the_cache_does(tmp_path, batch, jobs):
+    """A re-run whose only report is the lines report reads only the cached digests: its lines, its
+    summary line and its exit code are those of a run without the cache, under every policy."""
+    shutil.copy(Path(ROOT, "tests/data/sme-after-merger.yaml"), batch / "sme-after-merger.yaml")  # not checked
+    cache = tmp_path / "cache"
+    total = len(list(batch.rglob("*.yaml")))
+    for options in LINES_OPTIONS:
+        args = (batch, "--format", "lines", "-j", jobs, *options)
+        plain = run(cache, *args, "--no-cache")
+        run(cache, *args)
+        warm = run(cache, *args)
+        assert hits(warm) == total, options
+        assert (warm.stdout, without_hits(warm.stderr), warm.returncode) == \
+            (plain.stdout, plain.stderr, plain.returncode), options
+        assert "[not-checked" in plain.stdout
+        assert ("[error waived]" in plain.stdout) == (options not in (("--no-waivers",), ("--today", "2030-01-01")))
 
 
 def test_no_cache_neither_reads_nor_writes(tmp_path, batch):
@@ -172,7 +200,7 @@ def test_engine_errors_are_never_stored(tmp_path):
     from checker.findings import CaseResult
     cache = result_cache.ResultCache(str(tmp_path), b"salt", "2026-05-01", True)
     broken = CaseResult.for_file("x.yaml").fail("engine_error", "the worker died")
-    cache.store(b"k" * 32, False, broken.brief(), b"data")
+    cache.store(b"k" * 32, False, broken.brief(), b"data", digest.of(broken))
     cache.close()
     assert not list((tmp_path / "results").glob("pack-*"))
 

@@ -12,14 +12,19 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..check import Checker
+from ..digest import Digest
+from ..digest import of as digest_of
 from ..errors import InputError
 from ..findings import CaseBrief, Outline
 from ..loading import read_bytes
 from ..result_cache import ResultCache
 from .safe import check_in_time
 from .spool import ResultSpool
+
+if TYPE_CHECKING:
+    from ..check import Checker
 
 
 def default_jobs() -> int:
@@ -32,22 +37,25 @@ def default_jobs() -> int:
 def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int | None = None,
               on_result: Callable[[CaseBrief], None] | None = None,
               timeout: float | None = None, max_tasks: int | None = None,
-              cache: ResultCache | None = None) -> ResultSpool:
+              cache: ResultCache | None = None, listing: tuple[str, str, bool] | None = None) -> ResultSpool:
     """One result per file, in the order given, as a spool (a read-only sequence; close it, or use
     it as a context manager). `make_checker` builds the checker (in a worker too when processes
     cannot be forked); `on_result` sees each case's brief (file, id, status, findings, error) as it
     arrives. With a `cache`, an unchanged file's result comes from it, and each result checked here
-    is stored in it (the caller closes the cache)."""
+    is stored in it (the caller closes the cache). `listing` (lang, fail_on, accept_uncovered), for a
+    run whose only report is the lines report: a cached case is spooled as its lines alone, and
+    `on_result` sees its Digest instead of its brief."""
     spool = ResultSpool(len(files))
     try:
-        todo = _from_cache(files, cache, spool, on_result) if cache else list(enumerate(files))
+        todo = _from_cache(files, cache, spool, on_result, listing) if cache else list(enumerate(files))
         jobs = min(jobs or default_jobs(), len(todo))
         run_salt = cache.salt if cache else None
 
-        def finish(index: int, brief: CaseBrief, data: bytes, key: bytes | None, declares: bool) -> None:
+        def finish(index: int, brief: CaseBrief, data: bytes, key: bytes | None, declares: bool,
+                   digest: Digest | None) -> None:
             spool.put_pickled(index, data, Outline.of(brief))
-            if cache is not None and key is not None:
-                cache.store(key, declares, brief, data)
+            if cache is not None and key is not None and digest is not None:
+                cache.store(key, declares, brief, data, digest)
             if on_result:
                 on_result(brief)
 
@@ -55,8 +63,8 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
             checker = make_checker()
             for index, path in todo:
                 result, key, declares = check_in_time(checker, path, timeout, run_salt)
-                finish(index, result.brief(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), key,
-                       declares)
+                brief, data = result.brief(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                finish(index, brief, data, key, declares, digest_of(result) if key is not None else None)
         elif todo:
             from .pool import WorkerPool
             WorkerPool(make_checker, jobs, timeout=timeout, max_tasks=max_tasks, run_salt=run_salt).feed(
@@ -67,18 +75,23 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
     return spool
 
 
-def _from_cache(files: list[str], cache: ResultCache, spool: ResultSpool, on_result) -> list[tuple[int, str]]:
-    """Spool every result the cache has; the cases still to check."""
+def _from_cache(files: list[str], cache: ResultCache, spool: ResultSpool, on_result,
+                listing: tuple[str, str, bool] | None) -> list[tuple[int, str]]:
+    """Spool every result the cache has (only its lines, with `listing`); the cases still to check."""
     todo = []
     for index, path in enumerate(files):
         try:
-            hit = cache.lookup(path, read_bytes(path))
+            hit = cache.lookup(path, read_bytes(path), whole=listing is None)
         except InputError:   # unreadable or oversize: checked, and reported as always
             hit = None
         if hit is None:
             todo.append((index, path))
             continue
-        spool.put_pickled(index, hit.data, hit.outline)
+        if listing is None:
+            assert hit.data is not None and hit.brief is not None
+            spool.put_pickled(index, hit.data, hit.outline)
+        else:
+            spool.put_listing(index, hit.outline, hit.digest.listing(*listing))
         if on_result:
-            on_result(hit.brief)
+            on_result(hit.brief if listing is None else hit.digest)
     return todo

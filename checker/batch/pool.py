@@ -24,11 +24,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import wait
+from typing import TYPE_CHECKING
 
-from ..check import Checker
+from ..digest import Digest
+from ..digest import of as digest_of
 from ..findings import CaseBrief, CaseResult, Outline
 from .safe import check_keyed, failed
 from .spool import ResultSpool
+
+if TYPE_CHECKING:
+    from ..check import Checker
 
 _inherited: Checker | None = None   # the parent's checker, seen by forked workers
 
@@ -64,8 +69,8 @@ def _worker(conn, make_checker, parent: int | None = None, run_salt: bytes | Non
             return
         index, path = task
         result, key, declares = check_keyed(checker, path, run_salt)
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        conn.send((index, result.brief(), data, key, declares))
+        brief, data = result.brief(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        conn.send((index, brief, data, key, declares, digest_of(result) if key is not None else None))
 
 
 def death_message(exitcode: int | None) -> str:
@@ -129,7 +134,7 @@ class WorkerPool:
         only `on_result` sees them and nothing is kept (a soak)."""
         spool = ResultSpool(len(files)) if keep else None
 
-        def sink(index: int, brief: CaseBrief, data: bytes, _key, _declares) -> None:
+        def sink(index: int, brief: CaseBrief, data: bytes, _key, _declares, _digest) -> None:
             if spool is not None:
                 spool.put_pickled(index, data, Outline.of(brief))
             if on_result:
@@ -145,7 +150,7 @@ class WorkerPool:
 
     def feed(self, files: list[str], tasks: list[tuple[int, str]], sink) -> None:
         """Check `tasks` (index, path) in the workers; each result goes to `sink(index, brief, pickled,
-        key, declares)` as it arrives (key None: not to be cached)."""
+        key, declares, digest)` as it arrives (key and digest None: not to be cached)."""
         global _inherited
         seen = bytearray(len(files))
         todo = deque(tasks)
@@ -155,7 +160,8 @@ class WorkerPool:
         workers: list[_Worker] = []
 
         def finish(index: int, result: CaseResult | None, brief: CaseBrief | None = None,
-                   pickled: bytes | None = None, key: bytes | None = None, declares: bool = False) -> None:
+                   pickled: bytes | None = None, key: bytes | None = None, declares: bool = False,
+                   digest: Digest | None = None) -> None:
             """A result made here, or one a worker sent as its brief and its pickle."""
             seen[index] = 1
             if pickled is None:
@@ -163,7 +169,7 @@ class WorkerPool:
                 brief = brief or result.brief()
                 pickled = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             assert brief is not None
-            sink(index, brief, pickled, key, declares)
+            sink(index, brief, pickled, key, declares, digest)
 
         def start() -> _Worker:
             worker = _Worker(self.context, self.make_checker, self.run_salt)

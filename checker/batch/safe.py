@@ -8,12 +8,15 @@ import signal
 import sys
 import threading
 import traceback
+from typing import TYPE_CHECKING
 
-from ..check import Checker
 from ..errors import InputError
 from ..findings import CaseResult
 from ..loading import read_bytes
 from ..result_cache import file_key
+
+if TYPE_CHECKING:
+    from ..check import Checker
 
 
 def check_keyed(checker: Checker, path: str, run_salt: bytes | None) -> tuple[CaseResult, bytes | None, bool]:

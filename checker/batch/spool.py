@@ -17,10 +17,13 @@ import tempfile
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 
+from ..digest import Listing
 from ..errors import SpaceError
 from ..findings import STATUSES, CaseResult, Outline
 
 _MISSING = -1
+_NOTHING = -2   # a listing-only entry with nothing to list
+_LISTING = 8    # flag: the entry is a cached Listing (a lines-only re-run), not a CaseResult
 
 
 class ResultSpool(Sequence):
@@ -55,9 +58,24 @@ class ResultSpool(Sequence):
                 "reports are unchanged") from None
         self._offsets[index] = self._end
         self._end += len(data)
+        self._set_outline(index, outline)
+
+    def _set_outline(self, index: int, outline: Outline) -> None:
         width = len(STATUSES)
         self._counts[index * width:(index + 1) * width] = array("I", outline.counts)
         self._flags[index] = outline.error | outline.waiver_notices << 1 | outline.coverage << 2
+
+    def put_listing(self, index: int, outline: Outline, listing: Listing | None) -> None:
+        """Store only what the lines report shows of case `index` (a re-run whose only report is the
+        lines report and whose result came from the cache): reading it as a result is an error."""
+        if listing is None:
+            if self._offsets[index] != _MISSING:
+                raise ValueError(f"result {index} is already spooled")
+            self._offsets[index] = _NOTHING
+            self._set_outline(index, outline)
+        else:
+            self.put_pickled(index, pickle.dumps(listing, protocol=pickle.HIGHEST_PROTOCOL), outline)
+        self._flags[index] |= _LISTING
 
     def _offset(self, index: int) -> int:
         offset = self._offsets[index]   # IndexError past the end, as a sequence should
@@ -72,11 +90,18 @@ class ResultSpool(Sequence):
         counts = tuple(self._counts[index * width:(index + 1) * width])
         return Outline(counts, bool(flags & 1), bool(flags & 2), bool(flags & 4))
 
-    def read_if(self, wanted: Callable[[Outline], bool]) -> Iterator[tuple[Outline, CaseResult | None]]:
-        """Each case's outline in input order, with its result read only where `wanted` says."""
+    def read_if(self, wanted: Callable[[Outline], bool]
+                ) -> Iterator[tuple[Outline, CaseResult | Listing | None]]:
+        """Each case's outline in input order, with its result read only where `wanted` says (its
+        Listing, for an entry that has only that)."""
         for index in range(len(self)):
             outline = self.outline(index)
-            yield outline, self[index] if wanted(outline) else None
+            if not wanted(outline):
+                yield outline, None
+            elif self._flags[index] & _LISTING:
+                yield outline, self._load(index) if self._offsets[index] != _NOTHING else None
+            else:
+                yield outline, self[index]
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -84,6 +109,11 @@ class ResultSpool(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
+        if self._flags[index] & _LISTING:
+            raise LookupError(f"result {index % len(self)}: only its lines were kept (a lines-only re-run)")
+        return self._load(index)
+
+    def _load(self, index: int):
         self._file.seek(self._offset(index))
         return pickle.load(self._file)
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from .. import policy, suggest
+from ..digest import Listing
 from ..errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_VIOLATIONS
 from .audit import filters_text
 from .common import STATUSES, WORDS, location, visible, where
@@ -91,19 +92,28 @@ def write(fh: TextIO, results, header: dict, summary: dict, lang: str = "zh") ->
             counts[status] += n
         if case is None:
             continue
-        if case.error:
-            errors[case.error["kind"]] = errors.get(case.error["kind"], 0) + 1
-            fh.writelines(line + "\n" for line in _error_lines(case.error))
-            continue
-        not_checked += case.coverage == "not_checked"
-        failing += sum(bool(f.fails_run) for f in case.findings)
-        unknown += sum(n.get("level") == "error" for n in case.notices)
-        keyed = [((f.position.line, f.position.col, f.rule_id), _finding_line(f, lang))
-                 for f in case.findings if f.listed]
-        keyed += [((n["location"]["line"], n["location"]["col"], n["rule_id"]), _notice_line(n, lang))
-                  for n in case.notices if n["kind"].startswith("waiver_")]
-        fh.writelines(line + "\n" for _, line in sorted(keyed))   # in file order, as an editor lists them
+        shown = case if isinstance(case, Listing) else case_listing(case, lang)   # a Listing: cached
+        if shown.error_kind:
+            errors[shown.error_kind] = errors.get(shown.error_kind, 0) + 1
+        not_checked += shown.not_checked
+        failing += shown.failing
+        unknown += shown.error_notices
+        fh.write(shown.text)
     return summary_line(Tallied(cases, counts, errors, not_checked, failing, unknown), header, lang)
+
+
+def case_listing(case, lang: str) -> Listing:
+    """One case's lines (a case marked by the policy) and what the summary counts of it."""
+    if case.error:
+        return Listing("".join(line + "\n" for line in _error_lines(case.error)), case.error["kind"], 0, 0, 0)
+    keyed = [((f.position.line, f.position.col, f.rule_id), _finding_line(f, lang))
+             for f in case.findings if f.listed]
+    keyed += [((n["location"]["line"], n["location"]["col"], n["rule_id"]), _notice_line(n, lang))
+              for n in case.notices if n["kind"].startswith("waiver_")]
+    text = "".join(line + "\n" for _, line in sorted(keyed))   # in file order, as an editor lists them
+    return Listing(text, None, int(case.coverage == "not_checked"),
+                   sum(bool(f.fails_run) for f in case.findings),
+                   sum(n.get("level") == "error" for n in case.notices))
 
 
 TEXT = {

@@ -1,0 +1,94 @@
+"""A checked case in the few facts a re-run with an unchanged result needs for its summary, its
+exit code and its lines report, under every policy that has no baseline: kept beside the result
+in the result cache, so a warm re-run reads neither the result nor its findings.
+
+The lines are rendered by the lines report itself (`lines.case_text`), once for each language and
+each `--accept-uncovered`; `--fail-on error` and `warning` list the same findings. The findings
+that fail the run are counted for every `--fail-on` and `--accept-uncovered`. A run with a
+baseline, filters, another format or `--fail-on not-evaluated` reads the full results instead.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .findings import CaseBrief, CaseResult, Outline
+
+LANGS = ("zh", "en")
+FAIL_ONS = ("error", "warning", "not-evaluated")
+LISTED_UNDER = ("error", "warning")   # the --fail-on values whose lines a digest keeps
+ACCEPTS = (False, True)
+
+
+class Listing(NamedTuple):
+    """What the lines report writes and counts for one case, under one policy and language."""
+
+    text: str
+    error_kind: str | None
+    not_checked: int
+    failing: int
+    error_notices: int
+
+
+class Digest(NamedTuple):
+    """Flat, so that reading ten thousand of them is cheap: the lines report's part of the case is
+    built from its texts and counts only when asked for (`listing`)."""
+
+    status: str
+    error: str | None              # the error's kind (the progress bar reads it as a flag)
+    board_key: str                 # the summary's board row: board, else case type, else "-"
+    partly_checked: bool
+    violations: tuple[str, ...]    # the rule id of each violation
+    pending: int
+    outline: Outline
+    failing: tuple[int, ...]       # findings failing the run, for each of POLICIES
+    error_notices: int             # notices of level error (a waiver naming an unknown rule)
+    logged: bool                   # has waiver notices or waived findings: the header lists them
+    texts: tuple[str, ...]         # its lines for each of SHOWN; () when the lines report skips it
+    listed: tuple[int, ...]        # the lines report's counts: not checked, error notices, then the
+                                   # findings failing for each of LISTED
+    brief: CaseBrief | None = None  # set on reading, for a case that is `logged`
+
+    def listing(self, lang: str, fail_on: str, accept: bool) -> Listing | None:
+        """The case as the lines report shows it; None when the report does not read it (nothing
+        listed: only its outline is counted)."""
+        if fail_on not in LISTED_UNDER:
+            raise ValueError(f"no lines kept for --fail-on {fail_on}")
+        if not self.texts:
+            return None
+        return Listing(self.texts[SHOWN.index((lang, accept))], self.error, self.listed[0],
+                       self.listed[2 + LISTED.index((fail_on, accept))], self.listed[1])
+
+
+POLICIES = tuple((fail_on, accept) for fail_on in FAIL_ONS for accept in ACCEPTS)
+SHOWN = tuple((lang, accept) for accept in ACCEPTS for lang in LANGS)
+LISTED = tuple((fail_on, accept) for fail_on in LISTED_UNDER for accept in ACCEPTS)
+
+
+def of(result: CaseResult) -> Digest:
+    """The digest of a result (its findings are marked in place on the way: pickle it first)."""
+    from .policy import Policy, fails
+    from .report.lines import case_listing
+    outline = Outline.of(result)
+    texts: tuple[str, ...] = ()
+    listed: tuple[int, ...] = ()
+    if Policy(LISTED_UNDER[0]).may_list(outline):   # the same cases under either: a test keeps it so
+        shown = {(lang, accept): case_listing(Policy(LISTED_UNDER[0], accept).mark(result), lang)
+                 for accept in ACCEPTS for lang in LANGS}
+        first = shown[SHOWN[0]]
+        texts = tuple(shown[key].text for key in SHOWN)
+        counted = []
+        for fail_on, accept in LISTED:   # the lines are the same under both --fail-on: not the count
+            marked = Policy(fail_on, accept).mark(result)
+            counted.append(0 if marked.error else sum(bool(f.fails_run) for f in marked.findings))
+        listed = (first.not_checked, first.error_notices, *counted)
+    return Digest(
+        status=result.status, error=result.error["kind"] if result.error else None,
+        board_key=result.board or result.case_type or "-",
+        partly_checked=result.coverage == "partly_checked",
+        violations=tuple(f.rule_id for f in result.findings if f.status == "violation"),
+        pending=sum(f.status == "pending" for f in result.findings), outline=outline,
+        failing=tuple(sum(fails(f, fail_on, accept) for f in result.findings)
+                      for fail_on, accept in POLICIES),
+        error_notices=sum(n.get("level") == "error" for n in result.notices),
+        logged=bool(result.notices) or any(f.waiver for f in result.findings), texts=texts, listed=listed)
