@@ -104,9 +104,14 @@ def _prune(folder: str) -> None:
             os.unlink(old)
 
 
+def load_catalogue(root: str) -> Catalogue:
+    """The packs loaded and compiled (the rule-pack models are imported only here)."""
+    from .rulepack import load_catalogue as load
+    return load(root)
+
+
 def cached_catalogue(root: str | None = None) -> Catalogue:
     """The catalogue of `root`, from the cache when its packs and the checker are unchanged."""
-    from .rulepack import load_catalogue
     root = root or rules_dir()
     folder = cache_dir()
     if folder is None or not hasattr(os, "getuid"):

@@ -77,6 +77,25 @@ def _baseline(args):
     return Baseline.load(path) if path else None
 
 
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _refuse_overwrite(files: list[str], targets: list[tuple[str, str]]) -> None:
+    """A report may not go to a case being checked (by any name: a link, another path). Compared by
+    file identity, one stat a case and only when a report goes to an existing file; no set of
+    every case's path is kept, so a batch's memory stays flat."""
+    outputs = {ident: dest for _, dest in targets if dest != "-" and (ident := _identity(dest))}
+    for f in files if outputs else ():
+        ident = _identity(f)
+        if ident in outputs:
+            raise UsageError(f"{outputs[ident]}: is a case file being checked; the report would overwrite it")
+
+
 def run_check(args) -> int:
     from .cli import expand_paths
     root = args.rules or rules_dir()
@@ -89,11 +108,7 @@ def run_check(args) -> int:
         selection = select.from_args(args, make_checker.loaded())
     files, unmatched, inputs = expand_paths(args.paths)
     targets = getattr(args, "targets", None) or parse_targets(args.format, args.output)
-    outputs = {os.path.realpath(dest): dest for _, dest in targets if dest != "-"}
-    for f in files if outputs else ():   # not a set of every case's path: a batch's memory stays flat
-        if os.path.realpath(f) in outputs:
-            raise UsageError(f"{outputs[os.path.realpath(f)]}: is a case file being checked; "
-                             "the report would overwrite it")
+    _refuse_overwrite(files, targets)
     for path in unmatched:
         print(f"offering-check: {text('no_such_path', args.lang, path=path)}", file=sys.stderr)
     if not files and not unmatched:

@@ -28,6 +28,24 @@ def test_a_report_naming_an_input_case_is_refused_before_checking(tmp_path, how)
     assert case.read_bytes() == before
 
 
+@pytest.mark.parametrize("how", ["linked folder", "hard link"])
+def test_a_report_reaching_an_input_case_by_another_name_is_refused(tmp_path, how):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    case = folder / "case.yaml"
+    shutil.copy(DAPUWEI, case)
+    before = case.read_bytes()
+    if how == "linked folder":
+        (tmp_path / "alias").symlink_to(folder)
+        dest = tmp_path / "alias" / "case.yaml"
+    else:
+        dest = tmp_path / "report.json"
+        os.link(case, dest)
+    proc = run(folder, "--format", f"json={dest}")
+    assert proc.returncode == 2 and "would overwrite it" in proc.stderr, proc.stderr
+    assert case.read_bytes() == before
+
+
 def test_a_report_to_a_device_a_fifo_or_a_link_is_refused(tmp_path):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
