@@ -127,7 +127,7 @@ def run_check(args) -> int:
                   and args.fail_on in LISTED_UNDER and all(name == "lines" for name, _ in targets))
     try:
         with progress(len(files), args.lang) as advance:
-            gather = _Gather(files, tally, advance, counting=not filtering)
+            gather = _Gather(tally, advance, counting=not filtering)
             spool = run_batch(files, make_checker, jobs=args.jobs, on_result=gather, timeout=args.timeout,
                               cache=cache, listing=(args.lang, args.fail_on, accept) if lines_only else None)
     finally:
@@ -169,12 +169,11 @@ class _Gather:
     exit code, so no pass over the spool is needed after the batch. Waiver entries go into the
     header in input order, so the few cases that have any are kept until the batch ends."""
 
-    def __init__(self, files: list[str], tally: Tally, advance, counting: bool):
-        self.order = {path: i for i, path in enumerate(files)}
+    def __init__(self, tally: Tally, advance, counting: bool):
         self.tally, self.advance, self.counting = tally, advance, counting
         self.with_waivers: dict[int, object] = {}
 
-    def __call__(self, arrived: CaseBrief | Digest) -> None:
+    def __call__(self, index: int, arrived: CaseBrief | Digest) -> None:
         """A case's brief, or its cached digest (a lines-only re-run)."""
         self.advance(arrived)
         if not self.counting:
@@ -183,11 +182,11 @@ class _Gather:
             self.tally.add_digest(arrived)
             if arrived.logged:
                 assert arrived.brief is not None   # read with the digest of a logged case
-                self.with_waivers[self.order[arrived.brief.file]] = arrived.brief
+                self.with_waivers[index] = arrived.brief
             return
         self.tally.add(arrived)
         if arrived.notices or any(f.waiver for f in arrived.findings):
-            self.with_waivers[self.order[arrived.file]] = arrived
+            self.with_waivers[index] = arrived
 
     def log_waivers(self, log: audit.WaiverLog) -> None:
         for index in sorted(self.with_waivers):

@@ -90,7 +90,7 @@ def test_an_interrupted_batch_closes_its_spool(tmp_path, factory, monkeypatch, j
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     seen = []
 
-    def interrupt(result):
+    def interrupt(_index, result):
         seen.append(result.file)
         if len(seen) == 3:
             raise KeyboardInterrupt

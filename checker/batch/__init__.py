@@ -35,16 +35,16 @@ def default_jobs() -> int:
 
 
 def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int | None = None,
-              on_result: Callable[[CaseBrief], None] | None = None,
+              on_result: Callable[[int, CaseBrief | Digest], None] | None = None,
               timeout: float | None = None, max_tasks: int | None = None,
               cache: ResultCache | None = None, listing: tuple[str, str, bool] | None = None) -> ResultSpool:
     """One result per file, in the order given, as a spool (a read-only sequence; close it, or use
     it as a context manager). `make_checker` builds the checker (in a worker too when processes
-    cannot be forked); `on_result` sees each case's brief (file, id, status, findings, error) as it
-    arrives. With a `cache`, an unchanged file's result comes from it, and each result checked here
-    is stored in it (the caller closes the cache). `listing` (lang, fail_on, accept_uncovered), for a
-    run whose only report is the lines report: a cached case is spooled as its lines alone, and
-    `on_result` sees its Digest instead of its brief."""
+    cannot be forked); `on_result(index, brief)` sees each case's brief (file, id, status, findings,
+    error) as it arrives. With a `cache`, an unchanged file's result comes from it, and each result
+    checked here is stored in it (the caller closes the cache). `listing` (lang, fail_on,
+    accept_uncovered), for a run whose only report is the lines report: a cached case is spooled as
+    its lines alone, and `on_result` sees its Digest instead of its brief."""
     spool = ResultSpool(len(files))
     try:
         todo = _from_cache(files, cache, spool, on_result, listing) if cache else list(enumerate(files))
@@ -57,7 +57,7 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
             if cache is not None and key is not None and digest is not None:
                 cache.store(key, declares, brief, data, digest)
             if on_result:
-                on_result(brief)
+                on_result(index, brief)
 
         if jobs <= 1 and todo:
             checker = make_checker()
@@ -93,5 +93,5 @@ def _from_cache(files: list[str], cache: ResultCache, spool: ResultSpool, on_res
         else:
             spool.put_listing(index, hit.outline, hit.digest.listing(*listing))
         if on_result:
-            on_result(hit.brief if listing is None else hit.digest)
+            on_result(index, hit.brief if listing is None else hit.digest)
     return todo
