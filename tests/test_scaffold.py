@@ -59,6 +59,19 @@ def test_the_template_validates_as_written_and_checks_with_nothing_failing(tmp_p
     assert not unknown, unknown   # every field a comment suggests is one the schema knows
 
 
+@pytest.mark.parametrize("case_type", ["ipo", "restructuring", "investor"])
+def test_the_examples_a_template_comments_out_are_valid_input_once_uncommented(tmp_path, case_type):
+    """An example value in a block (`    # relationship: third_party`) is one the model takes."""
+    out = tmp_path / "t.yaml"
+    assert run("new", case_type, "--output", str(out)).returncode == 0
+    text, count = re.subn(r"^(\s+)# (\w+: )", r"\1\2", out.read_text(encoding="utf-8"), flags=re.M)
+    assert count > 0
+    out.write_text(text, encoding="utf-8")
+    check = run(str(out), "--format", "json")
+    [case] = json.loads(check.stdout)["cases"]
+    assert case["error"] is None and check.returncode != 2, check.stdout + check.stderr
+
+
 @pytest.mark.parametrize("board", list(declared_boards()))
 def test_an_ipo_template_for_each_board_checks_clean_on_a_day_the_board_is_covered(tmp_path, board):
     coverage = declared_boards()[board]
