@@ -137,8 +137,8 @@ def run_check(args) -> int:
         print(f"offering-check: {text('cache_hits', args.lang, hits=cache.hits, files=len(files))}",
               file=sys.stderr)
     with spool:   # results on disk, read as often as needed; the file goes when the run ends
-        if not lines_only:   # a result unpickles its rules' texts from the catalogue
-            make_checker.loaded()
+        if not (lines_only and cache is not None and cache.hits == len(files)):
+            make_checker.loaded()   # a result unpickles its rules' texts from the catalogue
         # filtered after checking: the engine saw every rule
         results, filters = selection.apply(spool) if selection else (spool, None)
         if filtering:                                # counted after filtering: one pass
