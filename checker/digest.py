@@ -2,7 +2,7 @@
 exit code and its lines report, under every policy that has no baseline: kept beside the result
 in the result cache, so a warm re-run reads neither the result nor its findings.
 
-The lines are rendered by the lines report itself (`lines.case_text`), once for each language and
+The lines are rendered by the lines report itself (`lines.case_listing`), once for each language and
 each `--accept-uncovered`; `--fail-on error` and `warning` list the same findings. The findings
 that fail the run are counted for every `--fail-on` and `--accept-uncovered`. A run with a
 baseline, filters, another format or `--fail-on not-evaluated` reads the full results instead.
