@@ -45,8 +45,7 @@ class Digest(NamedTuple):
     error_notices: int             # notices of level error (a waiver naming an unknown rule)
     logged: bool                   # has waiver notices or waived findings: the header lists them
     texts: tuple[str, ...]         # its lines for each of SHOWN; () when the lines report skips it
-    listed: tuple[int, ...]        # the lines report's counts: not checked, error notices, then the
-                                   # findings failing for each of LISTED
+    not_checked: bool              # its board or date is not covered
     brief: CaseBrief | None = None  # set on reading, for a case that is `logged`
 
     def listing(self, lang: str, fail_on: str, accept: bool) -> Listing | None:
@@ -56,13 +55,15 @@ class Digest(NamedTuple):
             raise ValueError(f"no lines kept for --fail-on {fail_on}")
         if not self.texts:
             return None
-        return Listing(self.texts[SHOWN.index((lang, accept))], self.error, self.listed[0],
-                       self.listed[2 + LISTED.index((fail_on, accept))], self.listed[1])
+        text = self.texts[SHOWN.index((lang, accept))]
+        if self.error:   # the lines report counts nothing else of a case it could not check
+            return Listing(text, self.error, 0, 0, 0)
+        failing = self.failing[POLICIES.index((fail_on, accept))]
+        return Listing(text, None, int(self.not_checked), failing, self.error_notices)
 
 
 POLICIES = tuple((fail_on, accept) for fail_on in FAIL_ONS for accept in ACCEPTS)
 SHOWN = tuple((lang, accept) for accept in ACCEPTS for lang in LANGS)
-LISTED = tuple((fail_on, accept) for fail_on in LISTED_UNDER for accept in ACCEPTS)
 
 
 def of(result: CaseResult) -> Digest:
@@ -71,17 +72,12 @@ def of(result: CaseResult) -> Digest:
     from .report.lines import case_listing
     outline = Outline.of(result)
     texts: tuple[str, ...] = ()
-    listed: tuple[int, ...] = ()
     if Policy(LISTED_UNDER[0]).may_list(outline):   # the same cases under either: a test keeps it so
-        shown = {(lang, accept): case_listing(Policy(LISTED_UNDER[0], accept).mark(result), lang)
-                 for accept in ACCEPTS for lang in LANGS}
-        first = shown[SHOWN[0]]
-        texts = tuple(shown[key].text for key in SHOWN)
-        counted = []
-        for fail_on, accept in LISTED:   # the lines are the same under both --fail-on: not the count
-            marked = Policy(fail_on, accept).mark(result)
-            counted.append(0 if marked.error else sum(bool(f.fails_run) for f in marked.findings))
-        listed = (first.not_checked, first.error_notices, *counted)
+        shown: dict[tuple[str, bool], str] = {}
+        for accept in ACCEPTS:   # --fail-on error and warning list the same lines: only the counts differ
+            marked = Policy(LISTED_UNDER[0], accept).mark(result)
+            shown.update({(lang, accept): case_listing(marked, lang).text for lang in LANGS})
+        texts = tuple(shown[key] for key in SHOWN)
     return Digest(
         status=result.status, error=result.error["kind"] if result.error else None,
         board_key=result.board or result.case_type or "-",
@@ -91,4 +87,5 @@ def of(result: CaseResult) -> Digest:
         failing=tuple(sum(fails(f, fail_on, accept) for f in result.findings)
                       for fail_on, accept in POLICIES),
         error_notices=sum(n.get("level") == "error" for n in result.notices),
-        logged=bool(result.notices) or any(f.waiver for f in result.findings), texts=texts, listed=listed)
+        logged=bool(result.notices) or any(f.waiver for f in result.findings), texts=texts,
+        not_checked=result.coverage == "not_checked")

@@ -70,8 +70,11 @@ def _open_ours(path: str) -> BinaryIO | None:
 @dataclass(frozen=True)
 class Hit:
     digest: Digest       # with its brief when the whole record or a logged case was read
-    brief: CaseBrief | None
     data: bytes | None   # the pickled CaseResult, as a worker would have sent it (whole records)
+
+    @property
+    def brief(self) -> CaseBrief | None:
+        return self.digest.brief
 
     @property
     def outline(self) -> Outline:
@@ -189,7 +192,7 @@ class ResultCache:
                     return None
         except Exception:
             return None
-        return Hit(digest._replace(brief=brief) if brief is not None else digest, brief, data)
+        return Hit(digest._replace(brief=brief), data)
 
     def _pack(self, name: str):
         if name not in self._packs:
