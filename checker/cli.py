@@ -48,6 +48,36 @@ def _commands_epilog(lang: str) -> str:
     return "\n".join([text("commands", lang), *rows, "", text("exit_codes", lang)])
 
 
+# --board and --severity: the filters' module (and, for --board's help, the boards file) only when used
+
+def _severity_list(value: str) -> list[str]:
+    from .select import severity_list
+    return severity_list(value)
+
+
+def _board_list(value: str) -> list[str]:
+    from .select import board_list
+    return board_list(value)
+
+
+def _board_help(lang: str) -> str:
+    from .select import board_help
+    return board_help(lang)
+
+
+class _Extend(argparse.Action):
+    """As action="extend", with a help text worked out only when it is read (`help_of`)."""
+
+    def __init__(self, option_strings, dest, help_of, **kwargs):
+        self._help_of = help_of
+        super().__init__(option_strings, dest, **kwargs)
+
+    help = property(lambda self: self._help_of(), lambda self, _value: None)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, [*(getattr(namespace, self.dest, None) or ()), *values])
+
+
 def _check_arguments(check: argparse.ArgumentParser, lang: str) -> None:
     t = functools.partial(text, lang=lang)
     check.add_argument("paths", nargs="+", metavar="PATH", help=t("paths"))
@@ -62,12 +92,11 @@ def _check_arguments(check: argparse.ArgumentParser, lang: str) -> None:
     check.add_argument("--as-of", type=_date, metavar="DATE", help=t("as_of"))
     check.add_argument("--today", type=_date, metavar="DATE", help=t("today"))
     check.add_argument("--no-waivers", action="store_true", help=t("no_waivers"))
-    from .select import board_help, board_list, severity_list
     check.add_argument("--rule", action="append", metavar="PATTERN", help=t("rule"))
-    check.add_argument("--severity", action="extend", type=severity_list, metavar="LEVEL[,LEVEL]",
+    check.add_argument("--severity", action="extend", type=_severity_list, metavar="LEVEL[,LEVEL]",
                        help=t("severity"))
-    check.add_argument("--board", action="extend", type=board_list, metavar="BOARD[,BOARD]",
-                       help=board_help(lang))
+    check.add_argument("--board", action=_Extend, type=_board_list, metavar="BOARD[,BOARD]",
+                       help_of=functools.partial(_board_help, lang))
     check.add_argument("--fail-on", choices=("error", "warning", "not-evaluated"), default="error",
                        help=t("fail_on"))
     check.add_argument("--accept-uncovered", action="store_true", help=t("accept_uncovered"))

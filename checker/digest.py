@@ -10,6 +10,7 @@ baseline, filters, another format or `--fail-on not-evaluated` reads the full re
 
 from __future__ import annotations
 
+import marshal
 from typing import NamedTuple
 
 from .findings import CaseBrief, CaseResult, Outline
@@ -64,6 +65,37 @@ class Digest(NamedTuple):
 
 POLICIES = tuple((fail_on, accept) for fail_on in FAIL_ONS for accept in ACCEPTS)
 SHOWN = tuple((lang, accept) for accept in ACCEPTS for lang in LANGS)
+
+
+def encode(digest: Digest) -> bytes:
+    """The digest as the result cache stores it: its counts as plain tuples (marshal: only str, int,
+    bool, None and tuples), then its texts as UTF-8, so that a reader decodes only the text it
+    shows (`decode`). No brief."""
+    texts = [text.encode() for text in digest.texts]
+    head = marshal.dumps((*digest[:6], tuple(digest.outline), *digest[7:10], digest.not_checked,
+                          tuple(map(len, texts))))
+    return len(head).to_bytes(4, "little") + head + b"".join(texts)
+
+
+def decode(data: bytes, shown: tuple[str, bool] | None = None) -> Digest:
+    """The digest `encode` stored; with `shown` (a (lang, accept) of SHOWN) only that text is
+    decoded and the others are left empty. Raises ValueError on a record that does not add up."""
+    start = 4 + int.from_bytes(data[:4], "little")
+    head = marshal.loads(data[4:start])
+    if not (isinstance(head, tuple) and len(head) == 12 and isinstance(head[6], tuple)
+            and isinstance(head[11], tuple)):
+        raise ValueError("not a digest")
+    status, error, board_key, partly_checked, violations, pending, outline, failing, error_notices, logged, \
+        not_checked, lengths = head
+    if start + sum(lengths) != len(data):
+        raise ValueError("a digest whose texts do not add up")
+    texts = []
+    wanted = SHOWN.index(shown) if shown is not None else None
+    for i, length in enumerate(lengths):
+        texts.append(data[start:start + length].decode() if wanted in (None, i) else "")
+        start += length
+    return Digest(status, error, board_key, partly_checked, violations, pending, Outline._make(outline),
+                  failing, error_notices, logged, tuple(texts), not_checked)
 
 
 def of(result: CaseResult) -> Digest:

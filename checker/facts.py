@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Position
-from .loading import LazyPositions
+from .positions import LazyPositions
 
 MAX_ABS = 10**12   # default bound on numeric fact values; the compiler proves products stay in int64
 ISSUE_HI = 10**11  # shares that may be multiplied by a price

@@ -10,7 +10,6 @@ built from the text itself, so `46.08` is exactly 46.08; `.nan`/`.inf` are refus
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,10 +32,11 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from .errors import InputError, Position
+from .filebytes import MAX_BYTES, read_bytes
+from .positions import LazyPositions
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 
@@ -90,50 +90,6 @@ class Document:
         return _pos(self.file, mark) if mark is not None else self.position(path)
 
 
-class LazyPositions(dict):
-    """A dict of name → Position whose values are stored as document paths until read. A Position
-    set in it is kept as it is; reading (`[]`, get, values, items) always gives Positions."""
-
-    def __init__(self, doc: Document, paths: dict[str, Path]):
-        super().__init__(paths)
-        self._doc = doc
-        self.paths = paths   # name → the document path it was made from (the case's own key)
-
-    def written(self, path: Path) -> bool:
-        """Whether the case file has a node at `path`."""
-        return tuple(path) in self._doc.marks
-
-    def __getitem__(self, name: str) -> Position:
-        value = super().__getitem__(name)
-        if type(value) is tuple:
-            value = self._doc.position(value)
-            super().__setitem__(name, value)
-        return value
-
-    def __iter__(self):   # defined so that dict(self) and {**self} read through __getitem__
-        return super().__iter__()
-
-    def get(self, name: str, default=None):
-        return self[name] if name in self else default   # noqa: SIM401 (self.get is this)
-
-    def values(self):
-        return [self[name] for name in self]
-
-    def items(self):
-        return [(name, self[name]) for name in self]
-
-    def copy(self) -> dict[str, Position]:
-        return dict(self.items())
-
-    def __eq__(self, other) -> bool:
-        return dict(self.items()) == (dict(other.items()) if isinstance(other, dict) else other)
-
-    __hash__ = None
-
-    def __reduce__(self):
-        return dict, (self.items(),)
-
-
 _constructor = SafeConstructor()
 
 
@@ -163,27 +119,6 @@ def _pos(file: str, mark) -> Position:
 def read_text(path: str, max_bytes: int = MAX_BYTES) -> str:
     """Read a file as UTF-8 (a BOM is allowed), refusing oversize files and invalid bytes."""
     return decode(read_bytes(path, max_bytes), path)
-
-
-def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
-    """A file's bytes, refusing a file that cannot be read or is over the limit."""
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", Position(path, 1, 1)) from None
-    if size > max_bytes:
-        raise InputError(
-            f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", Position(path, 1, 1)
-        )
-    with open(path, "rb") as fh:
-        raw = fh.read(size + 1)   # read(n) allocates n bytes first: ask for the size, not the limit
-        if len(raw) > size:       # it grew since the stat
-            raw += fh.read(max_bytes + 1 - len(raw))
-    if len(raw) > max_bytes:
-        raise InputError(
-            f"file is over the limit of {max_bytes:,} bytes", Position(path, 1, 1)
-        )
-    return raw
 
 
 def decode(raw: bytes, file: str) -> str:

@@ -137,6 +137,7 @@ class Tally:
         self.fail_on = fail_on
         self.accept_uncovered = accept_uncovered
         self.policy = policy or Policy(fail_on, accept_uncovered)
+        self._kept: int | None = None   # which of a digest's failing counts is this policy's
         self.exit_code = EXIT_OK
         self.counts = {"cases": 0, "clean": 0, "violations": 0, "not_evaluable": 0, "not_checked": 0,
                        "partly_checked": 0, "pending": 0,
@@ -171,10 +172,12 @@ class Tally:
         """As `add`, from a cached digest (a run without a baseline): the same counts."""
         if self.policy.baseline is not None:
             raise ValueError("a digest has no baseline marks: add the case's brief instead")
+        if self._kept is None:
+            self._kept = POLICIES.index((self.policy.fail_on, self.policy.accept_uncovered))
         code = self.exit_code
         if d.error:
             code = max(code, EXIT_INTERNAL if d.error in INTERNAL else EXIT_INPUT)
-        elif d.failing[POLICIES.index((self.policy.fail_on, self.policy.accept_uncovered))]:
+        elif d.failing[self._kept]:
             code = max(code, EXIT_VIOLATIONS)
         if d.error_notices:
             code = max(code, EXIT_INPUT)

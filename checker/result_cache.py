@@ -9,7 +9,7 @@ pydantic versions: checker/catalogue_cache.py), the tool, PyYAML and durable_rul
 internal errors are never cached (a crash or a timeout says nothing about the file).
 
 Storage: each run that checked anything appends its results to one new pack file (`pack-*.bin`:
-each record the case's pickled digest (checker/digest.py), its brief, then the result) and, when it
+each record the case's digest (digest.encode), its brief, then the result) and, when it
 ends, writes the pack's index (`pack-*.idx`: key → offset, sizes, a CRC-32 of each part)
 atomically; a pack without its index is never read. A re-run whose only report is the lines
 report, without a baseline or filters, reads only the digests (and the briefs of the cases whose
@@ -32,19 +32,19 @@ import stat
 import tempfile
 import time
 import zlib
-from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from . import __version__
 from .catalogue_cache import cache_dir
 from .catalogue_cache import key as catalogue_key
 from .digest import Digest
+from .digest import decode as decode_digest
 from .findings import CaseBrief, Outline
-from .versions import installed
+from .versions import installed, libyaml
 
 MAX_PACKS = 16
 MAX_BYTES = 512 * 2**20
-_FORMAT = b"offering-check result cache 2"
+_FORMAT = b"offering-check result cache 3"
 _Entry = tuple[str, int, int, int, int, int, int, int]   # pack, offset, 3 sizes, 3 CRCs
 
 
@@ -67,8 +67,7 @@ def _open_ours(path: str) -> BinaryIO | None:
     return fh
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     digest: Digest       # with its brief when the whole record or a logged case was read
     data: bytes | None   # the pickled CaseResult, as a worker would have sent it (whole records)
 
@@ -84,9 +83,8 @@ class Hit:
 def salt(rules_root: str, as_of, source_key: str | None = None) -> bytes:
     """What every key of this run shares: the tool, the catalogue (`source_key`: its cache key, when
     the catalogue cache already worked it out), the libraries, --as-of."""
-    import yaml
-    parts = (_FORMAT, __version__, source_key or catalogue_key(rules_root), yaml.__version__,
-             str(yaml.__with_libyaml__), installed("durable", "durable-rules"), str(as_of or ""))
+    parts = (_FORMAT, __version__, source_key or catalogue_key(rules_root), installed("yaml", "PyYAML"),
+             str(libyaml()), installed("durable", "durable-rules"), str(as_of or ""))
     return hashlib.sha256("\0".join(map(str, parts)).encode()).digest()
 
 
@@ -112,6 +110,7 @@ class ResultCache:
         self.index: dict[bytes, _Entry | None] = {}
         self.hits = self.misses = 0
         self._packs: dict[str, BinaryIO | None] = {}
+        self._fds: dict[str, int | None] = {}
         self._new: dict[bytes, _Entry | None] = {}
         self._out: BinaryIO | None = None
         self._name = ""
@@ -150,66 +149,64 @@ class ResultCache:
             except Exception:   # truncated or from another build: its cases are checked again
                 continue
 
-    def lookup(self, path: str, data: bytes, whole: bool = True) -> Hit | None:
-        """The cached result of this file's bytes; `whole=False`: only its digest (and its brief if
-        the header lists its waivers), for a lines-only re-run."""
+    def lookup(self, path: str, data: bytes, shown: tuple[str, bool] | None = None) -> Hit | None:
+        """The cached result of this file's bytes; with `shown` (lang, accept_uncovered), for a
+        lines-only re-run, only its digest with that text (and its brief if the header lists its
+        waivers)."""
         key = file_key(self.salt, path, data)
-        if key in self.index and self.index[key] is None:   # declares waivers: keyed by the day too
-            key = day_key(key, self.today, self.use_waivers)
         entry = self.index.get(key)
-        hit = self._record(entry, whole) if entry else None
+        if entry is None and key in self.index:   # declares waivers: keyed by the day too
+            entry = self.index.get(day_key(key, self.today, self.use_waivers))
+        hit = self._record(entry, shown) if entry else None
         if hit is None:
             self.misses += 1
         else:
             self.hits += 1
         return hit
 
-    def _record(self, entry: _Entry, whole: bool) -> Hit | None:
-        name, offset, *sizes = entry[:5]
-        crcs = entry[5:]
-        fh = self._pack(name)
-        if fh is None:
-            return None
+    def _record(self, entry: _Entry, shown: tuple[str, bool] | None) -> Hit | None:
+        whole = shown is None
         try:
-            fd = fh.fileno()
-            digest_bytes = os.pread(fd, sizes[0], offset)
-            if len(digest_bytes) != sizes[0] or zlib.crc32(digest_bytes) != crcs[0]:
+            name, offset, digest_size, brief_size, data_size, digest_crc, brief_crc, data_crc = entry
+            fd = self._fds.get(name) if name in self._fds else self._open_pack(name)
+            if fd is None:
                 return None
-            digest = pickle.loads(digest_bytes)
-            if not isinstance(digest, Digest):
+            digest_bytes = os.pread(fd, digest_size, offset)
+            if len(digest_bytes) != digest_size or zlib.crc32(digest_bytes) != digest_crc:
                 return None
-            brief, data = None, None
-            if whole or digest.logged:   # the header lists a logged case's waivers: its brief too
-                rest = os.pread(fd, sizes[1] + (sizes[2] if whole else 0), offset + sizes[0])
-                brief_bytes, data_bytes = rest[:sizes[1]], rest[sizes[1]:]
-                if len(brief_bytes) != sizes[1] or zlib.crc32(brief_bytes) != crcs[1]:
-                    return None
-                if whole and (len(data_bytes) != sizes[2] or zlib.crc32(data_bytes) != crcs[2]):
-                    return None
-                brief = pickle.loads(brief_bytes)
-                data = data_bytes if whole else None
-                if not isinstance(brief, CaseBrief):
-                    return None
+            digest = decode_digest(digest_bytes, shown)
+            if not (whole or digest.logged):
+                return Hit(digest, None)
+            # the whole record, or a logged case's brief (the header lists its waivers)
+            rest = os.pread(fd, brief_size + (data_size if whole else 0), offset + digest_size)
+            brief_bytes, data_bytes = rest[:brief_size], rest[brief_size:]
+            if len(brief_bytes) != brief_size or zlib.crc32(brief_bytes) != brief_crc:
+                return None
+            if whole and (len(data_bytes) != data_size or zlib.crc32(data_bytes) != data_crc):
+                return None
+            brief = pickle.loads(brief_bytes)
+            if not isinstance(brief, CaseBrief):
+                return None
         except Exception:
             return None
-        return Hit(digest._replace(brief=brief), data)
+        return Hit(digest._replace(brief=brief), data_bytes if whole else None)
 
-    def _pack(self, name: str):
-        if name not in self._packs:
-            self._packs[name] = _open_ours(os.path.join(self.folder, name))
-        return self._packs[name]
+    def _open_pack(self, name: str) -> int | None:
+        fh = self._packs[name] = _open_ours(os.path.join(self.folder, name))
+        self._fds[name] = fd = fh.fileno() if fh is not None else None
+        return fd
 
     # -- writing ---------------------------------------------------------------------------
 
     def store(self, key: bytes, declares_waivers: bool, brief: CaseBrief, data: bytes,
-              digest: Digest) -> None:
-        """Keep one result checked in this run (`key`: its file key)."""
+              digest: bytes) -> None:
+        """Keep one result checked in this run (`key`: its file key; `digest`: as digest.encode gave it)."""
         if brief.error and brief.error.get("kind") != "input_error":
             return
         if declares_waivers:
             self._new[key] = None
             key = day_key(key, self.today, self.use_waivers)
-        parts = [pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for part in (digest, brief)] + [data]
+        parts = [digest, pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL), data]
         try:
             out = self._output()
             out.writelines(parts)
@@ -244,7 +241,7 @@ class ResultCache:
             if fh is not None:
                 with contextlib.suppress(OSError):
                     fh.close()
-        self._packs = {}
+        self._packs, self._fds = {}, {}
         if self._out is None:
             return
         try:

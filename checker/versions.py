@@ -4,6 +4,7 @@ the library or `importlib.metadata` (both cost a start-up tens of milliseconds).
 from __future__ import annotations
 
 import glob
+import importlib.machinery
 import importlib.util
 import os
 
@@ -23,3 +24,14 @@ def installed(package: str, distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return ""
+
+
+def libyaml() -> bool:
+    """Whether PyYAML has its C extension (the loader then parses with libyaml), without importing
+    PyYAML: the extension module's file in its package folder."""
+    spec = importlib.util.find_spec("yaml")
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    return any(os.path.exists(os.path.join(folder, "_yaml" + suffix))
+               for folder in spec.submodule_search_locations for suffix in suffixes)

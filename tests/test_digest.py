@@ -30,6 +30,8 @@ def test_the_listing_is_the_lines_reports_own_under_every_kept_policy(results):
     shown = 0
     for result in results:
         d = digest.of(copy.deepcopy(result))
+        stored = digest.encode(d)
+        assert digest.decode(stored) == d   # as the cache stores it (without the brief)
         may_list = Policy("error").may_list(Outline.of(result))
         for fail_on in digest.LISTED_UNDER:
             assert Policy(fail_on).may_list(Outline.of(result)) == may_list   # the digest relies on it
@@ -38,6 +40,8 @@ def test_the_listing_is_the_lines_reports_own_under_every_kept_policy(results):
                 for lang in digest.LANGS:
                     expected = case_listing(marked, lang) if may_list else None
                     assert d.listing(lang, fail_on, accept) == expected, (result.file, lang, fail_on, accept)
+                    only = digest.decode(stored, (lang, accept))   # a lines-only re-run decodes one text
+                    assert only.listing(lang, fail_on, accept) == expected
                     shown += bool(expected and expected.text)
     assert shown > 100
     with pytest.raises(ValueError, match="not-evaluated"):
@@ -50,10 +54,18 @@ def test_a_digest_adds_to_the_tally_what_its_result_adds(results, fail_on, accep
     from_results, from_digests = Tally(fail_on, accept), Tally(fail_on, accept)
     for result in results:
         from_results.add(result.brief())
-        from_digests.add_digest(pickle.loads(pickle.dumps(digest.of(copy.deepcopy(result)))))
+        from_digests.add_digest(digest.decode(digest.encode(digest.of(copy.deepcopy(result))), ("en", accept)))
     assert from_digests.summary() == from_results.summary()
     assert from_digests.exit_code == from_results.exit_code
     assert from_results.counts["not_checked"] and from_results.counts["input_error"]
+
+
+def test_a_stored_digest_that_does_not_add_up_is_refused(results):
+    stored = digest.encode(digest.of(copy.deepcopy(next(r for r in results if r.status == "violations"))))
+    for bad in (stored[:-1], stored + b"x", pickle.dumps(("not", "a", "digest"))[:4] + stored[4:],
+                (3).to_bytes(4, "little") + pickle.dumps((1, 2, 3))):
+        with pytest.raises((ValueError, pickle.UnpicklingError, EOFError)):
+            digest.decode(bad)
 
 
 def test_a_spooled_listing_is_read_as_such_and_never_as_a_result(results):

@@ -200,7 +200,7 @@ def test_engine_errors_are_never_stored(tmp_path):
     from checker.findings import CaseResult
     cache = result_cache.ResultCache(str(tmp_path), b"salt", "2026-05-01", True)
     broken = CaseResult.for_file("x.yaml").fail("engine_error", "the worker died")
-    cache.store(b"k" * 32, False, broken.brief(), b"data", digest.of(broken))
+    cache.store(b"k" * 32, False, broken.brief(), b"data", digest.encode(digest.of(broken)))
     cache.close()
     assert not list((tmp_path / "results").glob("pack-*"))
 

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..digest import Digest
+from ..digest import encode as encode_digest
 from ..digest import of as digest_of
 from ..errors import InputError
+from ..filebytes import read_bytes
 from ..findings import CaseBrief, Outline
-from ..loading import read_bytes
 from ..result_cache import ResultCache
 from .safe import check_in_time
 from .spool import ResultSpool
@@ -52,7 +53,7 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
         run_salt = cache.salt if cache else None
 
         def finish(index: int, brief: CaseBrief, data: bytes, key: bytes | None, declares: bool,
-                   digest: Digest | None) -> None:
+                   digest: bytes | None) -> None:
             spool.put_pickled(index, data, Outline.of(brief))
             if cache is not None and key is not None and digest is not None:
                 cache.store(key, declares, brief, data, digest)
@@ -64,7 +65,8 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
             for index, path in todo:
                 result, key, declares = check_in_time(checker, path, timeout, run_salt)
                 brief, data = result.brief(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-                finish(index, brief, data, key, declares, digest_of(result) if key is not None else None)
+                finish(index, brief, data, key, declares,
+                       encode_digest(digest_of(result)) if key is not None else None)
         elif todo:
             from .pool import WorkerPool
             WorkerPool(make_checker, jobs, timeout=timeout, max_tasks=max_tasks, run_salt=run_salt).feed(
@@ -81,7 +83,7 @@ def _from_cache(files: list[str], cache: ResultCache, spool: ResultSpool, on_res
     todo = []
     for index, path in enumerate(files):
         try:
-            hit = cache.lookup(path, read_bytes(path), whole=listing is None)
+            hit = cache.lookup(path, read_bytes(path), shown=(listing[0], listing[2]) if listing else None)
         except InputError:   # unreadable or oversize: checked, and reported as always
             hit = None
         if hit is None:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from multiprocessing.connection import wait
 from typing import TYPE_CHECKING
 
-from ..digest import Digest
+from ..digest import encode as encode_digest
 from ..digest import of as digest_of
 from ..findings import CaseBrief, CaseResult, Outline
 from .safe import check_keyed, failed
@@ -70,7 +70,8 @@ def _worker(conn, make_checker, parent: int | None = None, run_salt: bytes | Non
         index, path = task
         result, key, declares = check_keyed(checker, path, run_salt)
         brief, data = result.brief(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        conn.send((index, brief, data, key, declares, digest_of(result) if key is not None else None))
+        digest = encode_digest(digest_of(result)) if key is not None else None
+        conn.send((index, brief, data, key, declares, digest))
 
 
 def death_message(exitcode: int | None) -> str:
@@ -150,7 +151,7 @@ class WorkerPool:
 
     def feed(self, files: list[str], tasks: list[tuple[int, str]], sink) -> None:
         """Check `tasks` (index, path) in the workers; each result goes to `sink(index, brief, pickled,
-        key, declares, digest)` as it arrives (key and digest None: not to be cached)."""
+        key, declares, digest)` as it arrives (the digest encoded; key and digest None: not to be cached)."""
         global _inherited
         seen = bytearray(len(files))
         todo = deque(tasks)
@@ -161,7 +162,7 @@ class WorkerPool:
 
         def finish(index: int, result: CaseResult | None, brief: CaseBrief | None = None,
                    pickled: bytes | None = None, key: bytes | None = None, declares: bool = False,
-                   digest: Digest | None = None) -> None:
+                   digest: bytes | None = None) -> None:
             """A result made here, or one a worker sent as its brief and its pickle."""
             seen[index] = 1
             if pickled is None:

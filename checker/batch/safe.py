@@ -11,8 +11,8 @@ import traceback
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..filebytes import read_bytes
 from ..findings import CaseResult
-from ..loading import read_bytes
 from ..result_cache import file_key
 
 if TYPE_CHECKING:

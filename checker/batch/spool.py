@@ -1,17 +1,20 @@
 """Results of a batch kept on disk, not in memory: the parent's memory stays flat as cases grow.
 
 Each result is pickled to a private temporary file as it arrives (in any order); the parent keeps
-only its offset and its `Outline` (findings per status, error, waiver notice, coverage finding), by
-input index (29 bytes a case). The spool reads as a read-only sequence in input order, any number of
-times; every read unpickles a fresh object, so nothing accumulates. The file
+only its offset, its length and its `Outline` (findings per status, error, waiver notice, coverage
+finding), by input index (33 bytes a case). The spool reads as a read-only sequence in input
+order, any number of times; every read unpickles a fresh object, so nothing accumulates. The file
 is created unlinked (`tempfile.TemporaryFile`: mode 0600, no name on Linux), so it disappears when
-the spool is closed or the process ends, however it ends (Ctrl-C, an error, SIGKILL).
+the spool is closed or the process ends, however it ends (Ctrl-C, an error, SIGKILL). It is
+written and read by position (`os.pwrite`, `os.pread`: POSIX), one system call a case.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import marshal
+import os
 import pickle
 import tempfile
 from array import array
@@ -28,8 +31,9 @@ _LISTING = 8    # flag: the entry is a cached Listing (a lines-only re-run), not
 
 class ResultSpool(Sequence):
     def __init__(self, size: int, folder: str | None = None):
-        self._file = tempfile.TemporaryFile(dir=folder)   # noqa: SIM115 (closed by close())
+        self._file = tempfile.TemporaryFile(dir=folder, buffering=0)   # noqa: SIM115 (closed by close())
         self._offsets = array("q", [_MISSING]) * size
+        self._lengths = array("I", [0]) * size
         self._counts = array("I", [0]) * (size * len(STATUSES))
         self._flags = bytearray(size)
         self._end = 0
@@ -42,10 +46,8 @@ class ResultSpool(Sequence):
         """Store a result a worker pickled, with its outline (the parent does not unpickle it)."""
         if self._offsets[index] != _MISSING:
             raise ValueError(f"result {index} is already spooled")
-        self._file.seek(self._end)
         try:
-            self._file.write(data)
-            self._file.flush()
+            self._write(data)
         except OSError as exc:
             if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
                 raise
@@ -57,8 +59,15 @@ class ResultSpool(Sequence):
                 f"{len(self):,} cases; set TMPDIR to a folder with room. No report was written; existing "
                 "reports are unchanged") from None
         self._offsets[index] = self._end
+        self._lengths[index] = len(data)
         self._end += len(data)
         self._set_outline(index, outline)
+
+    def _write(self, data: bytes) -> None:
+        fd, view, at = self._file.fileno(), memoryview(data), self._end
+        while view:   # a write may be short
+            done = os.pwrite(fd, view, at)
+            view, at = view[done:], at + done
 
     def _set_outline(self, index: int, outline: Outline) -> None:
         width = len(STATUSES)
@@ -74,7 +83,7 @@ class ResultSpool(Sequence):
             self._offsets[index] = _NOTHING
             self._set_outline(index, outline)
         else:
-            self.put_pickled(index, pickle.dumps(listing, protocol=pickle.HIGHEST_PROTOCOL), outline)
+            self.put_pickled(index, marshal.dumps(tuple(listing)), outline)
         self._flags[index] |= _LISTING
 
     def _offset(self, index: int) -> int:
@@ -99,7 +108,8 @@ class ResultSpool(Sequence):
             if not wanted(outline):
                 yield outline, None
             elif self._flags[index] & _LISTING:
-                yield outline, self._load(index) if self._offsets[index] != _NOTHING else None
+                yield outline, Listing._make(marshal.loads(self._read(index))) \
+                    if self._offsets[index] != _NOTHING else None
             else:
                 yield outline, self[index]
 
@@ -111,11 +121,14 @@ class ResultSpool(Sequence):
             return [self[i] for i in range(*index.indices(len(self)))]
         if self._flags[index] & _LISTING:
             raise LookupError(f"result {index % len(self)}: only its lines were kept (a lines-only re-run)")
-        return self._load(index)
+        return pickle.loads(self._read(index))
 
-    def _load(self, index: int):
-        self._file.seek(self._offset(index))
-        return pickle.load(self._file)
+    def _read(self, index: int) -> bytes:
+        offset, length = self._offset(index), self._lengths[index]
+        data = os.pread(self._file.fileno(), length, offset)
+        if len(data) != length:
+            raise OSError(f"the spool lost result {index}: {len(data)} of {length} bytes read back")
+        return data
 
     def __iter__(self) -> Iterator[CaseResult]:
         for index in range(len(self)):
