@@ -13,9 +13,12 @@ import functools
 import glob
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import RulePackError
-from .loading import Document, load_file
+
+if TYPE_CHECKING:
+    from .loading import Document
 
 BOARDS_FILE = "_boards.yaml"
 
@@ -59,6 +62,7 @@ def _read(root: str) -> Document | None:
     path = os.path.join(root, BOARDS_FILE)
     if not os.path.exists(path):
         return None
+    from .loading import load_file  # PyYAML: not for a run that only finds the packs
     doc = load_file(path)
     if not isinstance(doc.data, dict) or not isinstance(doc.data.get("boards"), dict):
         raise RulePackError(f"{path}: expected a mapping `boards:`", doc.position(()))

@@ -11,12 +11,16 @@ import glob
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .casetypes import CASE_TYPES
 from .cli_text import LANGS, Parser, lang_of, text
 from .errors import EXIT_INPUT, EXIT_INTERNAL, CheckerError
 from .report.formats import listing
+
+if TYPE_CHECKING:
+    from .batch.paths import PathList
 
 COMMANDS = ("check", "rules", "explain", "docs", "compensate", "schema", "new", "cache")
 
@@ -182,9 +186,13 @@ def _walk(folder: str) -> list[str]:
     return sorted(found)
 
 
-def expand_paths(paths: list[str]) -> tuple[list[str], list[str], list[dict]]:
-    """Files to check, the arguments that matched nothing, and how many files each argument gave."""
-    files, unmatched, counts = [], [], []
+def expand_paths(paths: list[str]) -> tuple[PathList, list[str], list[dict]]:
+    """Files to check (a path given twice, by any spelling, once), the arguments that matched
+    nothing, and how many files each argument gave."""
+    from .batch.paths import PathList
+    files, unmatched, counts = PathList(), [], []
+    one_folder = len(paths) == 1 and os.path.isdir(paths[0])   # a folder never lists a file twice
+    seen: set[str] | None = None if one_folder else set()
     for path in paths:
         if os.path.isdir(path):
             found, kind = _walk(path), "folder"
@@ -194,15 +202,16 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[str], list[dict]]:
             found, kind = [m for m in sorted(glob.glob(path, recursive=True)) if os.path.isfile(m)], "pattern"
             if not found:
                 unmatched.append(path)
-        files.extend(found)
         counts.append({"path": path, "kind": kind, "files": len(found)})
-    seen, unique = set(), []
-    for f in files:
-        key = os.path.normpath(f)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique, unmatched, counts
+        for f in found:
+            if seen is not None:
+                key = os.path.normpath(f)
+                if key in seen:
+                    continue
+                seen.add(key)
+            files.append(f)
+        del found
+    return files, unmatched, counts
 
 
 def _stdout_failed(exc: OSError) -> bool:

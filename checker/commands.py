@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__, suggest
@@ -85,7 +86,7 @@ def _identity(path: str) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _refuse_overwrite(files: list[str], targets: list[tuple[str, str]]) -> None:
+def _refuse_overwrite(files: Sequence[str], targets: list[tuple[str, str]]) -> None:
     """A report may not go to a case being checked (by any name: a link, another path). Compared by
     file identity, one stat a case and only when a report goes to an existing file; no set of
     every case's path is kept, so a batch's memory stays flat."""
@@ -166,12 +167,12 @@ def run_check(args) -> int:
 
 class _Gather:
     """Each case's brief as it arrives: the progress bar, and (without filters) the summary and
-    exit code, so no pass over the spool is needed after the batch. Waiver entries go into the
-    header in input order, so the few cases that have any are kept until the batch ends."""
+    exit code, so no pass over the spool is needed after the batch. The header lists waivers in
+    input order, so what the few cases with any add to those lists is kept until the batch ends."""
 
     def __init__(self, tally: Tally, advance, counting: bool):
         self.tally, self.advance, self.counting = tally, advance, counting
-        self.with_waivers: dict[int, object] = {}
+        self.waiver_entries: dict[int, tuple[list[dict], list[dict], list[dict]]] = {}
 
     def __call__(self, index: int, arrived: CaseBrief | Digest) -> None:
         """A case's brief, or its cached digest (a lines-only re-run)."""
@@ -182,15 +183,20 @@ class _Gather:
             self.tally.add_digest(arrived)
             if arrived.logged:
                 assert arrived.brief is not None   # read with the digest of a logged case
-                self.with_waivers[index] = arrived.brief
+                self._keep(index, arrived.brief)
             return
         self.tally.add(arrived)
         if arrived.notices or any(f.waiver for f in arrived.findings):
-            self.with_waivers[index] = arrived
+            self._keep(index, arrived)
+
+    def _keep(self, index: int, brief: CaseBrief) -> None:
+        entries = audit.entries(brief)
+        if any(entries):
+            self.waiver_entries[index] = entries
 
     def log_waivers(self, log: audit.WaiverLog) -> None:
-        for index in sorted(self.with_waivers):
-            log.add(self.with_waivers[index])
+        for index in sorted(self.waiver_entries):
+            log.add_entries(self.waiver_entries[index])
 
 
 def rule_row(rule) -> dict:

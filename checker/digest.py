@@ -44,7 +44,7 @@ class Digest(NamedTuple):
     outline: Outline
     failing: tuple[int, ...]       # findings failing the run, for each of POLICIES
     error_notices: int             # notices of level error (a waiver naming an unknown rule)
-    logged: bool                   # has waiver notices or waived findings: the header lists them
+    logged: bool                   # adds to the header's waiver lists (audit.entries)
     texts: tuple[str, ...]         # its lines for each of SHOWN; () when the lines report skips it
     not_checked: bool              # its board or date is not covered
     brief: CaseBrief | None = None  # set on reading, for a case that is `logged`
@@ -101,6 +101,7 @@ def decode(data: bytes, shown: tuple[str, bool] | None = None) -> Digest:
 def of(result: CaseResult) -> Digest:
     """The digest of a result (its findings are marked in place on the way: pickle it first)."""
     from .policy import Policy, fails
+    from .report.audit import entries
     from .report.lines import case_listing
     outline = Outline.of(result)
     texts: tuple[str, ...] = ()
@@ -119,5 +120,5 @@ def of(result: CaseResult) -> Digest:
         failing=tuple(sum(fails(f, fail_on, accept) for f in result.findings)
                       for fail_on, accept in POLICIES),
         error_notices=sum(n.get("level") == "error" for n in result.notices),
-        logged=bool(result.notices) or any(f.waiver for f in result.findings), texts=texts,
+        logged=any(entries(result)), texts=texts,
         not_checked=result.coverage == "not_checked")

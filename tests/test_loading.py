@@ -194,6 +194,38 @@ def test_file_at_the_size_limit_loads(tmp_path):
     assert load(tmp_path, content, max_bytes=1000).data == {"a": 1}
 
 
+def test_a_file_whose_size_is_not_its_length_is_read_to_its_end_within_the_limit(tmp_path):
+    """A pipe says it is empty and is written in pieces; /dev/zero never ends: read on to the end,
+    and stop one byte past the limit."""
+    import threading
+
+    from checker.filebytes import read_bytes
+    fifo = tmp_path / "case.yaml"
+    os.mkfifo(fifo)
+    content = b"a: 1\n" * 3000   # more than one pipe buffer: several reads
+
+    def write():
+        with open(fifo, "wb") as fh:
+            fh.write(content)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert read_bytes(str(fifo)) == content
+    finally:
+        writer.join(timeout=30)
+    with pytest.raises(InputError, match="over the limit of 1,000 bytes"):
+        read_bytes("/dev/zero", max_bytes=1000)
+
+
+def test_a_folder_or_a_missing_file_cannot_be_read(tmp_path):
+    from checker.filebytes import read_bytes
+    for path in (tmp_path, tmp_path / "missing.yaml"):
+        with pytest.raises(InputError, match="cannot read file") as err:
+            read_bytes(str(path))
+        assert (err.value.position.file, err.value.position.line) == (str(path), 1)
+
+
 # the 50 MB file: tests/test_hostile.py::test_50_megabyte_file_is_refused_before_parsing
 
 

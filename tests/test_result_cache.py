@@ -93,6 +93,32 @@ def test_a_lines_only_rerun_shows_and_counts_what_a_run_without_the_cache_does(t
         assert ("[error waived]" in plain.stdout) == (options not in (("--no-waivers",), ("--today", "2030-01-01")))
 
 
+def test_a_warm_lines_only_rerun_imports_no_loader_validator_or_catalogue(tmp_path, batch):
+    """The lean start-up of a re-run served by the cache: the case files are read and hashed, the
+    digests read; PyYAML, pydantic, rich, the rule packs and the engine are never imported."""
+    cache = tmp_path / "cache"
+    run(cache, batch, "--format", "lines")
+    code = ("import sys\nfrom checker.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(*sorted(sys.modules), file=sys.stderr)")
+    env = {**os.environ, "OFFERING_CHECK_CACHE": str(cache)}
+    warm = subprocess.run([sys.executable, "-c", code, str(batch), "--format", "lines", "-j", "2"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert hits(warm) == len(list(batch.rglob("*.yaml")))
+    modules = set(warm.stderr.splitlines()[-1].split())
+    assert "checker.commands" in modules and "checker.result_cache" in modules   # the list is the run's
+    assert not modules & {"yaml", "pydantic", "rich", "durable", "checker.rulepack", "checker.check",
+                          "checker.select", "checker.loading"}
+
+
+def test_the_libyaml_check_agrees_with_pyyaml():
+    """The cache key names whether PyYAML parses with libyaml without importing PyYAML."""
+    import yaml
+
+    from checker.versions import installed, libyaml
+    assert libyaml() == yaml.__with_libyaml__
+    assert installed("yaml", "PyYAML") == yaml.__version__
+
+
 def test_no_cache_neither_reads_nor_writes(tmp_path, batch):
     cache = tmp_path / "cache"
     assert hits(run(cache, batch, "--no-cache", "--format", "json")) == 0

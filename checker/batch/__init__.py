@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..digest import Digest
@@ -35,7 +36,7 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int | None = None,
+def run_batch(files: Sequence[str], make_checker: Callable[[], Checker], jobs: int | None = None,
               on_result: Callable[[int, CaseBrief | Digest], None] | None = None,
               timeout: float | None = None, max_tasks: int | None = None,
               cache: ResultCache | None = None, listing: tuple[str, str, bool] | None = None) -> ResultSpool:
@@ -48,7 +49,7 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
     its lines alone, and `on_result` sees its Digest instead of its brief."""
     spool = ResultSpool(len(files))
     try:
-        todo = _from_cache(files, cache, spool, on_result, listing) if cache else list(enumerate(files))
+        todo = _from_cache(files, cache, spool, on_result, listing) if cache else range(len(files))
         jobs = min(jobs or default_jobs(), len(todo))
         run_salt = cache.salt if cache else None
 
@@ -62,7 +63,8 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
 
         if jobs <= 1 and todo:
             checker = make_checker()
-            for index, path in todo:
+            for index in todo:
+                path = files[index]
                 result, key, declares = check_in_time(checker, path, timeout, run_salt)
                 brief, data = result.brief(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
                 finish(index, brief, data, key, declares,
@@ -77,17 +79,17 @@ def run_batch(files: list[str], make_checker: Callable[[], Checker], jobs: int |
     return spool
 
 
-def _from_cache(files: list[str], cache: ResultCache, spool: ResultSpool, on_result,
-                listing: tuple[str, str, bool] | None) -> list[tuple[int, str]]:
+def _from_cache(files: Sequence[str], cache: ResultCache, spool: ResultSpool, on_result,
+                listing: tuple[str, str, bool] | None) -> Sequence[int]:
     """Spool every result the cache has (only its lines, with `listing`); the cases still to check."""
-    todo = []
+    todo = array("L")   # the indexes of the cases still to check
     for index, path in enumerate(files):
         try:
             hit = cache.lookup(path, read_bytes(path), shown=(listing[0], listing[2]) if listing else None)
         except InputError:   # unreadable or oversize: checked, and reported as always
             hit = None
         if hit is None:
-            todo.append((index, path))
+            todo.append(index)
             continue
         if listing is None:
             assert hit.data is not None and hit.brief is not None

@@ -21,8 +21,7 @@ import pickle
 import signal
 import sys
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
 from typing import TYPE_CHECKING
 
@@ -142,19 +141,21 @@ class WorkerPool:
                 on_result(brief)
 
         try:
-            self.feed(files, list(enumerate(files)), sink)
+            self.feed(files, range(len(files)), sink)
         except BaseException:
             if spool is not None:
                 spool.close()
             raise
         return spool
 
-    def feed(self, files: list[str], tasks: list[tuple[int, str]], sink) -> None:
-        """Check `tasks` (index, path) in the workers; each result goes to `sink(index, brief, pickled,
-        key, declares, digest)` as it arrives (the digest encoded; key and digest None: not to be cached)."""
+    def feed(self, files: Sequence[str], tasks: Sequence[int], sink) -> None:
+        """Check the cases `tasks` (indexes into `files`) in the workers; each result goes to
+        `sink(index, brief, pickled, key, declares, digest)` as it arrives (the digest encoded; key
+        and digest None: not to be cached)."""
         global _inherited
         seen = bytearray(len(files))
-        todo = deque(tasks)
+        todo = iter(tasks)   # taken in order, each once
+        left = [len(tasks)]
         if self.fork:
             _inherited = self.make_checker()
             gc.freeze()   # what the workers inherit stays shared: the collector no longer touches it
@@ -178,13 +179,15 @@ class WorkerPool:
             return worker
 
         def feed(worker: _Worker) -> None:
-            if todo:
-                worker.give(todo.popleft())
+            if left[0]:
+                left[0] -= 1
+                index = next(todo)
+                worker.give((index, files[index]))
 
         def replace(worker: _Worker, kill: bool) -> None:
             worker.stop(kill=kill)
             workers.remove(worker)
-            if todo:
+            if left[0]:
                 feed(start())
 
         try:
@@ -211,7 +214,7 @@ class WorkerPool:
             _inherited = None
             if self.fork:
                 gc.unfreeze()
-        lost = [path for i, path in tasks if not seen[i]]
+        lost = [files[i] for i in tasks if not seen[i]]
         if lost:
             raise RuntimeError(f"the worker pool lost {len(lost)} case(s), first {lost[0]}")
 

@@ -63,9 +63,18 @@ class WaiverLog:
         self.unused: list[dict] = []
 
     def add(self, result) -> None:
-        self.applied += _applied(result)
-        self.expired += _notices(result, EXPIRED)
-        self.unused += _notices(result, UNUSED)
+        self.add_entries(entries(result))
+
+    def add_entries(self, entries: tuple[list[dict], list[dict], list[dict]]) -> None:
+        applied, expired, unused = entries
+        self.applied += applied
+        self.expired += expired
+        self.unused += unused
+
+
+def entries(result) -> tuple[list[dict], list[dict], list[dict]]:
+    """What one case adds to the waiver lists: (applied, expired, unused); all empty for most."""
+    return _applied(result), _notices(result, EXPIRED), _notices(result, UNUSED)
 
 
 def header(*, version: str, rules_hash: str, as_of: dt.date | None, fail_on: str, use_waivers: bool,
