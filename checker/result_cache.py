@@ -11,9 +11,11 @@ internal errors are never cached (a crash or a timeout says nothing about the fi
 Storage: each run that checked anything appends its results to one new pack file (`pack-*.bin`:
 each record the case's digest (digest.encode), its brief, then the result) and, when it
 ends, writes the pack's index (`pack-*.idx`: key → offset, sizes, a CRC-32 of each part)
-atomically; a pack without its index is never read. A re-run whose only report is the lines
-report, without a baseline or filters, reads only the digests (and the briefs of the cases whose
-waivers the header lists); any other run reads whole records.
+atomically; a pack without its index is never read. A pack's name begins with its run's salt, so
+a run reads only the indexes of packs made under the same catalogue, versions and --as-of. A
+re-run whose only report is the lines report, without a baseline or filters, reads only the
+digests (and the briefs of the cases whose waivers the header lists); any other run reads whole
+records.
 The newest packs are kept up to MAX_PACKS and MAX_BYTES; `offering-check cache --clear` removes
 them. Files are read only when they belong to this user, nobody else may write to them or their
 folder, and they are not symbolic links (as the catalogue cache); a record whose CRC does not
@@ -107,6 +109,7 @@ class ResultCache:
     def __init__(self, folder: str, run_salt: bytes, today, use_waivers: bool):
         self.folder = os.path.join(folder, "results")
         self.salt, self.today, self.use_waivers = run_salt, today, use_waivers
+        self.tag = run_salt.hex()[:16]   # in the pack's name: the packs of this salt
         self.index: dict[bytes, _Entry | None] = {}
         self.hits = self.misses = 0
         self._packs: dict[str, BinaryIO | None] = {}
@@ -137,7 +140,8 @@ class ResultCache:
                 return
         except OSError:
             return
-        for path in sorted(glob.glob(os.path.join(self.folder, "pack-*.idx")), key=_mtime):
+        # only this run's kind: a pack made under other rules, versions or --as-of can never hit
+        for path in sorted(glob.glob(os.path.join(self.folder, f"pack-{self.tag}-*.idx")), key=_mtime):
             fh = _open_ours(path)
             if fh is None:
                 continue
@@ -224,7 +228,8 @@ class ResultCache:
             os.makedirs(self.folder, mode=0o700, exist_ok=True)
             if not _ours(os.stat(self.folder)):
                 raise OSError("the cache folder is not ours alone")
-            fd, path = tempfile.mkstemp(dir=self.folder, prefix=f"pack-{time.time_ns():x}-", suffix=".bin")
+            fd, path = tempfile.mkstemp(dir=self.folder, prefix=f"pack-{self.tag}-{time.time_ns():x}-",
+                                        suffix=".bin")
             self._out, self._name = os.fdopen(fd, "wb"), os.path.basename(path)
         return self._out
 

@@ -158,6 +158,18 @@ def test_a_changed_rule_pack_or_option_misses(tmp_path, batch):
     assert hits(run(cache, batch, "--rules", rules, "--format", "json", "--as-of", "2026-01-05")) == total
 
 
+def test_a_run_reads_only_the_packs_made_under_its_own_salt(tmp_path):
+    """A pack from another catalogue, version or --as-of can never hit: its index is not even read."""
+    from checker.findings import CaseResult
+    result = CaseResult.for_file("x.yaml")
+    first = result_cache.ResultCache(str(tmp_path), b"a" * 32, "2026-05-01", True)
+    first.store(b"k" * 32, False, result.brief(), b"data", digest.encode(digest.of(result)))
+    first.close()
+    assert result_cache.ResultCache(str(tmp_path), b"b" * 32, "2026-05-01", True).index == {}
+    again = result_cache.ResultCache(str(tmp_path), b"a" * 32, "2026-05-01", True)
+    assert list(again.index) == [b"k" * 32] and again._record(again.index[b"k" * 32], None).data == b"data"
+
+
 def test_waivers_are_judged_on_each_runs_day(tmp_path):
     cache = tmp_path / "cache"
     case = Path(ROOT, "cases/waived/ma-controller-lockup-waived.yaml")   # its waiver expires 2027-06-30
