@@ -79,6 +79,7 @@ class Checker:
         self.options = options or Options()
         self._engines: dict[str, Engine] = {}
         self._selected: dict[tuple, InForce] = {}
+        self._verdicts = ev.Verdicts()
         self._dates: dict[tuple, tuple[list[Rule], list[dt.date]]] = {}
 
     def engine(self, case_type: str) -> Engine:
@@ -197,11 +198,13 @@ class Checker:
             unsure.extend((i, order, rule, fact) for i, rule in selected.unsure(fact.kind, present, zero))
         undecided: set[tuple[str, str]] = set()
         for _, _, rule, fact in sorted(unsure, key=lambda u: u[:2]):   # by rule, then fact
-            env = ev.Env(fact.values)
-            if ev.finding_truth(rule.when, rule.require, env) is None:
+            truth, missing, zero = self._verdicts.decide(rule.key, rule.reads, rule.when, rule.require,
+                                                         fact.values)
+            if truth is None:
                 undecided.add((rule.key, fact.id))
                 pending = plan and rule.spec.stage == "results"   # results not out yet: nothing is wrong
-                result.findings.append(_not_evaluated(rule, fact, env, kinds[fact.kind], result, pending))
+                result.findings.append(_not_evaluated(rule, fact, missing, zero, kinds[fact.kind], result,
+                                                      pending))
 
         for key, fact_id in sorted(self.engine(case.case_type).evaluate(encoded)):
             fired = self.catalogue.by_key(key)
@@ -272,10 +275,10 @@ def _violation(rule: Rule, fact: Fact, specs, result: CaseResult) -> Finding:
     return finding
 
 
-def _not_evaluated(rule: Rule, fact: Fact, env: ev.Env, specs, result: CaseResult,
-                   pending: bool = False) -> Finding:
-    missing = sorted(env.missing)
-    zero = sorted(env.zero_divisors)
+def _not_evaluated(rule: Rule, fact: Fact, unknown: frozenset[str], zero_divisors: frozenset[str], specs,
+                   result: CaseResult, pending: bool = False) -> Finding:
+    missing = sorted(unknown)
+    zero = sorted(zero_divisors)
     position = _at(fact, (missing or zero)[0] if missing or zero else None)
     finding = _base(rule, fact, result, "pending" if pending else "not_evaluated", position)
     keys = {m: fact.key(m) for m in (*missing, *zero)}   # as the case file writes them

@@ -252,6 +252,11 @@ class Rule:
         return f"{self.spec.id}@{self.spec.applies.first.isoformat()}"
 
     @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The fields its when and require read, in order: what its truth on a fact depends on."""
+        return tuple(sorted(self.fields))
+
+    @cached_property
     def window(self) -> str:
         return self.spec.applies.describe()
 

@@ -117,3 +117,28 @@ def test_one_benchmark_below_the_price_triggers_the_ceiling_rules(catalogue, tmp
         if expected is None:
             assert env.missing == {"pricing.benchmarks.median_all", "pricing.benchmarks.wavg_all",
                                    "pricing.benchmarks.wavg_ltf"}
+
+
+def test_a_memoised_verdict_equals_the_evaluators_and_keeps_values_of_other_classes_apart():
+    """checker.check asks ev.Verdicts, not finding_truth: a hit must give what a fresh evaluation
+    gives, for every value the memo has seen, and 1, True and Decimal(1) are entries of their own."""
+    when, require = parse("z == 1"), parse("x / y > 1")
+    verdicts = ev.Verdicts(size=4)
+    samples = [{"x": 5}, {"x": 5, "y": 0}, {"x": 5, "y": 2, "z": 1}, {"x": 5, "y": 9, "z": 1},
+               {"x": 5, "y": 9, "z": 0}, {"x": 1, "y": True, "z": 1}, {"x": Decimal(1), "y": 1, "z": 1}]
+    for _ in range(2):   # the second pass is all hits, then (size 4) misses again after a clear
+        for values in samples:
+            env = ev.Env(values)
+            fresh = ev.finding_truth(when, require, env)
+            got = verdicts.decide("r", ("x", "y", "z"), when, require, values)
+            assert got == (fresh, frozenset(env.missing), frozenset(env.zero_divisors)), values
+    assert verdicts.decide("r", ("x", "y", "z"), when, require, {"x": 5})[1] == {"y", "z"}
+    assert verdicts.decide("r", ("x", "y", "z"), when, require, {"x": 5, "y": 0, "z": 1})[2] == {"y"}
+    assert len(ev.Verdicts()._seen) == 0
+    classes = ev.Verdicts()
+    for one in (1, True, Decimal(1)):
+        classes.decide("r", ("x", "y", "z"), when, require, {"x": one, "y": 1, "z": 1})
+    assert len(classes._seen) == 3
+    unhashable = {"x": [5], "y": 1, "z": 0}   # never a fact's value; worked out, not kept
+    assert classes.decide("r", ("x", "y", "z"), when, require, unhashable)[0] is False
+    assert len(classes._seen) == 3
