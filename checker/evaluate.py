@@ -215,9 +215,9 @@ class Verdicts:
         """(truth, the fields found missing, the divisors found zero) of `key`'s rule on `values`;
         `names`: the fields its when and require read."""
         get = values.get
-        memo = (key, tuple([(v.__class__, v) for v in map(get, names)]))
+        memo: tuple | None = (key, tuple([(v.__class__, v) for v in map(get, names)]))
         try:
-            found = self._seen.get(memo)
+            found = self._seen.get(memo)   # type: ignore[arg-type]
         except TypeError:   # an unhashable value: worked out, not kept
             memo, found = None, None
         if found is None:

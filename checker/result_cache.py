@@ -16,7 +16,7 @@ a run reads only the indexes of packs made under the same catalogue, versions an
 re-run whose only report is the lines report, without a baseline or filters, reads only the
 digests (and the briefs of the cases whose waivers the header lists); any other run reads whole
 records.
-The newest packs are kept up to MAX_PACKS and MAX_BYTES; `offering-check cache --clear` removes
+The newest packs are kept up to MAX_PACKS and MAX_BYTES, the newest one whatever its size; `offering-check cache --clear` removes
 them. Files are read only when they belong to this user, nobody else may write to them or their
 folder, and they are not symbolic links (as the catalogue cache); a record whose CRC does not
 match, or an index that does not unpickle, is ignored, and the case is checked and stored again.
@@ -275,15 +275,16 @@ def _mtime(path: str) -> float:
 
 
 def prune(folder: str, max_packs: int = MAX_PACKS, max_bytes: int = MAX_BYTES) -> None:
-    """Keep the newest packs within the count and the size; drop data files left without an index
-    (a run that ended early) once they are an hour old."""
+    """Keep the newest packs within the count and the size, and the newest pack whatever its size
+    (a batch larger than the bound is still served on its next run); drop data files left without
+    an index (a run that ended early) once they are an hour old."""
     packs = sorted(glob.glob(os.path.join(folder, "pack-*.idx")), key=_mtime, reverse=True)
     total = 0
     for k, idx in enumerate(packs):
         data = idx.removesuffix(".idx") + ".bin"
         with contextlib.suppress(OSError):
             total += os.path.getsize(data)
-        if k >= max_packs or total > max_bytes:
+        if k >= max_packs or (k > 0 and total > max_bytes):
             for path in (idx, data):
                 with contextlib.suppress(OSError):
                     os.unlink(path)

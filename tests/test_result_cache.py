@@ -232,6 +232,8 @@ def test_old_packs_are_pruned_to_the_bounds(tmp_path):
                                                          (".bin", ".idx")]
     result_cache.prune(str(folder), max_packs=3, max_bytes=1500)
     assert sorted(p.name for p in folder.iterdir()) == ["pack-4.bin", "pack-4.idx"]
+    result_cache.prune(str(folder), max_packs=3, max_bytes=10)   # the newest pack alone is past the bound
+    assert sorted(p.name for p in folder.iterdir()) == ["pack-4.bin", "pack-4.idx"]
 
 
 def test_engine_errors_are_never_stored(tmp_path):
