@@ -16,10 +16,11 @@ a run reads only the indexes of packs made under the same catalogue, versions an
 re-run whose only report is the lines report, without a baseline or filters, reads only the
 digests (and the briefs of the cases whose waivers the header lists); any other run reads whole
 records.
-The newest packs are kept up to MAX_PACKS and MAX_BYTES, the newest one whatever its size; `offering-check cache --clear` removes
-them. Files are read only when they belong to this user, nobody else may write to them or their
-folder, and they are not symbolic links (as the catalogue cache); a record whose CRC does not
-match, or an index that does not unpickle, is ignored, and the case is checked and stored again.
+The newest packs are kept up to MAX_PACKS and MAX_BYTES, the newest one whatever its size;
+`offering-check cache --clear` removes them. Files are read only when they belong to this user,
+nobody else may write to them or their folder, and they are not symbolic links (as the catalogue
+cache); a record whose CRC does not match, or an index that does not unpickle, is ignored, and the
+case is checked and stored again.
 `--no-cache` or `OFFERING_CHECK_CACHE=off` turns the cache off.
 """
 
