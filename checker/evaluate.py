@@ -214,20 +214,22 @@ class Verdicts:
                values: dict[str, Any]) -> tuple[bool | None, frozenset[str], frozenset[str]]:
         """(truth, the fields found missing, the divisors found zero) of `key`'s rule on `values`;
         `names`: the fields its when and require read."""
-        get = values.get
-        memo: tuple | None = (key, tuple([(v.__class__, v) for v in map(get, names)]))
+        memo = (key, tuple([(v.__class__, v) for v in map(values.get, names)]))
         try:
-            found = self._seen.get(memo)   # type: ignore[arg-type]
+            found = self._seen.get(memo)
         except TypeError:   # an unhashable value: worked out, not kept
-            memo, found = None, None
+            return _verdict(when, require, values)
         if found is None:
-            env = Env(values)
-            found = (finding_truth(when, require, env), frozenset(env.missing), frozenset(env.zero_divisors))
-            if memo is not None:
-                if len(self._seen) >= self._size:
-                    self._seen.clear()
-                self._seen[memo] = found
+            found = _verdict(when, require, values)
+            if len(self._seen) >= self._size:
+                self._seen.clear()
+            self._seen[memo] = found
         return found
+
+
+def _verdict(when, require, values: dict[str, Any]) -> tuple[bool | None, frozenset[str], frozenset[str]]:
+    env = Env(values)
+    return finding_truth(when, require, env), frozenset(env.missing), frozenset(env.zero_divisors)
 
 
 # ---- units and rendering -------------------------------------------------------------------
